@@ -1,0 +1,99 @@
+import CBoxKernels
+
+/// Vectorised overlap kernels over ``BoxArray``s: one box against many, and all pairs.
+///
+/// The work is done by C loops compiled for AVX-512, AVX2 and a portable target, with the widest one the CPU
+/// supports chosen at run time (``instructionSet``). Each result equals ``OverlapKind/value(_:_:convention:)``
+/// bit for bit.
+public enum OverlapKernels {
+    /// The instruction set the kernels run on this machine: `avx512`, `avx2` or `portable`.
+    public static var instructionSet: String { String(cString: dk_overlap_isa()) }
+
+    /// `out[j] = kind.value(box, boxes[j])` for every `j`; `out` is resized to `boxes.count`.
+    public static func overlaps(
+        _ kind: OverlapKind, of box: Box, with boxes: BoxArray, convention: BoxConvention = .continuous,
+        into out: inout [Float]
+    ) {
+        let aspects = kind == .ciou ? boxes.map { OverlapKind.aspectAngle($0, convention) } : []
+        if out.count != boxes.count { out = [Float](repeating: 0, count: boxes.count) }
+        let a = dk_box(
+            x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2,
+            aspect: kind == .ciou ? OverlapKind.aspectAngle(box, convention) : 0)
+        withBoxes(boxes, aspects: aspects) { view in
+            out.withUnsafeMutableBufferPointer { o in
+                dk_overlap_one_to_many(kind.cKind, a, view, convention.offset, o.baseAddress)
+            }
+        }
+    }
+
+    /// `kind.value(box, boxes[j])` for every `j`.
+    public static func overlaps(
+        _ kind: OverlapKind, of box: Box, with boxes: BoxArray, convention: BoxConvention = .continuous
+    ) -> [Float] {
+        var out: [Float] = []
+        overlaps(kind, of: box, with: boxes, convention: convention, into: &out)
+        return out
+    }
+
+    /// The `a.count × b.count` matrix of `kind.value(a[i], b[j])` (torchvision's `box_iou(a, b)` layout).
+    public static func pairwise(
+        _ kind: OverlapKind, _ a: BoxArray, _ b: BoxArray, convention: BoxConvention = .continuous
+    ) -> OverlapMatrix {
+        let aspects = kind == .ciou ? b.map { OverlapKind.aspectAngle($0, convention) } : []
+        var values = [Float](repeating: 0, count: a.count * b.count)
+        guard !values.isEmpty else { return OverlapMatrix(rows: a.count, columns: b.count, values: values) }
+        withBoxes(b, aspects: aspects) { view in
+            values.withUnsafeMutableBufferPointer { o in
+                for i in 0..<a.count {
+                    let box = a[i]
+                    let row = dk_box(
+                        x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2,
+                        aspect: kind == .ciou ? OverlapKind.aspectAngle(box, convention) : 0)
+                    dk_overlap_one_to_many(kind.cKind, row, view, convention.offset, o.baseAddress! + i * b.count)
+                }
+            }
+        }
+        return OverlapMatrix(rows: a.count, columns: b.count, values: values)
+    }
+
+    /// Calls `body` with a C view of `boxes` (and of their CIoU aspect angles, when given).
+    static func withBoxes<R>(_ boxes: BoxArray, aspects: [Float], _ body: (dk_boxes) -> R) -> R {
+        boxes.x1.withUnsafeBufferPointer { x1 in
+            boxes.y1.withUnsafeBufferPointer { y1 in
+                boxes.x2.withUnsafeBufferPointer { x2 in
+                    boxes.y2.withUnsafeBufferPointer { y2 in
+                        aspects.withUnsafeBufferPointer { asp in
+                            body(dk_boxes(
+                                x1: x1.baseAddress, y1: y1.baseAddress, x2: x2.baseAddress, y2: y2.baseAddress,
+                                aspect: asp.baseAddress, count: boxes.count))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension OverlapKind {
+    var cKind: dk_overlap_kind {
+        switch self {
+        case .iou: return DK_OVERLAP_IOU
+        case .giou: return DK_OVERLAP_GIOU
+        case .diou: return DK_OVERLAP_DIOU
+        case .ciou: return DK_OVERLAP_CIOU
+        }
+    }
+}
+
+/// A dense row-major matrix of overlap values: `self[i, j]` for box `i` of the first set and `j` of the second.
+public struct OverlapMatrix: Sendable, Equatable {
+    /// Number of rows (boxes in the first set).
+    public let rows: Int
+    /// Number of columns (boxes in the second set).
+    public let columns: Int
+    /// `rows × columns` values, row by row.
+    public let values: [Float]
+
+    /// The overlap of box `i` of the first set with box `j` of the second.
+    public subscript(i: Int, j: Int) -> Float { values[i * columns + j] }
+}

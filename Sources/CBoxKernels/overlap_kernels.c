@@ -1,0 +1,147 @@
+// One-against-many overlap kernels (IoU, GIoU, DIoU, CIoU) over structure-of-arrays boxes.
+//
+// The loop body is written once (`overlap_loop`) and instantiated for several instruction sets through
+// per-function target attributes; the compiler vectorises each instance for its target. The widest one the
+// CPU supports is chosen at run time, so a plain `swift build -c release` gets AVX-512 code on CPUs that have
+// it without compiling the whole package for that CPU.
+//
+// Floating-point contraction is off so every instance rounds exactly like the scalar Swift reference:
+// the kernels and `Overlap.swift` agree bit for bit.
+#include "CBoxKernels.h"
+
+#include <math.h>
+
+#pragma clang fp contract(off)
+
+#define DK_DIOU_EPS 1e-7f
+#define DK_FOUR_OVER_PI_SQUARED 0.40528473456935108578f
+
+static inline __attribute__((always_inline)) float dk_max(float a, float b) { return a > b ? a : b; }
+static inline __attribute__((always_inline)) float dk_min(float a, float b) { return a < b ? a : b; }
+
+// `inclusive` is a compile-time constant after inlining: with 0 the `+ o` terms vanish. Dropping them cannot
+// change a result bit: the only value `x + 0` changes is -0, and every such zero is absorbed by `max(., 0)`
+// or by the `union > 0` test.
+#define PLUS_O(x) (inclusive ? (x) + 1.0f : (x))
+
+static inline __attribute__((always_inline)) void
+overlap_loop(dk_overlap_kind kind, dk_box a, dk_boxes b, int inclusive, float *restrict out) {
+    const float *restrict bx1 = b.x1, *restrict by1 = b.y1, *restrict bx2 = b.x2, *restrict by2 = b.y2;
+    const float areaA = PLUS_O(a.x2 - a.x1) * PLUS_O(a.y2 - a.y1);
+    const size_t n = b.count;
+    switch (kind) {
+    case DK_OVERLAP_IOU:
+        for (size_t j = 0; j < n; j++) {
+            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
+            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
+            float inter = iw * ih;
+            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
+            float uni = areaA + areaB;
+            uni = uni - inter;
+            float q = inter / uni;
+            out[j] = uni > 0.0f ? q : 0.0f;
+        }
+        break;
+    case DK_OVERLAP_GIOU:
+        for (size_t j = 0; j < n; j++) {
+            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
+            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
+            float inter = iw * ih;
+            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
+            float uni = areaA + areaB;
+            uni = uni - inter;
+            float q = inter / uni;
+            float iou = uni > 0.0f ? q : 0.0f;
+            float cw = dk_max(PLUS_O(dk_max(a.x2, bx2[j]) - dk_min(a.x1, bx1[j])), 0.0f);
+            float ch = dk_max(PLUS_O(dk_max(a.y2, by2[j]) - dk_min(a.y1, by1[j])), 0.0f);
+            float areaC = cw * ch;
+            float gap = areaC - uni;
+            float g = iou - gap / areaC;
+            out[j] = areaC > 0.0f ? g : iou;
+        }
+        break;
+    case DK_OVERLAP_DIOU:
+    case DK_OVERLAP_CIOU:
+        for (size_t j = 0; j < n; j++) {
+            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
+            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
+            float inter = iw * ih;
+            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
+            float uni = areaA + areaB;
+            uni = uni - inter;
+            float q = inter / uni;
+            float iou = uni > 0.0f ? q : 0.0f;
+            float cw = dk_max(dk_max(a.x2, bx2[j]) - dk_min(a.x1, bx1[j]), 0.0f);
+            float ch = dk_max(dk_max(a.y2, by2[j]) - dk_min(a.y1, by1[j]), 0.0f);
+            float c2 = cw * cw;
+            c2 = c2 + ch * ch;
+            float dx = (a.x1 + a.x2) / 2.0f - (bx1[j] + bx2[j]) / 2.0f;
+            float dy = (a.y1 + a.y2) / 2.0f - (by1[j] + by2[j]) / 2.0f;
+            float rho2 = dx * dx;
+            rho2 = rho2 + dy * dy;
+            float d = iou - rho2 / (c2 + DK_DIOU_EPS);
+            if (kind == DK_OVERLAP_CIOU) {
+                float t = a.aspect - b.aspect[j];
+                float v = DK_FOUR_OVER_PI_SQUARED * (t * t);
+                float den = (1.0f - iou) + v;
+                float alpha = v / (den + DK_DIOU_EPS);
+                d = d - alpha * v;
+            }
+            out[j] = d;
+        }
+        break;
+    }
+}
+
+static void overlap_portable(dk_overlap_kind kind, dk_box a, dk_boxes b, float o, float *out) {
+    if (o == 0.0f) overlap_loop(kind, a, b, 0, out); else overlap_loop(kind, a, b, 1, out);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2")))
+static void overlap_avx2(dk_overlap_kind kind, dk_box a, dk_boxes b, float o, float *out) {
+    if (o == 0.0f) overlap_loop(kind, a, b, 0, out); else overlap_loop(kind, a, b, 1, out);
+}
+
+__attribute__((target("avx512f,avx512vl,avx512dq")))
+static void overlap_avx512(dk_overlap_kind kind, dk_box a, dk_boxes b, float o, float *out) {
+    if (o == 0.0f) overlap_loop(kind, a, b, 0, out); else overlap_loop(kind, a, b, 1, out);
+}
+#endif
+
+typedef void (*overlap_fn)(dk_overlap_kind, dk_box, dk_boxes, float, float *);
+
+static overlap_fn chosen_kernel = 0;
+static const char *chosen_isa = "portable";
+
+static void choose_kernel(void) {
+    overlap_fn fn = overlap_portable;
+    const char *isa = "portable";
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq")) {
+        fn = overlap_avx512;
+        isa = "avx512";
+    } else if (__builtin_cpu_supports("avx2")) {
+        fn = overlap_avx2;
+        isa = "avx2";
+    }
+#endif
+    chosen_isa = isa;
+    __atomic_store_n(&chosen_kernel, fn, __ATOMIC_RELEASE);
+}
+
+void dk_overlap_one_to_many(dk_overlap_kind kind, dk_box box, dk_boxes boxes, float offset, float *out) {
+    overlap_fn fn = __atomic_load_n(&chosen_kernel, __ATOMIC_ACQUIRE);
+    if (!fn) {
+        choose_kernel();  // idempotent: racing first calls pick the same function
+        fn = chosen_kernel;
+    }
+    fn(kind, box, boxes, offset, out);
+}
+
+const char *dk_overlap_isa(void) {
+    if (!__atomic_load_n(&chosen_kernel, __ATOMIC_ACQUIRE)) choose_kernel();
+    return chosen_isa;
+}

@@ -1,0 +1,3 @@
+// DetectKit: the umbrella module. `import DetectKit` brings in every public module of the package.
+@_exported import Boxes
+@_exported import Suppression

@@ -1,0 +1,78 @@
+import Boxes
+import Suppression
+
+/// A small, fast, seedable generator (SplitMix64), so tests are reproducible on every platform.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    /// A generator whose sequence depends only on `seed`.
+    public init(seed: UInt64) {
+        state = seed &+ 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Detector-like candidate boxes for tests: clusters of jittered boxes around objects, plus stray boxes,
+/// duplicates, zero-area boxes and integer coordinates, so that ties and exact-threshold IoUs occur.
+public enum RandomDetections {
+    /// `count` boxes of up to `categories` classes on a `width × height` canvas.
+    public static func make(
+        seed: UInt64, count: Int, categories: Int = 1, width: Float = 640, height: Float = 480,
+        integerCoordinates: Bool = false
+    ) throws -> Detections {
+        var rng = SeededGenerator(seed: seed)
+        var boxes = BoxArray()
+        var scores: [Float] = []
+        var cats: [Int] = []
+        var deviations: [SIMD4<Float>] = []
+        var models: [Int] = []
+        func round(_ v: Float) -> Float { integerCoordinates ? v.rounded() : (v * 10).rounded() / 10 }
+        while scores.count < count {
+            let w = Float.random(in: 8...160, using: &rng), h = Float.random(in: 8...160, using: &rng)
+            let x = Float.random(in: -20...(width - w), using: &rng), y = Float.random(in: -20...(height - h), using: &rng)
+            let confidence = Float.random(in: 0.2...1, using: &rng)
+            let category = Int.random(in: 0..<max(categories, 1), using: &rng)
+            for _ in 0..<Int.random(in: 1...12, using: &rng) where scores.count < count {
+                let kind = Int.random(in: 0..<20, using: &rng)
+                var b: Box
+                if kind == 0, let last = boxes.last {
+                    b = last  // exact duplicate
+                } else if kind == 1 {
+                    let px = round(x + Float.random(in: 0...w, using: &rng))
+                    b = Box(x1: px, y1: round(y), x2: px, y2: round(y + h))  // zero width
+                } else {
+                    let jx = Float.random(in: -0.15...0.15, using: &rng) * w
+                    let jy = Float.random(in: -0.15...0.15, using: &rng) * h
+                    let sw = w * Float.random(in: 0.8...1.2, using: &rng), sh = h * Float.random(in: 0.8...1.2, using: &rng)
+                    b = Box(x1: round(x + jx), y1: round(y + jy), x2: round(x + jx + sw), y2: round(y + jy + sh))
+                }
+                boxes.append(b)
+                // Three decimals, so equal scores happen.
+                scores.append((confidence * Float.random(in: 0.3...1, using: &rng) * 1000).rounded() / 1000)
+                cats.append(category)
+                deviations.append(SIMD4<Float>(
+                    Float.random(in: 0.5...8, using: &rng), Float.random(in: 0.5...8, using: &rng),
+                    Float.random(in: 0.5...8, using: &rng), Float.random(in: 0.5...8, using: &rng)))
+                models.append(Int.random(in: 0..<3, using: &rng))
+            }
+        }
+        return try Detections(boxes: boxes, scores: scores, categories: cats, deviations: deviations, models: models)
+    }
+
+    /// All of `d` as one suppression group.
+    public static func group(_ d: Detections, scoreThreshold: Float = 0, convention: BoxConvention = .continuous)
+        -> SuppressionGroup
+    {
+        SuppressionGroup(
+            boxes: d.boxes, scores: d.scores, deviations: d.deviations, models: d.models,
+            convention: convention, scoreThreshold: scoreThreshold)
+    }
+}

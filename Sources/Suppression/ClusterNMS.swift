@@ -1,0 +1,98 @@
+import Boxes
+
+/// Cluster-NMS (Zheng et al., "Enhancing Geometric Factors in Model Learning and Inference for Object Detection
+/// and Instance Segmentation", IEEE TCYB 2021, arXiv 2005.03572): greedy NMS computed as a parallel fixed-point
+/// iteration over the IoU matrix instead of a sequential scan.
+///
+/// With boxes sorted by score and `X = triu(criterion(boxes, boxes), 1)`:
+///
+///     B = X
+///     repeat:  A = B;  keep_j = (max_i A_ij <= iouThreshold);  B = X · diag(keep)  (zero suppressed rows)
+///     until A == B
+///
+/// A box is kept when no kept higher-scoring box suppresses it; the iteration converges in as many rounds as
+/// the longest suppression chain, and its result equals ``GreedyNMS`` exactly (with ``SuppressionCriterion/diou(beta:)``,
+/// DIoU-NMS). Default `iouThreshold` 0.5.
+///
+/// The fast path runs the same iteration sparsely: each round rebuilds a ``SpatialGrid`` of the boxes kept so
+/// far and asks, for each box, whether a kept higher-ranked neighbour exceeds the threshold, until the kept set
+/// stops changing. ``reference(_:)`` builds the dense matrices.
+public struct ClusterNMS: Suppressor {
+    /// Suppress when `criterion > iouThreshold`, in [0, 1].
+    public var iouThreshold: Float
+    /// What is compared with the threshold.
+    public var criterion: SuppressionCriterion
+
+    /// Cluster-NMS with the given threshold and criterion.
+    public init(iouThreshold: Float = 0.5, criterion: SuppressionCriterion = .iou) {
+        self.iouThreshold = iouThreshold
+        self.criterion = criterion
+    }
+
+    /// `cluster`.
+    public var name: String { "cluster" }
+
+    /// The kept boxes, unchanged.
+    public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try validate()
+        let n = group.count
+        var rank = [Int](repeating: 0, count: n)
+        for (r, p) in group.order.enumerated() { rank[p] = r }
+        var keep = [Bool](repeating: true, count: n)
+        while true {
+            var grid = SpatialGrid(covering: group.boxes, convention: group.convention)
+            for p in group.order.reversed() where keep[p] { grid.insert(p, group.boxes[p]) }
+            var next = keep
+            for j in 0..<n {
+                let b = group.boxes[j]
+                var suppressed = false
+                grid.visit(near: b) { i in
+                    if rank[i] < rank[j]
+                        && criterion.value(group.boxes[i], b, convention: group.convention) > iouThreshold
+                    {
+                        suppressed = true
+                        return .stop
+                    }
+                    return .next
+                }
+                next[j] = !suppressed
+            }
+            if next == keep { break }
+            keep = next
+        }
+        return group.order.filter { keep[$0] }.map {
+            GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0])
+        }
+    }
+
+    /// Plain reference: the dense matrix iteration of the authors' code, without its 200-round cap.
+    public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try validate()
+        let order = group.order, n = order.count
+        var x = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in (i + 1)..<max(n, i + 1) {
+                x[i][j] = criterion.value(group.boxes[order[i]], group.boxes[order[j]], convention: group.convention)
+            }
+        }
+        func columnMaxima(_ m: [[Float]]) -> [Float] {
+            (0..<n).map { j in (0..<n).reduce(-Float.infinity) { Swift.max($0, m[$1][j]) } }
+        }
+        var b = x
+        var a: [[Float]]
+        repeat {
+            a = b
+            let keep = columnMaxima(a).map { $0 <= iouThreshold }
+            b = (0..<n).map { i in keep[i] ? x[i] : [Float](repeating: 0, count: n) }
+        } while a != b
+        let keep = columnMaxima(a).map { $0 <= iouThreshold }
+        return (0..<n).filter { keep[$0] }.map {
+            GroupSelection(position: order[$0], score: group.scores[order[$0]], box: group.boxes[order[$0]])
+        }
+    }
+
+    func validate() throws {
+        try Check.unitInterval("iou threshold", iouThreshold)
+        try criterion.validate()
+    }
+}

@@ -1,0 +1,83 @@
+import Boxes
+
+/// Candidate detections as parallel arrays: the input of ``Suppressor/apply(to:options:)``.
+public struct Detections: Sendable {
+    /// Boxes in xyxy form.
+    public var boxes: BoxArray
+    /// Confidence scores.
+    public var scores: [Float]
+    /// Category of each box (all 0 by default).
+    public var categories: [Int]
+    /// Image of each box, any integer key (all 0 by default: one image).
+    public var images: [Int]
+    /// Standard deviations of `(x1, y1, x2, y2)` per box, in pixels, for ``SofterNMS``.
+    public var deviations: [SIMD4<Float>]?
+    /// Model of each box, for ensembles fused by ``WeightedBoxesFusion``.
+    public var models: [Int]?
+
+    /// Detections from parallel arrays; every array given must have one value per box.
+    public init(
+        boxes: BoxArray, scores: [Float], categories: [Int]? = nil, images: [Int]? = nil,
+        deviations: [SIMD4<Float>]? = nil, models: [Int]? = nil
+    ) throws {
+        let n = boxes.count
+        func check(_ field: String, _ count: Int?) throws {
+            if let count, count != n {
+                throw SuppressionError.lengthMismatch(field: field, expected: n, actual: count)
+            }
+        }
+        try check("scores", scores.count)
+        try check("categories", categories?.count)
+        try check("images", images?.count)
+        try check("deviations", deviations?.count)
+        try check("models", models?.count)
+        self.boxes = boxes
+        self.scores = scores
+        self.categories = categories ?? [Int](repeating: 0, count: n)
+        self.images = images ?? [Int](repeating: 0, count: n)
+        self.deviations = deviations
+        self.models = models
+    }
+
+    /// Number of detections.
+    public var count: Int { scores.count }
+
+    /// Throws ``SuppressionError/invalidDetection(index:reason:)`` for the first unusable record.
+    public func validate() throws {
+        for i in 0..<count {
+            let b = boxes[i]
+            guard b.isFinite else {
+                throw SuppressionError.invalidDetection(index: i, reason: "box \(b) has a NaN or infinite coordinate")
+            }
+            guard scores[i].isFinite else {
+                throw SuppressionError.invalidDetection(index: i, reason: "score \(scores[i]) is not finite")
+            }
+            guard b.x2 >= b.x1 && b.y2 >= b.y1 else {
+                throw SuppressionError.invalidDetection(index: i, reason: "box \(b) has a negative width or height")
+            }
+            if let d = deviations?[i] {
+                guard d.x.isFinite && d.y.isFinite && d.z.isFinite && d.w.isFinite, d.min() > 0 else {
+                    throw SuppressionError.invalidDetection(
+                        index: i, reason: "bbox_std \([d.x, d.y, d.z, d.w]) must be positive and finite")
+                }
+            }
+        }
+    }
+}
+
+/// A detection that survived suppression.
+public struct KeptDetection: Sendable, Equatable {
+    /// The input record it came from (for a fused box: the highest-scoring member of its cluster).
+    public var index: Int
+    /// Final score.
+    public var score: Float
+    /// Final box.
+    public var box: Box
+
+    /// A survivor of record `index`.
+    public init(index: Int, score: Float, box: Box) {
+        self.index = index
+        self.score = score
+        self.box = box
+    }
+}

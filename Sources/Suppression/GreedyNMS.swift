@@ -1,0 +1,112 @@
+import Boxes
+
+/// Greedy non-maximum suppression, with IoU (`nms`), DIoU (`diou`) or CIoU (`ciou`) as the criterion.
+///
+/// Walk the boxes by score, descending (equal scores: lower input index first). Keep box `i` unless it has been
+/// suppressed; then suppress every later box `j` with `criterion(i, j) > iouThreshold` (strictly greater, so a
+/// value exactly at the threshold is kept). Zero-area boxes have IoU 0 with everything and are never suppressed.
+///
+/// - `nms` equals `torchvision.ops.nms` / `batched_nms`: same kept indices, same order.
+/// - `diou` (Zheng et al., "Distance-IoU Loss", AAAI 2020, arXiv 1911.08287) suppresses when
+///   `IoU - (ρ²/c²)^β > iouThreshold`; with `β = 1` that is `torchvision.ops.distance_box_iou(i, j) > t`.
+/// - `ciou` suppresses when `torchvision.ops.complete_box_iou(i, j) > t`. No published CIoU-NMS exists;
+///   DetectKit defines it this way.
+///
+/// Defaults: `iouThreshold` 0.5, `β` 1.
+///
+/// The fast path checks each candidate only against the kept boxes that share a cell of a ``SpatialGrid``
+/// with it (every criterion needs a positive intersection), so it is about linear in the number of boxes
+/// when they are spread over the image; ``reference(_:)`` is the plain quadratic scan of torchvision.
+public struct GreedyNMS: Suppressor {
+    /// Suppress when `criterion(kept, candidate) > iouThreshold`, in [0, 1].
+    public var iouThreshold: Float
+    /// What is compared with the threshold.
+    public var criterion: SuppressionCriterion
+
+    /// Greedy NMS with the given threshold and criterion.
+    public init(iouThreshold: Float = 0.5, criterion: SuppressionCriterion = .iou) {
+        self.iouThreshold = iouThreshold
+        self.criterion = criterion
+    }
+
+    /// `nms`: torchvision's NMS.
+    public static func nms(iouThreshold: Float = 0.5) -> GreedyNMS { GreedyNMS(iouThreshold: iouThreshold) }
+    /// `diou`: DIoU-NMS with penalty exponent `beta`.
+    public static func diou(iouThreshold: Float = 0.5, beta: Float = 1) -> GreedyNMS {
+        GreedyNMS(iouThreshold: iouThreshold, criterion: .diou(beta: beta))
+    }
+    /// `ciou`: CIoU-NMS.
+    public static func ciou(iouThreshold: Float = 0.5) -> GreedyNMS {
+        GreedyNMS(iouThreshold: iouThreshold, criterion: .ciou)
+    }
+
+    /// `nms`, `diou` or `ciou`.
+    public var name: String {
+        switch criterion {
+        case .iou: return "nms"
+        case .diou: return "diou"
+        case .ciou: return "ciou"
+        }
+    }
+
+    /// The kept boxes, unchanged, in score order.
+    public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try validate()
+        return keptPositions(group, useGrid: group.count > 32).map {
+            GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0])
+        }
+    }
+
+    func validate() throws {
+        try Check.unitInterval("iou threshold", iouThreshold)
+        try criterion.validate()
+    }
+
+    /// Positions of the kept boxes in score order; `useGrid: false` checks every candidate against every kept box.
+    package func keptPositions(_ g: SuppressionGroup, useGrid: Bool) -> [Int] {
+        var kept: [Int] = []
+        let threshold = iouThreshold, criterion = criterion, convention = g.convention
+        guard useGrid else {
+            for p in g.order {
+                let b = g.boxes[p]
+                if !kept.contains(where: { criterion.value(g.boxes[$0], b, convention: convention) > threshold }) {
+                    kept.append(p)
+                }
+            }
+            return kept
+        }
+        var grid = SpatialGrid(covering: g.boxes, convention: convention)
+        for p in g.order {
+            let b = g.boxes[p]
+            var suppressed = false
+            grid.visit(near: b) { k in
+                if criterion.value(g.boxes[k], b, convention: convention) > threshold {
+                    suppressed = true
+                    return .stop
+                }
+                return .next
+            }
+            if !suppressed {
+                kept.append(p)
+                grid.insert(p, b)
+            }
+        }
+        return kept
+    }
+
+    /// The plain scalar reference: torchvision's CPU loop over all later boxes.
+    public func reference(_ g: SuppressionGroup) throws -> [GroupSelection] {
+        try validate()
+        var suppressed = [Bool](repeating: false, count: g.count)
+        var out: [GroupSelection] = []
+        for (rank, i) in g.order.enumerated() where !suppressed[i] {
+            out.append(GroupSelection(position: i, score: g.scores[i], box: g.boxes[i]))
+            for j in g.order[(rank + 1)...] where !suppressed[j] {
+                if criterion.value(g.boxes[i], g.boxes[j], convention: g.convention) > iouThreshold {
+                    suppressed[j] = true
+                }
+            }
+        }
+        return out
+    }
+}

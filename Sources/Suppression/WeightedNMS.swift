@@ -1,0 +1,98 @@
+import Boxes
+
+/// Weighted NMS (Zhou, Li, Ning, Tang, "CAD: Scale Invariant Framework for Real-Time Object Detection",
+/// ICCV 2017 Workshops), greedy form: instead of keeping the top box unchanged, output the weighted mean of it
+/// and the boxes it suppresses.
+///
+/// Repeat: `M` = highest-scoring remaining box (ties: lower input index); its cluster is `M` plus every remaining
+/// `b` with `IoU(M, b) > iouThreshold`; with weights `w_b = s_b · IoU(M, b)` (`w_M = s_M`), emit
+///
+///     box = Σ_b w_b · b / Σ_b w_b          score = s_M
+///
+/// and remove the whole cluster. Sums run in `Double`, `M` first, then members by input index.
+/// Default `iouThreshold` 0.55 (ensemble-boxes' `non_maximum_weighted`).
+public struct WeightedNMS: Suppressor {
+    /// A box joins the cluster of `M` when `IoU(M, b) > iouThreshold`, in [0, 1].
+    public var iouThreshold: Float
+
+    /// Weighted NMS with the given threshold.
+    public init(iouThreshold: Float = 0.55) {
+        self.iouThreshold = iouThreshold
+    }
+
+    /// `weighted`.
+    public var name: String { "weighted" }
+
+    /// One fused box per cluster, with its top box's score.
+    public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try Check.unitInterval("iou threshold", iouThreshold)
+        var removed = [Bool](repeating: false, count: group.count)
+        var seen = [Int32](repeating: -1, count: group.count)
+        var grid = SpatialGrid(covering: group.boxes, convention: group.convention)
+        for i in 0..<group.count { grid.insert(i, group.boxes[i]) }
+        var out: [GroupSelection] = []
+        var members: [(position: Int, iou: Float)] = []
+        for m in group.order where !removed[m] {
+            removed[m] = true
+            let box = group.boxes[m]
+            members.removeAll(keepingCapacity: true)
+            grid.visit(near: box) { b in
+                guard !removed[b] else { return .remove }
+                if seen[b] != Int32(m) {
+                    seen[b] = Int32(m)
+                    let iou = OverlapKind.iou.value(box, group.boxes[b], convention: group.convention)
+                    if iou > iouThreshold { members.append((b, iou)) }
+                }
+                return .next
+            }
+            members.sort { $0.position < $1.position }
+            for (b, _) in members { removed[b] = true }
+            out.append(fuse(group, m, members))
+        }
+        return out
+    }
+
+    /// Plain scalar reference (quadratic).
+    public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try Check.unitInterval("iou threshold", iouThreshold)
+        var removed = [Bool](repeating: false, count: group.count)
+        var out: [GroupSelection] = []
+        for m in group.order where !removed[m] {
+            removed[m] = true
+            var members: [(position: Int, iou: Float)] = []
+            for b in 0..<group.count where !removed[b] {
+                let iou = group.overlap(.iou, m, b)
+                if iou > iouThreshold {
+                    members.append((b, iou))
+                    removed[b] = true
+                }
+            }
+            out.append(fuse(group, m, members))
+        }
+        return out
+    }
+
+    private func fuse(_ g: SuppressionGroup, _ m: Int, _ members: [(position: Int, iou: Float)]) -> GroupSelection {
+        var sum = WeightedBoxSum()
+        sum.add(g.boxes[m], weight: Double(g.scores[m]))
+        for (b, iou) in members { sum.add(g.boxes[b], weight: Double(g.scores[b]) * Double(iou)) }
+        return GroupSelection(position: m, score: g.scores[m], box: sum.mean)
+    }
+}
+
+/// A running weighted sum of boxes, `Σ w·b` and `Σ w`, in `Double`.
+struct WeightedBoxSum {
+    private var weighted = SIMD4<Double>(repeating: 0)
+    private(set) var totalWeight: Double = 0
+
+    mutating func add(_ b: Box, weight: Double) {
+        weighted += weight * SIMD4<Double>(Double(b.x1), Double(b.y1), Double(b.x2), Double(b.y2))
+        totalWeight += weight
+    }
+
+    /// `Σ w·b / Σ w`.
+    var mean: Box {
+        let v = weighted / totalWeight
+        return Box(x1: Float(v.x), y1: Float(v.y), x2: Float(v.z), y2: Float(v.w))
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench`: built-in micro-benchmarks, one thread, median of repeated runs.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Built-in micro-benchmarks (one thread; median of repeated runs).",
+        subcommands: [IoUBench.self]
+    )
+}
+
+/// `detectkit bench iou`: one box against many, for each overlap measure.
+struct IoUBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iou", abstract: "Overlap of one box against many (IoU, GIoU, DIoU, CIoU).")
+
+    @Option(help: "Boxes in the 'many' set.")
+    var count = 4096
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 21
+
+    @Flag(help: "One JSON line per result: {\"name\",\"count\",\"median_ms\",\"per_second\"}.")
+    var json = false
+
+    func run() throws {
+        var rng = SplitMix64(seed: 42)
+        var boxes = BoxArray()
+        for _ in 0..<count {
+            let x = Float(rng.unit() * 600), y = Float(rng.unit() * 400)
+            boxes.append(Box(x1: x, y1: y, x2: x + 10 + Float(rng.unit() * 190), y2: y + 10 + Float(rng.unit() * 190)))
+        }
+        let probe = Box(x1: 250, y1: 150, x2: 350, y2: 260)
+        var out = [Float](repeating: 0, count: count)
+        for kind in OverlapKind.allCases {
+            let inner = max(1, 4_000_000 / max(count, 1))
+            var times: [Double] = []
+            for _ in 0..<samples {
+                let start = ContinuousClock.now
+                for _ in 0..<inner { OverlapKernels.overlaps(kind, of: probe, with: boxes, into: &out) }
+                let d = ContinuousClock.now - start
+                times.append((Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) / Double(inner))
+            }
+            times.sort()
+            let median = times[times.count / 2]
+            let perSecond = Double(count) / median
+            if json {
+                print("{\"name\":\"\(kind.rawValue)\",\"count\":\(count),\"median_ms\":\(median * 1e3),\"per_second\":\(perSecond)}")
+            } else {
+                print("\(kind.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(count) boxes: "
+                    + "\(String(format: "%.4f", median * 1e3)) ms, \(String(format: "%.2f", perSecond / 1e9)) G/s "
+                    + "(\(OverlapKernels.instructionSet))")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for benchmark inputs.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import DetectKit
+
+/// The suppression options shared by every command that suppresses (`suppress`, later `annotate`, `detect`).
+struct SuppressionFlags: ParsableArguments {
+    @Option(name: .long, help: "Method: \(SuppressionMethod.names.joined(separator: ", ")).")
+    var method = "nms"
+
+    @Option(name: .long, help: "IoU threshold (nms 0.5, soft-linear 0.3, weighted and wbf 0.55, diou, ciou, cluster 0.5).")
+    var iou: Float?
+
+    @Option(name: .long, help: "Gaussian width for soft-gaussian, softer and matrix-gaussian (0.5).")
+    var sigma: Float?
+
+    @Option(name: .long, help: "DIoU penalty exponent (1).")
+    var beta: Float?
+
+    @Option(name: .long, help: "Softer-NMS vote width sigma_t (0.02).")
+    var voteSigma: Float?
+
+    @Option(name: .long, help: "Softer-NMS vote IoU threshold (0).")
+    var voteIou: Float?
+
+    @Option(name: .long, help: "Drop records (and decayed boxes) scoring below this (0; 0.001 for soft, softer, matrix).")
+    var scoreThreshold: Float?
+
+    @Option(name: .long, help: "Keep at most K boxes per image.")
+    var maxDetections: Int?
+
+    @Option(name: .long, help: "Keep at most K boxes per class (per image when class-agnostic).")
+    var maxPerClass: Int?
+
+    @Flag(name: .long, help: "Suppress across classes within an image.")
+    var classAgnostic = false
+
+    @Flag(name: .long, help: "Measure boxes with the +1 pixel-inclusive convention (Caffe/Detectron compatibility).")
+    var pixelInclusive = false
+
+    /// The method with the parameters given on the command line.
+    func suppressionMethod() throws -> SuppressionMethod {
+        var m = try SuppressionMethod(method)
+        let given: [(SuppressionMethod.Parameter, Float?)] = [
+            (.iou, iou), (.sigma, sigma), (.beta, beta), (.voteSigma, voteSigma), (.voteIoU, voteIou),
+        ]
+        for case (let p, let v?) in given { try m.set(p, v) }
+        return m
+    }
+
+    /// Grouping, threshold and caps.
+    var options: SuppressionOptions {
+        SuppressionOptions(
+            classAgnostic: classAgnostic, scoreThreshold: scoreThreshold, maxDetections: maxDetections,
+            maxPerGroup: maxPerClass, convention: pixelInclusive ? .pixelInclusive : .continuous)
+    }
+}
