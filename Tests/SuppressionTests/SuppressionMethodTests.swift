@@ -1,0 +1,24 @@
+import Suppression
+import Testing
+
+@Suite struct SuppressionMethodTests {
+    @Test func parsesNamesAndParameters() throws {
+        let m = try SuppressionMethod(parsing: "soft-gaussian:sigma=0.3")
+        #expect(m.name == "soft-gaussian" && m.parameters == [.sigma: 0.3])
+        #expect(m.description == "soft-gaussian:sigma=0.3")
+        let s = try SuppressionMethod(parsing: "softer:vote-sigma=0.05;vote_iou=0.1")
+        #expect(s.parameters == [.voteSigma: 0.05, .voteIoU: 0.1])
+        #expect((try SuppressionMethod(parsing: "nms:iou=0.6").makeSuppressor() as? GreedyNMS)?.iouThreshold == 0.6)
+    }
+
+    @Test func everyNameMakesAMethodOfThatName() throws {
+        for name in SuppressionMethod.names { #expect(try SuppressionMethod(name).makeSuppressor().name == name) }
+    }
+
+    @Test func rejectsUnknownNamesAndForeignParameters() {
+        #expect(throws: SuppressionError.self) { try SuppressionMethod("fast-nms") }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "nms:sigma=0.3") }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "nms:iou=abc") }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:sigma=1") }
+    }
+}
