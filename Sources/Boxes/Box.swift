@@ -14,6 +14,7 @@ public struct Box: Hashable, Sendable, CustomStringConvertible {
     public var y2: Float
 
     /// Creates a box from its corners.
+    @inlinable
     public init(x1: Float, y1: Float, x2: Float, y2: Float) {
         self.x1 = x1
         self.y1 = y1
@@ -22,22 +23,23 @@ public struct Box: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Width `x2 - x1` (negative for an inverted box).
-    public var width: Float { x2 - x1 }
+    @inlinable public var width: Float { x2 - x1 }
     /// Height `y2 - y1` (negative for an inverted box).
-    public var height: Float { y2 - y1 }
+    @inlinable public var height: Float { y2 - y1 }
     /// Centre x, `(x1 + x2) / 2`.
-    public var centerX: Float { (x1 + x2) / 2 }
+    @inlinable public var centerX: Float { (x1 + x2) / 2 }
     /// Centre y, `(y1 + y2) / 2`.
-    public var centerY: Float { (y1 + y2) / 2 }
+    @inlinable public var centerY: Float { (y1 + y2) / 2 }
 
     /// Area under a convention: `(w + o) · (h + o)` with `o` the convention's offset.
+    @inlinable
     public func area(_ convention: BoxConvention = .continuous) -> Float {
         let o = convention.offset
         return (x2 - x1 + o) * (y2 - y1 + o)
     }
 
     /// Whether all four coordinates are finite.
-    public var isFinite: Bool { x1.isFinite && y1.isFinite && x2.isFinite && y2.isFinite }
+    @inlinable public var isFinite: Bool { x1.isFinite && y1.isFinite && x2.isFinite && y2.isFinite }
 
     /// `[x1, y1, x2, y2]`.
     public var description: String { "[\(x1), \(y1), \(x2), \(y2)]" }
@@ -51,6 +53,7 @@ public enum BoxConvention: Sendable, Hashable, CaseIterable {
     case pixelInclusive
 
     /// The amount added to every width, height and intersection side: 0 or 1.
+    @inlinable
     public var offset: Float {
         switch self {
         case .continuous: return 0

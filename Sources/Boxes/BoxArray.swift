@@ -40,13 +40,13 @@ public struct BoxArray: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// The position of the first box.
-    public var startIndex: Int { 0 }
+    @inlinable public var startIndex: Int { 0 }
     /// One past the position of the last box.
-    public var endIndex: Int { x1.count }
+    @inlinable public var endIndex: Int { x1.count }
 
     /// The box at position `i`.
     public subscript(i: Int) -> Box {
-        get { Box(x1: x1[i], y1: y1[i], x2: x2[i], y2: y2[i]) }
+        @inlinable get { Box(x1: x1[i], y1: y1[i], x2: x2[i], y2: y2[i]) }
         set {
             x1[i] = newValue.x1
             y1[i] = newValue.y1
@@ -61,5 +61,52 @@ public struct BoxArray: Sendable, Equatable, RandomAccessCollection {
         out.reserveCapacity(positions.count)
         for p in positions { out.append(self[p]) }
         return out
+    }
+}
+
+/// A borrowed, read-only view of a ``BoxArray``'s columns for hot loops: no reference counting, no copies.
+/// Valid only inside ``BoxArray/withColumns(_:)``.
+public struct BoxColumns {
+    /// Left edges.
+    public let x1: UnsafeBufferPointer<Float>
+    /// Top edges.
+    public let y1: UnsafeBufferPointer<Float>
+    /// Right edges.
+    public let x2: UnsafeBufferPointer<Float>
+    /// Bottom edges.
+    public let y2: UnsafeBufferPointer<Float>
+
+    /// The box at position `i`.
+    @inlinable
+    public subscript(i: Int) -> Box { Box(x1: x1[i], y1: y1[i], x2: x2[i], y2: y2[i]) }
+
+    /// Number of boxes.
+    @inlinable
+    public var count: Int { x1.count }
+
+    /// A view of four equally long columns.
+    @inlinable
+    public init(
+        x1: UnsafeBufferPointer<Float>, y1: UnsafeBufferPointer<Float>, x2: UnsafeBufferPointer<Float>,
+        y2: UnsafeBufferPointer<Float>
+    ) {
+        self.x1 = x1
+        self.y1 = y1
+        self.x2 = x2
+        self.y2 = y2
+    }
+}
+
+extension BoxArray {
+    /// Calls `body` with a borrowed view of the columns.
+    @inlinable
+    public func withColumns<R>(_ body: (BoxColumns) throws -> R) rethrows -> R {
+        try x1.withUnsafeBufferPointer { a in
+            try y1.withUnsafeBufferPointer { b in
+                try x2.withUnsafeBufferPointer { c in
+                    try y2.withUnsafeBufferPointer { d in try body(BoxColumns(x1: a, y1: b, x2: c, y2: d)) }
+                }
+            }
+        }
     }
 }

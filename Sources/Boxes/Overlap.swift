@@ -26,6 +26,7 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
     case ciou
 
     /// The scalar reference value of this measure for two boxes.
+    @inlinable
     public func value(_ a: Box, _ b: Box, convention: BoxConvention = .continuous) -> Float {
         let o = convention.offset
         let iw = Self.max(Self.min(a.x2, b.x2) - Self.max(a.x1, b.x1) + o, 0)
@@ -54,6 +55,7 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
     }
 
     /// `ρ² / (c² + 1e-7)`: DIoU's penalty, the squared centre distance over the squared enclosing diagonal.
+    @inlinable
     public static func distancePenalty(_ a: Box, _ b: Box) -> Float {
         let cw = max(max(a.x2, b.x2) - min(a.x1, b.x1), 0)
         let ch = max(max(a.y2, b.y2) - min(a.y1, b.y1), 0)
@@ -65,6 +67,7 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
     }
 
     /// `atan(w / h)`, the aspect-ratio angle CIoU compares.
+    @inlinable
     public static func aspectAngle(_ b: Box, _ convention: BoxConvention = .continuous) -> Float {
         let o = convention.offset
         return atan((b.x2 - b.x1 + o) / (b.y2 - b.y1 + o))
@@ -72,15 +75,16 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
 
     /// The `eps` torchvision adds to DIoU's and CIoU's denominators.
     public static let diouEpsilon: Float = 1e-7
-    static let fourOverPiSquared: Float = 0.40528473456935108578
+    @usableFromInline static let fourOverPiSquared: Float = 0.40528473456935108578
 
     // The same comparisons as the C kernels (`a > b ? a : b`), so signed zeros and ties round identically.
-    @inline(__always) static func max(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
-    @inline(__always) static func min(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
+    @inlinable @inline(__always) static func max(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+    @inlinable @inline(__always) static func min(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
 }
 
 extension Box {
     /// Intersection over union with another box (see ``OverlapKind/iou``).
+    @inlinable
     public func iou(_ other: Box, convention: BoxConvention = .continuous) -> Float {
         OverlapKind.iou.value(self, other, convention: convention)
     }

@@ -35,6 +35,18 @@ public enum OverlapKernels {
         return out
     }
 
+    /// `out[j] = IoU(box, boxes[j])` over borrowed columns, for hot loops that keep their own storage.
+    @inlinable
+    public static func ious(
+        of box: Box, with boxes: BoxColumns, convention: BoxConvention = .continuous, into out: UnsafeMutablePointer<Float>
+    ) {
+        let a = dk_box(x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2, aspect: 0)
+        let view = dk_boxes(
+            x1: boxes.x1.baseAddress, y1: boxes.y1.baseAddress, x2: boxes.x2.baseAddress, y2: boxes.y2.baseAddress,
+            aspect: nil, count: boxes.count)
+        dk_overlap_one_to_many(DK_OVERLAP_IOU, a, view, convention.offset, out)
+    }
+
     /// The `a.count × b.count` matrix of `kind.value(a[i], b[j])` (torchvision's `box_iou(a, b)` layout).
     public static func pairwise(
         _ kind: OverlapKind, _ a: BoxArray, _ b: BoxArray, convention: BoxConvention = .continuous

@@ -62,14 +62,19 @@ enum Grouping {
         var members: [[Int]] = []
         var imageOrder: [Int] = []
         var groupsPerImage: [Int: [Int]] = [:]
+        var last: (key: Key, group: Int)?
         for i in 0..<d.count where d.scores[i] >= threshold {
             let key = Key(image: d.images[i], category: options.classAgnostic ? 0 : d.categories[i])
-            if let g = groupOf[key] {
+            if let last, last.key == key {  // records usually come in runs: hash only when the key changes
+                members[last.group].append(i)
+            } else if let g = groupOf[key] {
                 members[g].append(i)
+                last = (key, g)
             } else {
                 let g = members.count
                 groupOf[key] = g
                 members.append([i])
+                last = (key, g)
                 if groupsPerImage[key.image] == nil { imageOrder.append(key.image) }
                 groupsPerImage[key.image, default: []].append(g)
             }

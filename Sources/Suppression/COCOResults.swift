@@ -119,9 +119,9 @@ public struct COCOResults: Sendable {
 
         mutating func add(_ v: JSONScanner.Value, scanner: JSONScanner, source: String) throws {
             let index = raw.count
-            let (line, _) = scanner.location(v.range.lowerBound)
             func bad(_ message: String) -> COCOResultsError {
-                COCOResultsError(source: source, record: index, line: line, message: message)
+                COCOResultsError(
+                    source: source, record: index, line: scanner.location(v.range.lowerBound).line, message: message)
             }
             guard v.kind == .object else { throw bad("expected an object, found \(v.kind)") }
             var fields: [String: JSONScanner.Value] = [:]

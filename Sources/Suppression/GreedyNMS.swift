@@ -64,34 +64,36 @@ public struct GreedyNMS: Suppressor {
 
     /// Positions of the kept boxes in score order; `useGrid: false` checks every candidate against every kept box.
     package func keptPositions(_ g: SuppressionGroup, useGrid: Bool) -> [Int] {
-        var kept: [Int] = []
         let threshold = iouThreshold, criterion = criterion, convention = g.convention
-        guard useGrid else {
+        return g.boxes.withColumns { boxes in
+            var kept: [Int] = []
+            guard useGrid else {
+                for p in g.order {
+                    let b = boxes[p]
+                    if !kept.contains(where: { criterion.value(boxes[$0], b, convention: convention) > threshold }) {
+                        kept.append(p)
+                    }
+                }
+                return kept
+            }
+            var grid = SpatialGrid(covering: g.boxes, convention: convention)
             for p in g.order {
-                let b = g.boxes[p]
-                if !kept.contains(where: { criterion.value(g.boxes[$0], b, convention: convention) > threshold }) {
+                let b = boxes[p]
+                var suppressed = false
+                grid.visit(near: b) { k in
+                    if criterion.value(boxes[k], b, convention: convention) > threshold {
+                        suppressed = true
+                        return .stop
+                    }
+                    return .next
+                }
+                if !suppressed {
                     kept.append(p)
+                    grid.insert(p, b)
                 }
             }
             return kept
         }
-        var grid = SpatialGrid(covering: g.boxes, convention: convention)
-        for p in g.order {
-            let b = g.boxes[p]
-            var suppressed = false
-            grid.visit(near: b) { k in
-                if criterion.value(g.boxes[k], b, convention: convention) > threshold {
-                    suppressed = true
-                    return .stop
-                }
-                return .next
-            }
-            if !suppressed {
-                kept.append(p)
-                grid.insert(p, b)
-            }
-        }
-        return kept
     }
 
     /// The plain scalar reference: torchvision's CPU loop over all later boxes.

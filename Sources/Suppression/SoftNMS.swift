@@ -47,7 +47,7 @@ public struct SoftNMS: Suppressor {
     /// The picks in selection order, with their decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return SoftSelection.run(group, decay: factor, pick: { m, score, _ in keep(group, m, score) })
+        return SoftSelection.run(group, orderedNeighbours: false, decay: factor, pick: { m, score, _ in keep(group, m, score) })
     }
 
     /// Plain scalar reference (quadratic).

@@ -9,44 +9,61 @@ import Boxes
 enum SoftSelection {
     /// A remaining box overlapping the pick, with its IoU.
     typealias Neighbour = (position: Int, iou: Float)
-    /// Makes the output of a pick from `M`, its current score and its overlapping remaining boxes
-    /// (IoU > 0, ascending position).
+    /// Makes the output of a pick from `M`, its current score and its overlapping remaining boxes (IoU > 0).
     typealias Pick = (_ m: Int, _ score: Float, _ neighbours: [Neighbour]) -> GroupSelection
 
-    /// Fast path: a max-heap of current scores and a ``SpatialGrid`` that yields only boxes overlapping `M`.
-    static func run(_ g: SuppressionGroup, decay: (Float) -> Float, pick: Pick) -> [GroupSelection] {
+    /// Fast path: a lazily corrected tournament tree of scores (``ScoreTree``) and a ``CellIndex`` that yields only the
+    /// remaining boxes overlapping `M`, with their IoU. Neighbours come in ascending position only when
+    /// `orderedNeighbours` is set (Soft-NMS's decays do not depend on their order; Softer-NMS's vote sums do).
+    static func run(
+        _ g: SuppressionGroup, orderedNeighbours: Bool, decay: (Float) -> Float, pick: Pick
+    ) -> [GroupSelection] {
         let n = g.count
         let threshold = g.scoreThreshold
-        var current = g.scores
-        var alive = [Bool](repeating: true, count: n)
-        var seen = [Int32](repeating: -1, count: n)
-        var grid = SpatialGrid(covering: g.boxes, convention: g.convention)
-        for i in 0..<n { grid.insert(i, g.boxes[i]) }
-        var heap = ScoreHeap(current)
+        var grid = CellIndex(g.boxes, convention: g.convention)
+        let tree = ScoreTree(g.scores)
         var out: [GroupSelection] = []
         var neighbours: [Neighbour] = []
-        while let (score, m) = heap.pop() {
-            guard alive[m] && score == current[m] else { continue }  // stale entry
+        // Working state on raw buffers: the loop below is the hot path.
+        let current = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+        let alive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
+        let seen = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+        defer {
+            current.deallocate()
+            alive.deallocate()
+            seen.deallocate()
+        }
+        _ = current.initialize(from: g.scores)
+        alive.initialize(repeating: true)
+        seen.initialize(repeating: -1)
+        while let (score, m) = tree.best {
+            // The tree is updated lazily: a key is never below its box's current score, so a root whose key
+            // is current is the true maximum; a stale root is corrected and the match replayed.
+            guard alive[m] else {
+                tree.remove(m)
+                continue
+            }
+            guard score == current[m] else {
+                tree.lower(m, to: current[m])
+                continue
+            }
             if score < threshold { break }
+            tree.remove(m)
             alive[m] = false
-            let box = g.boxes[m]
             neighbours.removeAll(keepingCapacity: true)
-            grid.visit(near: box) { b in
+            grid.visit(overlapping: g.boxes[m]) { b, iou in
                 guard alive[b] else { return .remove }
                 if seen[b] != Int32(m) {
                     seen[b] = Int32(m)
-                    let iou = OverlapKind.iou.value(box, g.boxes[b], convention: g.convention)
-                    if iou > 0 { neighbours.append((b, iou)) }
+                    neighbours.append((b, iou))
                 }
                 return .next
             }
-            neighbours.sort { $0.position < $1.position }
+            if orderedNeighbours { neighbours.sort { $0.position < $1.position } }
             out.append(pick(m, score, neighbours))
             for (b, iou) in neighbours {
-                let decayed = current[b] * decay(iou)
-                guard decayed != current[b] else { continue }
-                current[b] = decayed
-                if decayed < threshold { alive[b] = false } else { heap.push(decayed, b) }
+                current[b] *= decay(iou)
+                if current[b] < threshold { alive[b] = false }
             }
         }
         return out

@@ -40,7 +40,7 @@ public struct SofterNMS: Suppressor {
     /// The picks in selection order, with voted boxes and decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return SoftSelection.run(group, decay: factor, pick: { vote(group, $0, $1, $2) })
+        return SoftSelection.run(group, orderedNeighbours: true, decay: factor, pick: { vote(group, $0, $1, $2) })
     }
 
     /// Plain scalar reference (quadratic).

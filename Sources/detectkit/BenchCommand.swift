@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Built-in micro-benchmarks (one thread; median of repeated runs).",
-        subcommands: [IoUBench.self]
+        subcommands: [IoUBench.self, SuppressBench.self]
     )
 }
 
@@ -54,6 +54,49 @@ struct IoUBench: ParsableCommand {
                     + "(\(OverlapKernels.instructionSet))")
             }
         }
+    }
+}
+
+/// `detectkit bench suppress`: one method on a COCO results file, the suppression alone, repeated.
+struct SuppressBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suppress", abstract: "Time a suppression method on a COCO results file (reading excluded).")
+
+    @OptionGroup var suppression: SuppressionFlags
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 15
+
+    @Flag(help: "One JSON line: {\"name\",\"count\",\"median_ms\",\"kept\"}.")
+    var json = false
+
+    @Argument(help: "COCO results JSON.")
+    var input: String
+
+    func run() throws {
+        try CommandFailure.report {
+            let method = try suppression.suppressionMethod()
+            let results = try COCOResults(contentsOf: input)
+            let suppressor = method.makeSuppressor()
+            var kept = 0
+            var times: [Double] = []
+            for _ in 0..<max(samples, 1) {
+                let start = ContinuousClock.now
+                kept = try suppressor.apply(to: results.detections, options: suppression.options).count
+                times.append(Self.seconds(ContinuousClock.now - start))
+            }
+            times.sort()
+            let median = times[times.count / 2] * 1e3
+            if json {
+                print("{\"name\":\"\(method)\",\"count\":\(results.count),\"median_ms\":\(median),\"kept\":\(kept)}")
+            } else {
+                print("\(method): \(results.count) boxes, \(kept) kept, median \(String(format: "%.3f", median)) ms")
+            }
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 
