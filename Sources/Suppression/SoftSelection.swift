@@ -20,22 +20,19 @@ enum SoftSelection {
     ) -> [GroupSelection] {
         let n = g.count
         let threshold = g.scoreThreshold
-        var grid = CellIndex(g.boxes, convention: g.convention)
+        let grid = CellIndex(g.boxes, convention: g.convention)
         let tree = ScoreTree(g.scores)
         var out: [GroupSelection] = []
         var neighbours: [Neighbour] = []
         // Working state on raw buffers: the loop below is the hot path.
         let current = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
         let alive = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
-        let seen = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
         defer {
             current.deallocate()
             alive.deallocate()
-            seen.deallocate()
         }
         _ = current.initialize(from: g.scores)
         alive.initialize(repeating: true)
-        seen.initialize(repeating: -1)
         while let (score, m) = tree.best {
             // The tree is updated lazily: a key is never below its box's current score, so a root whose key
             // is current is the true maximum; a stale root is corrected and the match replayed.
@@ -51,19 +48,19 @@ enum SoftSelection {
             tree.remove(m)
             alive[m] = false
             neighbours.removeAll(keepingCapacity: true)
+            grid.remove(m)
             grid.visit(overlapping: g.boxes[m]) { b, iou in
-                guard alive[b] else { return .remove }
-                if seen[b] != Int32(m) {
-                    seen[b] = Int32(m)
-                    neighbours.append((b, iou))
-                }
-                return .next
+                neighbours.append((b, iou))
+                return true
             }
             if orderedNeighbours { neighbours.sort { $0.position < $1.position } }
             out.append(pick(m, score, neighbours))
             for (b, iou) in neighbours {
                 current[b] *= decay(iou)
-                if current[b] < threshold { alive[b] = false }
+                if current[b] < threshold {
+                    alive[b] = false
+                    grid.remove(b)
+                }
             }
         }
         return out
