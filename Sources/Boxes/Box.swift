@@ -61,3 +61,11 @@ public enum BoxConvention: Sendable, Hashable, CaseIterable {
         }
     }
 }
+
+extension Box {
+    /// Whether `other` lies inside this box (edges included).
+    @inlinable
+    public func contains(_ other: Box) -> Bool {
+        other.x1 >= x1 && other.y1 >= y1 && other.x2 <= x2 && other.y2 <= y2
+    }
+}

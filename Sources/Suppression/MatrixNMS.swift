@@ -15,7 +15,7 @@ import Foundation
 /// and boxes with `s_j >= scoreThreshold` (default 0.001) are kept, with their new scores. Equal to SOLOv2's and
 /// Paddle's `matrix_nms` with continuous IoU. Only overlapping pairs can lower a score (a non-overlapping row gives
 /// `decay >= 1`, and the top box's row gives at most 1), so the fast path visits just those through a
-/// ``SpatialGrid``; ``reference(_:)`` evaluates the full triangle.
+/// ``CellIndex``; ``reference(_:)`` evaluates the full triangle.
 public struct MatrixNMS: Suppressor {
     /// How the decay is computed.
     public enum Kernel: Sendable, Hashable {
@@ -55,23 +55,21 @@ public struct MatrixNMS: Suppressor {
         let n = group.count
         var rank = [Int](repeating: 0, count: n)
         for (r, p) in group.order.enumerated() { rank[p] = r }
-        var grid = SpatialGrid(covering: group.boxes, convention: group.convention)
-        for p in group.order { grid.insert(p, group.boxes[p]) }
+        let index = CellIndex(group.boxes, convention: group.convention)
         var compensation = [Float](repeating: 0, count: n)
         var coefficient = [Float](repeating: 1, count: n)
         // Pass 1: comp_j, the largest IoU with a higher-ranked box; pass 2: the decay of j by each such box.
         for pass in 0..<2 {
             for j in 0..<n {
-                let b = group.boxes[j]
-                grid.visit(near: b) { i in
-                    guard rank[i] < rank[j] else { return .next }
-                    let iou = OverlapKind.iou.value(group.boxes[i], b, convention: group.convention)
-                    if pass == 0 {
-                        compensation[j] = Swift.max(compensation[j], iou)
-                    } else if iou > 0 {
-                        coefficient[j] = Swift.min(coefficient[j], decay(iou, compensation[i]))
+                index.visit(overlapping: group.boxes[j]) { i, iou in
+                    if rank[i] < rank[j] {
+                        if pass == 0 {
+                            compensation[j] = Swift.max(compensation[j], iou)
+                        } else {
+                            coefficient[j] = Swift.min(coefficient[j], decay(iou, compensation[i]))
+                        }
                     }
-                    return .next
+                    return true
                 }
             }
         }

@@ -51,7 +51,11 @@ public struct WeightedBoxesFusion: Suppressor {
                 grid.insert(clusters.count - 1, b)
             } else {
                 clusters[best].add(b, score: group.scores[p])
-                grid.insert(best, clusters[best].hull)  // the fused box stays inside the members' hull
+                // The fused box stays inside the members' hull: keep the cluster in every cell the hull reaches.
+                if !clusters[best].indexed.contains(clusters[best].hull) {
+                    grid.insert(best, clusters[best].hull)
+                    clusters[best].indexed = clusters[best].hull
+                }
             }
         }
         return clusters.map { $0.selection(models: group.modelCount) }
@@ -98,12 +102,15 @@ public struct WeightedBoxesFusion: Suppressor {
         var count = 0
         var fused: Box
         var hull: Box
+        /// The box the cluster was last stored in the grid under.
+        var indexed: Box
         var scoreTotal: Double = 0
 
         init(head: Int, box: Box, score: Float) {
             self.head = head
             fused = box
             hull = box
+            indexed = box
             add(box, score: score)
         }
 

@@ -27,26 +27,22 @@ public struct WeightedNMS: Suppressor {
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try Check.unitInterval("iou threshold", iouThreshold)
         var removed = [Bool](repeating: false, count: group.count)
-        var seen = [Int32](repeating: -1, count: group.count)
-        var grid = SpatialGrid(covering: group.boxes, convention: group.convention)
-        for i in 0..<group.count { grid.insert(i, group.boxes[i]) }
+        let index = CellIndex(group.boxes, convention: group.convention)
         var out: [GroupSelection] = []
         var members: [(position: Int, iou: Float)] = []
         for m in group.order where !removed[m] {
             removed[m] = true
-            let box = group.boxes[m]
+            index.remove(m)
             members.removeAll(keepingCapacity: true)
-            grid.visit(near: box) { b in
-                guard !removed[b] else { return .remove }
-                if seen[b] != Int32(m) {
-                    seen[b] = Int32(m)
-                    let iou = OverlapKind.iou.value(box, group.boxes[b], convention: group.convention)
-                    if iou > iouThreshold { members.append((b, iou)) }
-                }
-                return .next
+            index.visit(overlapping: group.boxes[m]) { b, iou in
+                if iou > iouThreshold { members.append((b, iou)) }
+                return true
             }
             members.sort { $0.position < $1.position }
-            for (b, _) in members { removed[b] = true }
+            for (b, _) in members {
+                removed[b] = true
+                index.remove(b)
+            }
             out.append(fuse(group, m, members))
         }
         return out
