@@ -1,4 +1,5 @@
 import Boxes
+import Foundation
 import Suppression
 
 /// A small, fast, seedable generator (SplitMix64), so tests are reproducible on every platform.
@@ -23,10 +24,10 @@ public struct SeededGenerator: RandomNumberGenerator {
 /// Detector-like candidate boxes for tests: clusters of jittered boxes around objects, plus stray boxes,
 /// duplicates, zero-area boxes and integer coordinates, so that ties and exact-threshold IoUs occur.
 public enum RandomDetections {
-    /// `count` boxes of up to `categories` classes on a `width × height` canvas.
+    /// `count` boxes of up to `categories` classes on a `width × height` canvas, objects with sides in `sizes`.
     public static func make(
         seed: UInt64, count: Int, categories: Int = 1, width: Float = 640, height: Float = 480,
-        integerCoordinates: Bool = false
+        sizes: ClosedRange<Float> = 8...160, integerCoordinates: Bool = false
     ) throws -> Detections {
         var rng = SeededGenerator(seed: seed)
         var boxes = BoxArray()
@@ -36,8 +37,11 @@ public enum RandomDetections {
         var models: [Int] = []
         func round(_ v: Float) -> Float { integerCoordinates ? v.rounded() : (v * 10).rounded() / 10 }
         while scores.count < count {
-            let w = Float.random(in: 8...160, using: &rng), h = Float.random(in: 8...160, using: &rng)
-            let x = Float.random(in: -20...(width - w), using: &rng), y = Float.random(in: -20...(height - h), using: &rng)
+            // Log-uniform sides, so that small and large objects both occur.
+            func side() -> Float { sizes.lowerBound * powf(sizes.upperBound / sizes.lowerBound, Float.random(in: 0...1, using: &rng)) }
+            let w = side(), h = side()
+            let x = Float.random(in: -20...Swift.max(width - w, -19), using: &rng)
+            let y = Float.random(in: -20...Swift.max(height - h, -19), using: &rng)
             let confidence = Float.random(in: 0.2...1, using: &rng)
             let category = Int.random(in: 0..<max(categories, 1), using: &rng)
             for _ in 0..<Int.random(in: 1...12, using: &rng) where scores.count < count {

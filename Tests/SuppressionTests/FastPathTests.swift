@@ -54,7 +54,11 @@ import Testing
     func fastEqualsReference(method: Method) throws {
         for seed in 0..<8 as Range<UInt64> {
             for count in [0, 1, 2, 7, 60, 220] {
-                let d = try RandomDetections.make(seed: seed * 31 + UInt64(count), count: count, integerCoordinates: seed % 2 == 1)
+                // Odd seeds: integer coordinates; seeds 2 and 6: sides from 2 to 1500 px on the 640×480 canvas,
+                // so the spatial indexes use several levels.
+                let d = try RandomDetections.make(
+                    seed: seed * 31 + UInt64(count), count: count, sizes: seed % 4 == 2 ? 2...1500 : 8...160,
+                    integerCoordinates: seed % 2 == 1)
                 for (convention, threshold) in [(BoxConvention.continuous, Float(0)), (.continuous, 0.2), (.pixelInclusive, 0.001)] {
                     let kept = d.scores.indices.filter { d.scores[$0] >= threshold }
                     let g = SuppressionGroup(
@@ -73,7 +77,8 @@ import Testing
     @Test(arguments: [Float(0), 0.3, 0.5, 0.7])
     func nmsGridEqualsDirectScan(threshold: Float) throws {
         for seed in 0..<4 as Range<UInt64> {
-            let d = try RandomDetections.make(seed: seed, count: 3000, width: 2000, height: 1500)
+            let d = try RandomDetections.make(
+                seed: seed, count: 3000, width: 2000, height: 1500, sizes: seed < 2 ? 8...160 : 4...2500)
             let g = RandomDetections.group(d)
             let nms = GreedyNMS.nms(iouThreshold: threshold)
             #expect(nms.keptPositions(g, useGrid: true) == nms.keptPositions(g, useGrid: false))

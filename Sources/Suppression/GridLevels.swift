@@ -1,0 +1,133 @@
+import Boxes
+import Foundation
+
+/// The layout shared by the spatial indexes (``CellIndex``, ``SpatialGrid``): boxes sorted into levels by size,
+/// and on each level into a uniform grid by their centre, each box in exactly one cell.
+///
+/// Level `k` holds boxes whose longer side is within `(base·4^(k-1), base·4^k]` (`base` the group's smallest
+/// side, at most 12 levels), and its cells are about as large as its largest box (but no smaller than the
+/// median box), at most about twice as many as its boxes. A box `b` can only overlap a query `q` if `b`'s centre lies within `q` grown by `b`'s
+/// half-extents, so a query visits, per level, the cells covering `q` grown by the level's largest
+/// half-extents: few boxes beyond those that really overlap, whatever the mix of sizes (a single uniform grid
+/// either misses large boxes or scans far too much for small ones). Extents include the convention's offset.
+struct GridLevels {
+    struct Level {
+        var originX = 0.0, originY = 0.0, inverseCell = 1.0
+        var columns = 1, rows = 1
+        /// The largest half-width and half-height of boxes stored on this level.
+        var halfWidth = 0.0, halfHeight = 0.0
+        /// Index of the level's first cell among all levels' cells.
+        var firstCell = 0
+        /// Whether any box has been stored on this level.
+        var occupied = false
+
+        /// Column and row of a point, clamped into the grid.
+        @inline(__always)
+        func clampedCell(_ x: Double, _ y: Double) -> (Int, Int) {
+            @inline(__always) func index(_ v: Double, _ origin: Double, _ count: Int) -> Int {
+                // Clamped first, so truncation is the floor (and no libm call on baseline x86-64).
+                let t = (v - origin) * inverseCell
+                return t <= 0 ? 0 : (t >= Double(count - 1) ? count - 1 : Int(t))
+            }
+            return (index(x, originX, columns), index(y, originY, rows))
+        }
+    }
+
+    private(set) var levels: [Level] = []
+    /// Total number of cells over all levels.
+    let cellCount: Int
+    private let offset: Double
+    private let base: Double
+    private static let maxLevels = 12
+
+    /// The layout for `boxes` (every box later stored should come from them, or be handed to ``cell(storing:)``,
+    /// which widens a level's reach when needed).
+    init(covering boxes: BoxArray, convention: BoxConvention) {
+        let offset = Double(convention.offset)
+        self.offset = offset
+        let n = boxes.count
+        let geometry = (0..<n).map { Self.centre(boxes[$0], offset) }
+        let sides = geometry.map { 2 * Swift.max($0.hw, $0.hh) }
+        let largest = sides.max() ?? 0
+        base = Swift.max(sides.filter { $0 > 0 }.min() ?? 1, largest / pow(4, Double(Self.maxLevels - 1)), 1e-30)
+        // Queries are boxes of the group too: cells smaller than a typical box would make a typical query walk
+        // many cells of the small-box levels, so no level's cells are smaller than the median box.
+        let sample = stride(from: 0, to: n, by: Swift.max(n / 255, 1)).map { sides[$0] }.sorted()
+        let median = sample.isEmpty ? 0 : sample[sample.count / 2]
+        var members = [[Int]](repeating: [], count: Self.maxLevels)
+        for i in 0..<n { members[Self.level(of: sides[i], base: base)].append(i) }
+        var cells = 0
+        for group in members {
+            var level = Level()
+            var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+            for i in (group.isEmpty ? Array(0..<n) : group) {
+                let g = geometry[i]
+                minX = Swift.min(minX, g.cx)
+                maxX = Swift.max(maxX, g.cx)
+                minY = Swift.min(minY, g.cy)
+                maxY = Swift.max(maxY, g.cy)
+                if !group.isEmpty {
+                    level.halfWidth = Swift.max(level.halfWidth, g.hw)
+                    level.halfHeight = Swift.max(level.halfHeight, g.hh)
+                }
+            }
+            if n == 0 { (minX, minY, maxX, maxY) = (0, 0, 0, 0) }
+            let spanX = maxX - minX, spanY = maxY - minY
+            var cell = Swift.max(2 * Swift.max(level.halfWidth, level.halfHeight), spanX, spanY, 1e-30)
+            if !group.isEmpty {
+                cell = Swift.max(2 * Swift.max(level.halfWidth, level.halfHeight), median, 1e-30)
+                let budget = Double(2 * group.count + 16)
+                while ((spanX / cell).rounded(.down) + 1) * ((spanY / cell).rounded(.down) + 1) > budget { cell *= 1.5 }
+            }
+            level.originX = minX
+            level.originY = minY
+            level.inverseCell = 1 / cell
+            level.columns = Int((spanX / cell).rounded(.down)) + 1
+            level.rows = Int((spanY / cell).rounded(.down)) + 1
+            level.firstCell = cells
+            cells += level.columns * level.rows
+            levels.append(level)
+        }
+        cellCount = cells
+    }
+
+    /// Centre and half-extents of a box with the offset, in `Double`.
+    static func centre(_ b: Box, _ offset: Double) -> (cx: Double, cy: Double, hw: Double, hh: Double) {
+        let hw = (Double(b.x2) - Double(b.x1) + offset) / 2, hh = (Double(b.y2) - Double(b.y1) + offset) / 2
+        return (Double(b.x1) + hw, Double(b.y1) + hh, hw, hh)
+    }
+
+    private static func level(of side: Double, base: Double) -> Int {
+        side <= base ? 0 : Swift.min(Int(ceil(log2(side / base) / 2)), maxLevels - 1)
+    }
+
+    /// The cell a box is stored in. A box larger than its level has seen widens the level's reach, so later
+    /// queries still find it.
+    mutating func cell(storing b: Box) -> Int {
+        let g = Self.centre(b, offset)
+        let k = Self.level(of: 2 * Swift.max(g.hw, g.hh), base: base)
+        levels[k].occupied = true
+        levels[k].halfWidth = Swift.max(levels[k].halfWidth, g.hw)
+        levels[k].halfHeight = Swift.max(levels[k].halfHeight, g.hh)
+        let (c, r) = levels[k].clampedCell(g.cx, g.cy)
+        return levels[k].firstCell + r * levels[k].columns + c
+    }
+
+    /// Calls `body` with every cell that may hold a box overlapping `b`, until it answers `false`.
+    @inline(__always)
+    func forEachCell(near b: Box, _ body: (Int) -> Bool) {
+        let g = Self.centre(b, offset)
+        for level in levels where level.occupied {
+            // Grown by the level's half-extents, plus a margin for rounding in the centre arithmetic.
+            let gx: Double = g.hw + level.halfWidth
+            let gy: Double = g.hh + level.halfHeight
+            let mx: Double = 1e-9 * (Swift.abs(g.cx) + gx) + 1e-30
+            let my: Double = 1e-9 * (Swift.abs(g.cy) + gy) + 1e-30
+            let (c0, r0) = level.clampedCell(g.cx - gx - mx, g.cy - gy - my)
+            let (c1, r1) = level.clampedCell(g.cx + gx + mx, g.cy + gy + my)
+            for r in r0...r1 {
+                for c in c0...c1 where !body(level.firstCell + r * level.columns + c) { return }
+            }
+        }
+    }
+}
