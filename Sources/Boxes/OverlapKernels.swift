@@ -35,16 +35,19 @@ public enum OverlapKernels {
         return out
     }
 
-    /// `out[j] = IoU(box, boxes[j])` over borrowed columns, for hot loops that keep their own storage.
+    /// The boxes that overlap `box` at all: writes `IoU(box, boxes[j])` for each `j` with IoU > 0 densely into
+    /// `ious`, with `j` into `indices`, and returns how many. Both buffers need room for `boxes.count + 16`
+    /// values. On AVX-512 the positives are compacted with vector compress instructions.
     @inlinable
-    public static func ious(
-        of box: Box, with boxes: BoxColumns, convention: BoxConvention = .continuous, into out: UnsafeMutablePointer<Float>
-    ) {
+    public static func positiveIoUs(
+        of box: Box, with boxes: BoxColumns, convention: BoxConvention = .continuous,
+        ious: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>
+    ) -> Int {
         let a = dk_box(x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2, aspect: 0)
         let view = dk_boxes(
             x1: boxes.x1.baseAddress, y1: boxes.y1.baseAddress, x2: boxes.x2.baseAddress, y2: boxes.y2.baseAddress,
             aspect: nil, count: boxes.count)
-        dk_overlap_one_to_many(DK_OVERLAP_IOU, a, view, convention.offset, out)
+        return dk_iou_positive(a, view, convention.offset, ious, indices)
     }
 
     /// The `a.count × b.count` matrix of `kind.value(a[i], b[j])` (torchvision's `box_iou(a, b)` layout).

@@ -11,6 +11,10 @@
 
 #include <math.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 #pragma clang fp contract(off)
 
 #define DK_DIOU_EPS 1e-7f
@@ -109,9 +113,55 @@ static void overlap_avx512(dk_overlap_kind kind, dk_box a, dk_boxes b, float o, 
 }
 #endif
 
+// Writes the entries of `iou[0..<n]` that are > 0 densely into `out` / `indices` (in place is fine: entry j
+// is read before anything at or after j is written); returns their number.
+static size_t compact_portable(const float *iou, size_t n, float *out, int32_t *indices) {
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++) {
+        float v = iou[j];
+        if (v > 0.0f) {
+            out[k] = v;
+            indices[k] = (int32_t)j;
+            k++;
+        }
+    }
+    return k;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+// Compresses 16 lanes at a time into a register and stores the whole register (the memory form of
+// vcompressps is slow on some CPUs); lanes past the count are overwritten by the next store or left as slack.
+__attribute__((target("avx512f,avx512vl,avx512dq")))
+static size_t compact_avx512(const float *iou, size_t n, float *out, int32_t *indices) {
+    size_t k = 0, j = 0;
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i sixteen = _mm512_set1_epi32(16);
+    const __m512 zero = _mm512_setzero_ps();
+    for (; j + 16 <= n; j += 16) {
+        __m512 v = _mm512_loadu_ps(iou + j);
+        __mmask16 m = _mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ);
+        _mm512_storeu_ps(out + k, _mm512_maskz_compress_ps(m, v));
+        _mm512_storeu_si512((void *)(indices + k), _mm512_maskz_compress_epi32(m, index));
+        k += (size_t)__builtin_popcount((unsigned)m);
+        index = _mm512_add_epi32(index, sixteen);
+    }
+    for (; j < n; j++) {
+        float v = iou[j];
+        if (v > 0.0f) {
+            out[k] = v;
+            indices[k] = (int32_t)j;
+            k++;
+        }
+    }
+    return k;
+}
+#endif
+
 typedef void (*overlap_fn)(dk_overlap_kind, dk_box, dk_boxes, float, float *);
+typedef size_t (*compact_fn)(const float *, size_t, float *, int32_t *);
 
 static overlap_fn chosen_kernel = 0;
+static compact_fn chosen_compact = compact_portable;
 static const char *chosen_isa = "portable";
 
 static void choose_kernel(void) {
@@ -123,6 +173,7 @@ static void choose_kernel(void) {
         __builtin_cpu_supports("avx512dq")) {
         fn = overlap_avx512;
         isa = "avx512";
+        chosen_compact = compact_avx512;
     } else if (__builtin_cpu_supports("avx2")) {
         fn = overlap_avx2;
         isa = "avx2";
@@ -139,6 +190,11 @@ void dk_overlap_one_to_many(dk_overlap_kind kind, dk_box box, dk_boxes boxes, fl
         fn = chosen_kernel;
     }
     fn(kind, box, boxes, offset, out);
+}
+
+size_t dk_iou_positive(dk_box box, dk_boxes boxes, float offset, float *ious, int32_t *indices) {
+    dk_overlap_one_to_many(DK_OVERLAP_IOU, box, boxes, offset, ious);  // also picks the kernels on first use
+    return chosen_compact(ious, boxes.count, ious, indices);
 }
 
 const char *dk_overlap_isa(void) {

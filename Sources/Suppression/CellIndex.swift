@@ -5,8 +5,9 @@ import Boxes
 /// IoU.
 ///
 /// Boxes are laid out by ``GridLevels``, each in one cell; each cell stores its boxes contiguously as coordinate
-/// columns, and a query runs the vectorised IoU kernel (``Boxes/OverlapKernels/ious(of:with:convention:into:)``,
-/// bit-identical to the scalar IoU) over whole cells, looking only at entries with IoU > 0. A method removes
+/// columns, and a query runs the vectorised IoU kernel over whole cells, which hands back only the entries with
+/// IoU > 0 (``Boxes/OverlapKernels/positiveIoUs(of:with:convention:ious:indices:)``, bit-identical to the scalar
+/// IoU). A method removes
 /// boxes it no longer wants (O(1), through a slot map).
 final class CellIndex {
     private let layout: GridLevels
@@ -20,6 +21,7 @@ final class CellIndex {
     private let x2: UnsafeMutablePointer<Float>, y2: UnsafeMutablePointer<Float>
     private let ids: UnsafeMutablePointer<Int32>
     private let scratch: UnsafeMutablePointer<Float>
+    private let scratchIndex: UnsafeMutablePointer<Int32>
     /// Per id: its cell, and its entry slot (-1 once removed).
     private let cellOf: [Int32]
     private let slot: UnsafeMutablePointer<Int32>
@@ -56,12 +58,14 @@ final class CellIndex {
             slot[i] = Int32(k)
             live[c] += 1
         }
-        scratch = .allocate(capacity: Int(count.max() ?? 0))
+        scratch = .allocate(capacity: Int(count.max() ?? 0) + 16)
+        scratchIndex = .allocate(capacity: Int(count.max() ?? 0) + 16)
     }
 
     deinit {
         for p in [x1, y1, x2, y2, scratch] { p.deallocate() }
         ids.deallocate()
+        scratchIndex.deallocate()
         live.deallocate()
         slot.deallocate()
     }
@@ -91,12 +95,10 @@ final class CellIndex {
         func column(_ p: UnsafeMutablePointer<Float>) -> UnsafeBufferPointer<Float> {
             UnsafeBufferPointer(start: p + first, count: count)
         }
-        OverlapKernels.ious(
+        let found = OverlapKernels.positiveIoUs(
             of: b, with: BoxColumns(x1: column(x1), y1: column(y1), x2: column(x2), y2: column(y2)),
-            convention: convention, into: scratch)
-        for k in 0..<count where scratch[k] > 0 {
-            if !visit(Int(ids[first + k]), scratch[k]) { return false }
-        }
+            convention: convention, ious: scratch, indices: scratchIndex)
+        for k in 0..<found where !visit(Int(ids[first + Int(scratchIndex[k])]), scratch[k]) { return false }
         return true
     }
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Measures DetectKit's suppression against torchvision, OpenCV and ensemble-boxes on one core (see README.md).
+#
+#   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
+#
+# 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
+# 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
+# 3. Builds the CLI with a plain `swift build -c release --product detectkit` at the repository root
+#    (skipped with --peers-only; $DETECTKIT_SCRATCH_PATH, if set, is passed as --scratch-path).
+# 4. Runs compare_suppression.py with the built binary and the options given here.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+venv="${DETECTKIT_VENV:-$HOME/.venvs/detectkit}"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    echo "creating venv $venv" >&2
+    "$python" -m venv "$venv" || {
+        echo "could not create a venv with $python (on Debian: apt-get install python3-venv)" >&2
+        exit 1
+    }
+fi
+
+# Installed versions equal to the pins? (A local tag such as torch's "+cu132" is ignored.)
+if ! "$venv/bin/python" - "$here/requirements.txt" <<'EOF'
+import sys
+from importlib import metadata
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, _, wanted = line.partition("==")
+    try:
+        have = metadata.version(name.strip()).split("+", 1)[0]
+    except metadata.PackageNotFoundError:
+        sys.exit(1)
+    if wanted and have != wanted.strip():
+        sys.exit(1)
+EOF
+then
+    echo "installing $here/requirements.txt into $venv" >&2
+    "$venv/bin/python" -m pip install --upgrade pip >&2
+    "$venv/bin/python" -m pip install -r "$here/requirements.txt" >&2
+fi
+
+peers_only=0
+for arg in "$@"; do
+    [ "$arg" = "--peers-only" ] && peers_only=1
+done
+
+args=()
+if [ "$peers_only" = 0 ]; then
+    scratch=()
+    [ -n "${DETECTKIT_SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$DETECTKIT_SCRATCH_PATH")
+    (cd "$root" && swift build -c release --product detectkit ${scratch[@]+"${scratch[@]}"} >&2)
+    bin="$(cd "$root" && swift build -c release ${scratch[@]+"${scratch[@]}"} --show-bin-path)"
+    args=(--detectkit "$bin/detectkit")
+fi
+
+export DETECTKIT_BENCH_COMMAND="Benchmarks/peers/run.sh$(printf ' %q' "$@")"
+cd "$root"
+exec "$venv/bin/python" "$here/compare_suppression.py" ${args[@]+"${args[@]}"} "$@"

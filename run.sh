@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# DetectKit's main job on the bundled samples: builds the command-line tool (release) and runs every
+# suppression method over samples/raw_detections.json, writing the survivors to out/suppressed/<method>.json
+# and printing, per method, the boxes kept and the median suppression time.
+#
+#   bash run.sh
+#
+# Needs only a Swift 6.1+ toolchain (https://swift.org/install); nothing else is installed for this job.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command -v swift >/dev/null || { echo "run.sh: Swift 6.1 or newer is needed: https://swift.org/install" >&2; exit 1; }
+
+swift build -c release --product detectkit >&2
+detectkit="$(swift build -c release --show-bin-path)/detectkit"
+input=samples/raw_detections.json
+mkdir -p out/suppressed
+
+echo "Suppressing $(grep -c '"image_id"' "$input") raw detections from $input (4 images, 3 classes):"
+for method in nms soft-linear soft-gaussian softer weighted diou ciou cluster matrix-gaussian matrix-linear wbf; do
+    "$detectkit" suppress --method "$method" "$input" -o "out/suppressed/$method.json"
+    "$detectkit" bench suppress --method "$method" --samples 9 "$input" | sed 's/^/  /'
+done
+echo "Survivors: out/suppressed/<method>.json"
