@@ -113,11 +113,10 @@ static void overlap_avx512(dk_overlap_kind kind, dk_box a, dk_boxes b, float o, 
 }
 #endif
 
-// Writes the entries of `iou[0..<n]` that are > 0 densely into `out` / `indices` (in place is fine: entry j
-// is read before anything at or after j is written); returns their number.
-static size_t compact_portable(const float *iou, size_t n, float *out, int32_t *indices) {
-    size_t k = 0;
-    for (size_t j = 0; j < n; j++) {
+// Writes the entries of `iou[from..<n]` that are > 0 densely into `out` / `indices` from slot `k` on (in place is
+// fine: entry j is read before anything at or after j is written); returns the new number of entries.
+static size_t compact_from(const float *iou, size_t from, size_t n, float *out, int32_t *indices, size_t k) {
+    for (size_t j = from; j < n; j++) {
         float v = iou[j];
         if (v > 0.0f) {
             out[k] = v;
@@ -126,6 +125,10 @@ static size_t compact_portable(const float *iou, size_t n, float *out, int32_t *
         }
     }
     return k;
+}
+
+static size_t compact_portable(const float *iou, size_t n, float *out, int32_t *indices) {
+    return compact_from(iou, 0, n, out, indices, 0);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -145,15 +148,7 @@ static size_t compact_avx512(const float *iou, size_t n, float *out, int32_t *in
         k += (size_t)__builtin_popcount((unsigned)m);
         index = _mm512_add_epi32(index, sixteen);
     }
-    for (; j < n; j++) {
-        float v = iou[j];
-        if (v > 0.0f) {
-            out[k] = v;
-            indices[k] = (int32_t)j;
-            k++;
-        }
-    }
-    return k;
+    return compact_from(iou, j, n, out, indices, k);
 }
 #endif
 

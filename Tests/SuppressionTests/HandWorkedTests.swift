@@ -113,6 +113,22 @@ import Testing
         #expect(abs(Double(kept[0].box.x2) - x2) < 1e-4)
     }
 
+    /// IoU exactly at the threshold does not count as above it: `[0,0,2,1]` and `[0,0,1,1]` have IoU 1/2 exactly.
+    @Test func iouExactlyAtTheThresholdIsKept() throws {
+        let boxes = BoxArray([Box(x1: 0, y1: 0, x2: 2, y2: 1), Box(x1: 0, y1: 0, x2: 1, y2: 1)])
+        let scores: [Float] = [0.9, 0.8]
+        #expect(boxes[0].iou(boxes[1]) == 0.5)
+        for s: any Suppressor in [GreedyNMS.nms(iouThreshold: 0.5), ClusterNMS(iouThreshold: 0.5), WeightedNMS(iouThreshold: 0.5)] {
+            #expect(try Self.run(s, boxes: boxes, scores: scores).count == 2, "\(s.name)")
+        }
+        #expect(try Self.run(SoftNMS.linear(iouThreshold: 0.5), boxes: boxes, scores: scores).map(\.score) == [0.9, 0.8])
+        // Just below it, the second box goes (or, for soft-linear, is halved).
+        let below = Float(0.5).nextDown
+        #expect(try Self.run(GreedyNMS.nms(iouThreshold: below), boxes: boxes, scores: scores).count == 1)
+        #expect(try Self.run(ClusterNMS(iouThreshold: below), boxes: boxes, scores: scores).count == 1)
+        #expect(try Self.run(SoftNMS.linear(iouThreshold: below), boxes: boxes, scores: scores).map(\.score) == [0.9, 0.4])
+    }
+
     @Test func equalScoresKeepInputOrder() throws {
         let same = BoxArray([Box](repeating: Box(x1: 0, y1: 0, x2: 1, y2: 1), count: 5))
         let scores = [Float](repeating: 0.5, count: 5)
