@@ -56,6 +56,7 @@ public struct BoxArray: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// The boxes at the given positions, in that order.
+    @inlinable
     public func gathering<C: Collection>(_ positions: C) -> BoxArray where C.Element == Int {
         var out = BoxArray()
         out.reserveCapacity(positions.count)
