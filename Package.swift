@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "DetectKit", targets: ["DetectKit"]),
         .library(name: "Boxes", targets: ["Boxes"]),
         .library(name: "Suppression", targets: ["Suppression"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -18,8 +19,14 @@ let package = Package(
         // `swift build -c release` runs AVX-512/AVX2 code where the CPU has it (no unsafeFlags).
         .target(name: "CBoxKernels"),
         .target(name: "Boxes", dependencies: ["CBoxKernels"]),
+        // The system image libraries, and the only C that calls them: libpng/libjpeg report errors by longjmp,
+        // which Swift cannot do, so the shim turns every failure into a status and the library's message.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+        .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "Imaging", dependencies: ["CCodecShims", "Boxes"]),
         .target(name: "Suppression", dependencies: ["Boxes"]),
-        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression"]),
+        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging"]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -30,6 +37,8 @@ let package = Package(
         .testTarget(
             name: "SuppressionTests", dependencies: ["Suppression", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]
 )

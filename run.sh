@@ -5,12 +5,13 @@
 #
 #   bash run.sh
 #
-# Needs only a Swift 6.1+ toolchain (https://swift.org/install); nothing else is installed for this job.
+# Needs a Swift 6.1+ toolchain (https://swift.org/install); installs libpng and libjpeg headers when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 command -v swift >/dev/null || { echo "run.sh: Swift 6.1 or newer is needed: https://swift.org/install" >&2; exit 1; }
 
+scripts/install-dependencies.sh
 swift build -c release --product detectkit >&2
 detectkit="$(swift build -c release --show-bin-path)/detectkit"
 input=samples/raw_detections.json

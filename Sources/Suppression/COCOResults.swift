@@ -13,6 +13,8 @@ public struct COCOResults: Sendable {
     public let source: String
     /// The records as detections, in file order; `images` holds a dense key per distinct `image_id`.
     public let detections: Detections
+    /// The distinct `image_id` values, in order of first appearance: `detections.images[i]` indexes this.
+    public let imageIDs: [COCOImageID]
     private let bytes: [UInt8]
     private let records: [RawRecord]
 
@@ -57,6 +59,7 @@ public struct COCOResults: Sendable {
         }
         bytes = scanner.bytes
         records = parsed.raw
+        imageIDs = parsed.imageOrder
         detections = try Detections(
             boxes: parsed.boxes, scores: parsed.scores, categories: parsed.categories, images: parsed.images,
             deviations: parsed.anyDeviation ? parsed.deviations : nil, models: parsed.anyModel ? parsed.models : nil)
@@ -110,12 +113,8 @@ public struct COCOResults: Sendable {
         var models: [Int] = []
         var anyDeviation = false
         var anyModel = false
-        var imageKeys: [ImageKey: Int] = [:]
-
-        enum ImageKey: Hashable {
-            case number(Double)
-            case text(String)
-        }
+        var imageKeys: [COCOImageID: Int] = [:]
+        var imageOrder: [COCOImageID] = []
 
         mutating func add(_ v: JSONScanner.Value, scanner: JSONScanner, source: String) throws {
             let index = raw.count
@@ -163,7 +162,7 @@ public struct COCOResults: Sendable {
             }
 
             let image = try required("image_id")
-            let key: ImageKey
+            let key: COCOImageID
             switch image.kind {
             case .number: key = .number(try number("image_id", image))
             case .string: key = .text(try scanner.text(image))
@@ -195,6 +194,7 @@ public struct COCOResults: Sendable {
             } else {
                 imageIndex = imageKeys.count
                 imageKeys[key] = imageIndex
+                imageOrder.append(key)
             }
             raw.append(RawRecord(object: v.range, bbox: bboxValue.range, score: scoreValue.range))
             boxes.append(Box(x1: Float(b.x), y1: Float(b.y), x2: x2, y2: y2))
@@ -206,6 +206,32 @@ public struct COCOResults: Sendable {
         }
 
         static let known: Set<String> = ["image_id", "category_id", "bbox", "score", "bbox_std", "model"]
+    }
+}
+
+/// A COCO `image_id`: a number (compared by value, so `1` and `1.0` are one image) or a string.
+public enum COCOImageID: Hashable, Sendable, CustomStringConvertible {
+    /// A numeric id.
+    case number(Double)
+    /// A string id (often a file name).
+    case text(String)
+
+    /// Whether this id names the image file `fileName`: a string equal to the file name with or without its
+    /// extension, or a number equal to the name without extension read as a number (`000139.jpg` is 139).
+    public func names(fileName: String) -> Bool {
+        let stem = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        switch self {
+        case .text(let t): return t == fileName || (!stem.isEmpty && t == stem)
+        case .number(let v): return Double(stem.isEmpty ? fileName : stem) == v
+        }
+    }
+
+    /// The id as written: `139` or `"a.png"` without quotes.
+    public var description: String {
+        switch self {
+        case .number(let v): return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+        case .text(let t): return t
+        }
     }
 }
 

@@ -6,6 +6,6 @@ struct DetectKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detectkit",
         abstract: "Object-detection post-processing: box suppression, evaluation and annotation.",
-        subcommands: [SuppressCommand.self, BenchCommand.self]
+        subcommands: [SuppressCommand.self, AnnotateCommand.self, BenchCommand.self]
     )
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import DetectKit
 
-/// The suppression options shared by every command that suppresses (`suppress`, later `annotate`, `detect`).
+/// The suppression options shared by every command that suppresses (`suppress`, `annotate`, later `detect`).
 struct SuppressionFlags: ParsableArguments {
-    @Option(name: .long, help: "Method: \(SuppressionMethod.names.joined(separator: ", ")).")
-    var method = "nms"
+    @Option(name: .long, help: "Method: \(SuppressionMethod.names.joined(separator: ", ")) (default nms).")
+    var method: String?
 
     @Option(name: .long, help: "IoU threshold (nms 0.5, soft-linear 0.3, weighted and wbf 0.55, diou, ciou, cluster 0.5).")
     var iou: Float?
@@ -38,7 +38,7 @@ struct SuppressionFlags: ParsableArguments {
 
     /// The method with the parameters given on the command line.
     func suppressionMethod() throws -> SuppressionMethod {
-        var m = try SuppressionMethod(method)
+        var m = try SuppressionMethod(method ?? "nms")
         let given: [(SuppressionMethod.Parameter, Float?)] = [
             (.iou, iou), (.sigma, sigma), (.beta, beta), (.voteSigma, voteSigma), (.voteIoU, voteIou),
         ]

@@ -1,0 +1,111 @@
+import Boxes
+
+/// One detection to draw: its box (pixels of the image) and its label, coloured by its class.
+public struct Annotation: Sendable, Equatable {
+    /// The box, xyxy.
+    public var box: Box
+    /// Text above the box, e.g. `person 0.93`; empty for none.
+    public var label: String
+    /// The class, which picks the colour.
+    public var colorIndex: Int
+
+    /// An annotation.
+    public init(box: Box, label: String, colorIndex: Int) {
+        self.box = box
+        self.label = label
+        self.colorIndex = colorIndex
+    }
+}
+
+/// How annotations look. Sizes left `nil` scale with the image, so boxes and labels read the same on a
+/// thumbnail and on a 4K photo.
+public struct DrawingStyle: Sendable, Equatable {
+    /// Box outline width in pixels (default: `max(2, round(shorter side / 320))`).
+    public var lineWidth: Int?
+    /// Label text height in pixels (default: `max(12, round(shorter side / 40))`).
+    public var textHeight: Int?
+    /// Colours by class.
+    public var palette: Palette
+
+    /// A style; the defaults scale with the image.
+    public init(lineWidth: Int? = nil, textHeight: Int? = nil, palette: Palette = .detection) {
+        self.lineWidth = lineWidth
+        self.textHeight = textHeight
+        self.palette = palette
+    }
+}
+
+extension Image {
+    /// Draws boxes and labels: each box outlined in its class colour; its label in black or white (whichever
+    /// contrasts more with the colour) on a filled band of that colour, above the box where there is room and
+    /// inside its top otherwise, always kept inside the image. Gray images are drawn on in colour (converted to
+    /// RGB, or RGBA with alpha); drawn pixels are opaque.
+    public func drawing(_ annotations: [Annotation], style: DrawingStyle = .init()) -> Image {
+        guard !annotations.isEmpty else { return self }
+        // Converting 1 → 3 or 2 → 4 channels cannot fail.
+        var canvas = (try? converted(toChannels: channels <= 2 ? channels + 2 : channels)) ?? self
+        let shorter = Swift.min(width, height)
+        let line = Swift.max(1, style.lineWidth ?? Swift.max(2, Int((Double(shorter) / 320).rounded())))
+        let textHeight = Swift.max(6, style.textHeight ?? Swift.max(12, Int((Double(shorter) / 40).rounded())))
+        let font = BuiltinFont()
+        for a in annotations where a.box.isFinite {
+            let color = style.palette.color(for: a.colorIndex)
+            let x1 = Int(a.box.x1.rounded()), y1 = Int(a.box.y1.rounded())
+            let x2 = Int(a.box.x2.rounded()) - 1, y2 = Int(a.box.y2.rounded()) - 1
+            canvas.fill(x1, y1, x2, y1 + line - 1, color)  // top
+            canvas.fill(x1, y2 - line + 1, x2, y2, color)  // bottom
+            canvas.fill(x1, y1, x1 + line - 1, y2, color)  // left
+            canvas.fill(x2 - line + 1, y1, x2, y2, color)  // right
+            guard !a.label.isEmpty else { continue }
+            let mask = font.render(a.label, height: textHeight)
+            let padding = Swift.max(1, textHeight / 6)
+            let bandW = mask.width + 2 * padding, bandH = mask.height
+            var bx = Swift.max(0, Swift.min(x1, width - bandW))
+            var by = y1 - bandH >= 0 ? y1 - bandH : y1  // above the box, or inside its top
+            by = Swift.max(0, Swift.min(by, height - bandH))
+            if bandW > width { bx = 0 }
+            canvas.fill(bx, by, bx + bandW - 1, by + bandH - 1, color)
+            let ink: [UInt8] = Self.luma(color[0], color[1], color[2]) > 150 ? [0, 0, 0] : [255, 255, 255]
+            canvas.blend(mask, atX: bx + padding, y: by, ink)
+        }
+        return canvas
+    }
+
+    /// Fills the rectangle `[x1, x2] × [y1, y2]` (inclusive, clipped to the image) with an RGB colour, opaque.
+    mutating func fill(_ x1: Int, _ y1: Int, _ x2: Int, _ y2: Int, _ color: [UInt8]) {
+        let ax = Swift.max(x1, 0), bx = Swift.min(x2, width - 1), ay = Swift.max(y1, 0), by = Swift.min(y2, height - 1)
+        guard ax <= bx, ay <= by else { return }
+        let c = channels
+        pixels.withUnsafeMutableBufferPointer { p in
+            for y in ay...by {
+                for x in ax...bx {
+                    let o = (y * width + x) * c
+                    p[o] = color[0]
+                    p[o + 1] = color[1]
+                    p[o + 2] = color[2]
+                    if c == 4 { p[o + 3] = 255 }
+                }
+            }
+        }
+    }
+
+    /// Blends an RGB colour through a coverage mask placed at `(x, y)`, clipped to the image.
+    mutating func blend(_ mask: BuiltinFont.Mask, atX x0: Int, y y0: Int, _ color: [UInt8]) {
+        let c = channels
+        pixels.withUnsafeMutableBufferPointer { p in
+            for my in 0..<mask.height {
+                let y = y0 + my
+                guard y >= 0 && y < height else { continue }
+                for mx in 0..<mask.width {
+                    let x = x0 + mx
+                    guard x >= 0 && x < width else { continue }
+                    let a = Int(mask.alpha[my * mask.width + mx])
+                    guard a > 0 else { continue }
+                    let o = (y * width + x) * c
+                    for k in 0..<3 { p[o + k] = UInt8((Int(color[k]) * a + Int(p[o + k]) * (255 - a) + 127) / 255) }
+                    if c == 4 { p[o + 3] = 255 }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system libraries DetectKit builds against, when missing: libpng and libjpeg(-turbo) headers and
+# pkg-config (Debian/Ubuntu through apt-get, macOS through Homebrew). Safe to run repeatedly.
+set -euo pipefail
+
+if pkg-config --exists libpng libjpeg 2>/dev/null; then
+    exit 0
+fi
+if command -v apt-get >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "install-dependencies: installing libpng-dev libjpeg-dev pkg-config" >&2
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libpng-dev libjpeg-dev pkg-config >&2
+elif command -v brew >/dev/null; then
+    brew install libpng jpeg-turbo pkg-config >&2
+else
+    echo "install-dependencies: install libpng, libjpeg(-turbo) and pkg-config with your package manager" >&2
+    exit 1
+fi

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Writes Sources/Imaging/BuiltinFontData.swift: DetectKit's built-in label font, so that drawing a label such as
+"person 0.93" needs no font file at run time.
+
+Renders the printable ASCII characters 32-126 of the Debian font DejaVu Sans Bold
+(/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf, package fonts-dejavu-core) antialiased at one em size
+with FreeType's hinting (Pillow's basic layout: whole-pixel advances, no kerning), crops every glyph to its ink,
+and writes per-glyph metrics arrays plus all 8-bit coverage masks, concatenated and base64-encoded into one
+multi-line string literal. The font's licence notice (Bitstream Vera licence, which allows redistributing
+modified copies of the glyph data under another name) is copied into the generated file's header from
+/usr/share/doc/fonts-dejavu-core/copyright.
+
+Then decodes the generated Swift file back, draws a test string with its metrics and compares it pixel by pixel
+with Pillow drawing the same string with the same font (written side by side to /tmp/font_preview.png).
+
+The output is deterministic: the same font file, FreeType and Pillow give the same bytes on every run. Rerun
+from the repository root with the pinned environment (needs Pillow and numpy):
+
+    python training/make_font.py                 # --size 24 --out Sources/Imaging/BuiltinFontData.swift
+"""
+
+import argparse
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont, __version__ as PILLOW_VERSION, features
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+COPYRIGHT = Path("/usr/share/doc/fonts-dejavu-core/copyright")
+FIRST, LAST = 32, 126  # printable ASCII
+PREVIEW_TEXT = "person 0.93  car 0.71  ABCxyz 0123456789 !?%"
+BASE64_LINE = 100  # characters per line of the base64 literal
+MAX_SWIFT_BYTES = 100_000
+
+
+def load_font(size: int) -> ImageFont.FreeTypeFont:
+    """The font at `size` px per em with Pillow's basic layout: hinted whole-pixel advances, no shaping."""
+    return ImageFont.truetype(str(FONT), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def render_glyphs(font: ImageFont.FreeTypeFont, size: int) -> list[dict]:
+    """Per character: advance, bitmap bearings (bearing_y = top row above the baseline) and the cropped mask."""
+    glyphs = []
+    origin_x, baseline = size, 2 * size  # pen position on a 3-em canvas, room for any bearing
+    for code in range(FIRST, LAST + 1):
+        ch = chr(code)
+        canvas = Image.new("L", (3 * size, 3 * size), 0)
+        ImageDraw.Draw(canvas).text((origin_x, baseline), ch, font=font, fill=255, anchor="ls")
+        alpha = np.asarray(canvas, dtype=np.uint8)
+        advance = font.getlength(ch)
+        assert advance == int(advance), f"{ch!r}: advance {advance} is not a whole pixel"
+        ys, xs = np.nonzero(alpha)
+        if len(ys) == 0:
+            glyphs.append(dict(char=ch, advance=int(advance), bearing_x=0, bearing_y=0, mask=np.zeros((0, 0), np.uint8)))
+            continue
+        top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        assert 0 < top and bottom < 3 * size and 0 < left and right < 3 * size, f"{ch!r} touches the canvas edge"
+        glyphs.append(dict(
+            char=ch, advance=int(advance), bearing_x=int(left - origin_x), bearing_y=int(baseline - top),
+            mask=alpha[top:bottom, left:right].copy()))
+    return glyphs
+
+
+def licence_notice() -> list[str]:
+    """The `Files: *` stanza of the Debian copyright file (copyright lines and the Bitstream Vera licence)."""
+    text = COPYRIGHT.read_text(encoding="utf-8")
+    start = text.index("Files: *")
+    end = text.index("\nFiles:", start + 1)
+    lines = []
+    for line in text[start:end].rstrip().splitlines():
+        line = line.rstrip()
+        lines.append("" if line == " ." else line)  # DEP-5 paragraph separators
+    return lines
+
+
+def swift_array(name: str, swift_type: str, values: list[int], doc: str) -> str:
+    """`static let name: [swift_type] = [...]`, 16 values a line, with its doc comment."""
+    rows = [", ".join(str(v) for v in values[i:i + 16]) for i in range(0, len(values), 16)]
+    body = ",\n".join("        " + row for row in rows)
+    return f"    /// {doc}\n    static let {name}: [{swift_type}] = [\n{body},\n    ]\n"
+
+
+def write_swift(path: Path, size: int, font: ImageFont.FreeTypeFont, glyphs: list[dict]) -> dict:
+    """Writes the Swift source; returns the numbers it holds."""
+    ascent, descent = font.getmetrics()
+    blob = bytearray()
+    offsets = []
+    for g in glyphs:
+        offsets.append(len(blob))
+        blob += g["mask"].tobytes()
+    encoded = base64.b64encode(bytes(blob)).decode("ascii")
+    b64_lines = [encoded[i:i + BASE64_LINE] for i in range(0, len(encoded), BASE64_LINE)]
+    font_hash = hashlib.sha256(FONT.read_bytes()).hexdigest()
+    family, style = font.getname()
+
+    header = [
+        "// Generated by training/make_font.py; do not edit. Rerun the script to change it.",
+        "//",
+        f"// {family} {style} ({FONT.name}, sha256 {font_hash[:16]}...), printable ASCII {FIRST}-{LAST}, rendered",
+        f"// antialiased by FreeType {features.version('freetype2')} (hinted, via Pillow {PILLOW_VERSION}) at {size} px per em.",
+        "//",
+        "// The glyph data below is derived from the DejaVu fonts and is distributed under their licence, reproduced",
+        f"// here from {COPYRIGHT}:",
+        "//",
+    ] + [("// " + line).rstrip() for line in licence_notice()]
+
+    metrics = [
+        ("advance", "Int16", [g["advance"] for g in glyphs],
+         "Pen advance in pixels after each glyph (index = code point - 32)."),
+        ("bearingX", "Int16", [g["bearing_x"] for g in glyphs],
+         "Left edge of each glyph's bitmap relative to the pen position, in pixels (positive to the right)."),
+        ("bearingY", "Int16", [g["bearing_y"] for g in glyphs],
+         "Top edge of each glyph's bitmap relative to the baseline, in pixels (positive up)."),
+        ("width", "UInt8", [g["mask"].shape[1] for g in glyphs], "Width of each glyph's bitmap in pixels (0 for a blank glyph)."),
+        ("height", "UInt8", [g["mask"].shape[0] for g in glyphs], "Height of each glyph's bitmap in pixels (0 for a blank glyph)."),
+        ("offset", "Int32", offsets,
+         "Byte offset of each glyph's bitmap in the decoded ``alphaBase64`` blob (row-major, `width * height` bytes)."),
+    ]
+    parts = ["\n".join(header), "\n\n"]
+    parts.append(
+        f"/// Metrics and 8-bit coverage masks of the built-in label font ({family} {style}, {size} px per em),\n"
+        f"/// for the printable ASCII characters {FIRST}-{LAST}; each array holds one entry per character, index =\n"
+        f"/// code point - {FIRST}. Read through ``BuiltinFont``.\n"
+        "enum BuiltinFontData {\n"
+        "    /// The em size in pixels the glyphs were rendered at.\n"
+        f"    static let pixelSize: Int = {size}\n"
+        "    /// Distance in pixels from the top of a line to the baseline (the font's ascender, rounded up).\n"
+        f"    static let ascent: Int = {ascent}\n"
+        "    /// Distance in pixels from the baseline to the bottom of a line (the font's descender, rounded up).\n"
+        f"    static let descent: Int = {descent}\n"
+        "    /// Height of one line of text in pixels: `ascent + descent`.\n"
+        f"    static let lineHeight: Int = {ascent + descent}\n"
+        "    /// Code point of the first glyph in the arrays.\n"
+        f"    static let firstCodePoint: Int = {FIRST}\n"
+        "    /// Number of glyphs in each array.\n"
+        f"    static let glyphCount: Int = {len(glyphs)}\n"
+        "    /// Size in bytes of the decoded ``alphaBase64`` blob.\n"
+        f"    static let alphaByteCount: Int = {len(blob)}\n\n")
+    parts += [swift_array(*m[:3], m[3]) + "\n" for m in metrics]
+    parts.append(
+        "    /// All glyph bitmaps (8-bit coverage, 0 = empty, 255 = ink; row-major, `width * height` bytes each, at\n"
+        "    /// ``offset``), concatenated and base64-encoded; the line breaks are not part of the data.\n"
+        '    static let alphaBase64: String = """\n'
+        + "".join(f"        {line}\n" for line in b64_lines)
+        + '        """\n'
+        "}\n")
+    source = "".join(parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8", newline="\n")
+    return dict(ascent=ascent, descent=descent, blob=len(blob), base64=len(encoded), swift=len(source.encode()))
+
+
+def read_swift(path: Path) -> dict:
+    """Parses the generated Swift file back: the scalar constants, the metric arrays and the decoded blob."""
+    source = path.read_text(encoding="utf-8")
+    data = {}
+    for name, value in re.findall(r"static let (\w+): Int = (-?\d+)", source):
+        data[name] = int(value)
+    for name, body in re.findall(r"static let (\w+): \[\w+\] = \[(.*?)\]", source, re.S):
+        data[name] = [int(v) for v in body.replace("\n", " ").split(",") if v.strip()]
+    literal = re.search(r'static let alphaBase64: String = """\n(.*?)"""', source, re.S).group(1)
+    data["alpha"] = base64.b64decode("".join(literal.split()), validate=True)
+    assert len(data["alpha"]) == data["alphaByteCount"]
+    return data
+
+
+def draw_decoded(data: dict, text: str, canvas: np.ndarray, x: int, baseline: int) -> None:
+    """Draws `text` on `canvas` from the decoded data, pen starting at (x, baseline), coverage combined with max."""
+    for ch in text:
+        i = ord(ch) - FIRST if FIRST <= ord(ch) <= LAST else ord("?") - FIRST
+        w, h, off = data["width"][i], data["height"][i], data["offset"][i]
+        if w and h:
+            mask = np.frombuffer(data["alpha"], np.uint8, w * h, off).reshape(h, w)
+            left, top = x + data["bearingX"][i], baseline - data["bearingY"][i]
+            region = canvas[top:top + h, left:left + w]
+            np.maximum(region, mask, out=region)
+        x += data["advance"][i]
+
+
+def preview(data: dict, font: ImageFont.FreeTypeFont, path: Path) -> int:
+    """Writes the preview: decoded rendering (top, with line guides), Pillow's rendering, and their difference.
+    Returns the largest per-pixel difference between the two renderings."""
+    line = data["lineHeight"]
+    width = sum(data["advance"][ord(c) - FIRST] for c in PREVIEW_TEXT) + 16
+    ours = np.zeros((line, width), np.uint8)
+    draw_decoded(data, PREVIEW_TEXT, ours, 8, data["ascent"])
+    reference = Image.new("L", (width, line), 0)
+    ImageDraw.Draw(reference).text((8, data["ascent"]), PREVIEW_TEXT, font=font, fill=255, anchor="ls")
+    theirs = np.asarray(reference, np.uint8)
+    diff = np.abs(ours.astype(np.int16) - theirs.astype(np.int16)).astype(np.uint8)
+
+    def panel(alpha: np.ndarray, guides: bool) -> np.ndarray:
+        rgb = np.repeat((255 - alpha)[:, :, None], 3, axis=2)  # black text on white
+        if guides:  # baseline red, line top / bottom blue, drawn under the ink
+            for row, colour in ((data["ascent"], (255, 80, 80)), (0, (80, 80, 255)), (line - 1, (80, 80, 255))):
+                blank = alpha[row] == 0
+                rgb[row, blank] = colour
+        return rgb
+
+    gap = np.full((6, width, 3), 200, np.uint8)
+    sheet = np.concatenate([panel(ours, True), gap, panel(theirs, False), gap, panel(diff, False)])
+    image = Image.fromarray(sheet, "RGB")
+    image = image.resize((image.width * 3, image.height * 3), Image.Resampling.NEAREST)
+    image.save(path)
+    return int(diff.max())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=24, help="em size in pixels (default 24: 29 px line height)")
+    parser.add_argument("--out", type=Path, default=Path("Sources/Imaging/BuiltinFontData.swift"))
+    parser.add_argument("--preview", type=Path, default=Path("/tmp/font_preview.png"))
+    args = parser.parse_args()
+
+    font = load_font(args.size)
+    glyphs = render_glyphs(font, args.size)
+    stats = write_swift(args.out, args.size, font, glyphs)
+    assert stats["swift"] < MAX_SWIFT_BYTES, f"{args.out} is {stats['swift']} bytes; use a smaller --size"
+
+    data = read_swift(args.out)
+    for g, i in zip(glyphs, range(len(glyphs))):  # the file round-trips
+        w, h, off = data["width"][i], data["height"][i], data["offset"][i]
+        assert data["alpha"][off:off + w * h] == g["mask"].tobytes()
+    inked = [g for g in glyphs if g["mask"].size]
+    top = max(g["bearing_y"] for g in inked)
+    bottom = max(g["mask"].shape[0] - g["bearing_y"] for g in inked)
+    assert top <= stats["ascent"] and bottom <= stats["descent"], "ink outside the line"
+    max_diff = preview(data, font, args.preview)
+
+    print(f"{args.out}: {stats['swift']} bytes ({FONT.name} at {args.size} px per em)")
+    print(f"  ascent {stats['ascent']}  descent {stats['descent']}  line height {stats['ascent'] + stats['descent']}"
+          f"  ink {top} above / {bottom} below the baseline")
+    print(f"  {len(glyphs)} glyphs, {stats['blob']} coverage bytes, {stats['base64']} base64 characters")
+    print(f"  advance {min(g['advance'] for g in glyphs)}-{max(g['advance'] for g in glyphs)} px,"
+          f" largest bitmap {max(g['mask'].shape[1] for g in glyphs)}x{max(g['mask'].shape[0] for g in glyphs)}")
+    print(f"{args.preview}: {PREVIEW_TEXT!r} decoded from the Swift file vs Pillow; largest pixel difference {max_diff}")
+
+
+if __name__ == "__main__":
+    main()
