@@ -10,7 +10,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
         let head = Array(bytes.prefix(8))
         if head == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
             self = .png
-        } else if head.count >= 3, head[0] == 0xFF, head[1] == 0xD8, head[2] == 0xFF {
+        } else if head.count >= 2, head[0] == 0xFF, head[1] == 0xD8 {  // SOI; libjpeg judges the rest
             self = .jpeg
         } else {
             return nil

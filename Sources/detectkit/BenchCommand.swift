@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Built-in micro-benchmarks (one thread; median of repeated runs).",
-        subcommands: [IoUBench.self, SuppressBench.self]
+        subcommands: [IoUBench.self, SuppressBench.self, DecodeBench.self]
     )
 }
 
@@ -97,6 +97,60 @@ struct SuppressBench: ParsableCommand {
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+/// `detectkit bench decode`: decoding image files, optionally at a reduced size through JPEG DCT scaling.
+struct DecodeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Time decoding image files (the file is read once, before timing).")
+
+    @Option(help: "Decode at the smallest DCT scale still at least this large, WIDTHxHEIGHT (JPEG only).")
+    var minimumSize: String?
+
+    @Option(help: "Then resize (area) to exactly --minimum-size, as a thumbnailer would.")
+    var resize = false
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 11
+
+    @Flag(help: "One JSON line per file: {\"name\",\"width\",\"height\",\"median_ms\"}.")
+    var json = false
+
+    @Argument(help: "PNG or JPEG files.")
+    var files: [String]
+
+    func run() throws {
+        try CommandFailure.report {
+            var size: (width: Int, height: Int)?
+            if let minimumSize {
+                let parts = minimumSize.lowercased().split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                    throw ValidationError("--minimum-size must be WIDTHxHEIGHT, e.g. 1000x750")
+                }
+                size = (parts[0], parts[1])
+            }
+            for file in files {
+                let data = try Data(contentsOf: URL(fileURLWithPath: file))
+                var times: [Double] = []
+                var decoded: Image?
+                for _ in 0..<max(samples, 1) {
+                    let start = ContinuousClock.now
+                    var image = try Image(decoding: data, source: file, options: DecodeOptions(minimumSize: size))
+                    if resize, let size { image = try image.resized(width: size.width, height: size.height, filter: .area) }
+                    times.append(SuppressBench.seconds(ContinuousClock.now - start))
+                    decoded = image
+                }
+                times.sort()
+                let median = times[times.count / 2] * 1e3
+                let (w, h) = (decoded?.width ?? 0, decoded?.height ?? 0)
+                if json {
+                    print("{\"name\":\"\(file)\",\"width\":\(w),\"height\":\(h),\"median_ms\":\(median)}")
+                } else {
+                    print("\(file): \(w)x\(h), median \(String(format: "%.3f", median)) ms")
+                }
+            }
+        }
     }
 }
 
