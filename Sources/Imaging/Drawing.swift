@@ -38,8 +38,8 @@ public struct DrawingStyle: Sendable, Equatable {
 extension Image {
     /// Draws boxes and labels: each box outlined in its class colour; its label in black or white (whichever
     /// contrasts more with the colour) on a filled band of that colour, above the box where there is room and
-    /// inside its top otherwise, always kept inside the image. Gray images are drawn on in colour (converted to
-    /// RGB, or RGBA with alpha); drawn pixels are opaque.
+    /// inside its top otherwise, always kept inside the image; boxes entirely outside the image are skipped. Gray
+    /// images are drawn on in colour (converted to RGB, or RGBA with alpha); drawn pixels are opaque.
     public func drawing(_ annotations: [Annotation], style: DrawingStyle = .init()) -> Image {
         guard !annotations.isEmpty else { return self }
         // Converting 1 → 3 or 2 → 4 channels cannot fail.
@@ -48,7 +48,10 @@ extension Image {
         let line = Swift.max(1, style.lineWidth ?? Swift.max(2, Int((Double(shorter) / 320).rounded())))
         let textHeight = Swift.max(6, style.textHeight ?? Swift.max(12, Int((Double(shorter) / 40).rounded())))
         let font = BuiltinFont()
-        for a in annotations where a.box.isFinite {
+        // Boxes entirely outside the image draw nothing (their label would otherwise be pulled into view).
+        for a in annotations where a.box.isFinite && a.box.x2 > 0 && a.box.y2 > 0
+            && a.box.x1 < Float(width) && a.box.y1 < Float(height)
+        {
             let color = style.palette.color(for: a.colorIndex)
             let x1 = Int(a.box.x1.rounded()), y1 = Int(a.box.y1.rounded())
             let x2 = Int(a.box.x2.rounded()) - 1, y2 = Int(a.box.y2.rounded()) - 1

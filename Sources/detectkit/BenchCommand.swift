@@ -108,7 +108,7 @@ struct DecodeBench: ParsableCommand {
     @Option(help: "Decode at the smallest DCT scale still at least this large, WIDTHxHEIGHT (JPEG only).")
     var minimumSize: String?
 
-    @Option(help: "Then resize (area) to exactly --minimum-size, as a thumbnailer would.")
+    @Flag(help: "Then resize (area) to exactly --minimum-size, as a thumbnailer would.")
     var resize = false
 
     @Option(help: "Timed samples; the median is reported.")

@@ -1,0 +1,86 @@
+import DetectKit
+import Foundation
+import Testing
+
+/// `detectkit annotate` end to end on real PNG and JPEG files.
+@Suite struct AnnotateCommandTests {
+    /// A folder with an RGB PNG named by a numeric id, a gray+alpha PNG, an RGB JPEG and a corrupt file.
+    static func inputs() throws -> URL {
+        let dir = try TemporaryFile.directory()
+        var rgb: [UInt8] = []
+        for y in 0..<90 { for x in 0..<120 { rgb += [UInt8(x * 2), UInt8(y * 2), 128] } }
+        let image = try Image(width: 120, height: 90, channels: 3, pixels: rgb)
+        try image.write(toFile: dir.appendingPathComponent("000042.png").path)
+        try image.converted(toChannels: 2).write(toFile: dir.appendingPathComponent("la.png").path)
+        try image.write(toFile: dir.appendingPathComponent("photo.jpg").path, .jpeg(quality: 92))
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]).write(to: dir.appendingPathComponent("broken.png"))
+        return dir
+    }
+
+    static let detections = """
+        [{"image_id": 42, "category_id": 3, "bbox": [10, 10, 60, 40], "score": 0.9},
+         {"image_id": 42, "category_id": 3, "bbox": [12, 11, 60, 40], "score": 0.8},
+         {"image_id": "photo", "category_id": 1, "bbox": [50, 30, 40, 40], "score": 0.75}]
+        """
+
+    @Test func drawsEachImagesDetectionsAndKeepsGoingPastABadFile() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let results = try TemporaryFile(Self.detections)
+        let out = dir.appendingPathComponent("out").path
+        let r = try Detectkit.run(["annotate", dir.path, "--detections", results.path, "-o", out, "--method", "nms"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("broken.png") && r.stderr.contains("cannot decode"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["000042.png", "la.png", "photo.png"])
+
+        // 000042.png: NMS keeps the 0.9 box only; the label names the category id.
+        let source = try Image(contentsOfFile: dir.appendingPathComponent("000042.png").path)
+        let expected = source.drawing([Annotation(box: Box(x1: 10, y1: 10, x2: 70, y2: 50), label: "3 0.90", colorIndex: 3)])
+        #expect(try Image(contentsOfFile: out + "/000042.png") == expected)
+
+        // An image without detections comes out as decoded, channels kept (gray + alpha stays 2 channels).
+        let la = try Image(contentsOfFile: out + "/la.png")
+        #expect(la.channels == 2)
+        #expect(la == (try Image(contentsOfFile: dir.appendingPathComponent("la.png").path)))
+    }
+
+    @Test func catalogNamesImagesAndClassesAndJPEGOutput() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("broken.png"))
+        let catalog = try TemporaryFile("""
+            {"images": [{"id": 7, "file_name": "sub/photo.jpg"}], "categories": [{"id": 1, "name": "cat"}]}
+            """)
+        let results = try TemporaryFile(#"[{"image_id": 7, "category_id": 1, "bbox": [5, 5, 50, 50], "score": 0.5}]"#)
+        let out = dir.appendingPathComponent("out").path
+        let r = try Detectkit.run([
+            "annotate", dir.appendingPathComponent("photo.jpg").path, "--detections", results.path, "--images",
+            catalog.path, "-o", out, "--format", "jpg",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let drawn = try Image(contentsOfFile: out + "/photo.jpg")
+        let plain = try Image(contentsOfFile: dir.appendingPathComponent("photo.jpg").path)
+        #expect(drawn.width == plain.width && drawn != plain)
+        // Along the box's left edge the image changed a lot; far from the box, only by JPEG noise.
+        func difference(_ xs: Range<Int>, _ ys: Range<Int>) -> Double {
+            var sum = 0, n = 0
+            for y in ys {
+                for x in xs {
+                    for (a, b) in zip(drawn[x: x, y: y], plain[x: x, y: y]) { sum += abs(Int(a) - Int(b)) }
+                    n += 3
+                }
+            }
+            return Double(sum) / Double(n)
+        }
+        #expect(difference(5..<7, 30..<50) > 30)
+        #expect(difference(90..<118, 70..<88) < 4)
+    }
+
+    @Test func missingInputsAndBadOptionsFail() throws {
+        let results = try TemporaryFile("[]")
+        let missing = try Detectkit.run(["annotate", "/nonexistent/x.png", "--detections", results.path])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/x.png"))
+        let format = try Detectkit.run(["annotate", "/tmp", "--detections", results.path, "--format", "gif"])
+        #expect(format.status != 0)
+    }
+}
