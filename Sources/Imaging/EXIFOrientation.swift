@@ -22,9 +22,10 @@ public enum EXIFOrientation: Int, Sendable, CaseIterable {
 
     /// The orientation in a JPEG's first EXIF (APP1) segment, or nil when there is none or it is unreadable.
     /// Reads only the markers before the scan data, with every offset bounds-checked.
-    public init?(jpeg bytes: [UInt8]) {
-        var i = 2  // after SOI
-        while i + 4 <= bytes.count {
+    public init?<C: RandomAccessCollection>(jpeg bytes: C) where C.Element == UInt8, C.Index == Int {
+        let end = bytes.endIndex
+        var i = bytes.startIndex + 2  // after SOI
+        while i + 4 <= end {
             guard bytes[i] == 0xFF else { return nil }
             let marker = bytes[i + 1]
             if marker == 0xFF {  // fill byte
@@ -33,9 +34,8 @@ public enum EXIFOrientation: Int, Sendable, CaseIterable {
             }
             if marker == 0xDA || marker == 0xD9 { return nil }  // start of scan / end of image: no EXIF
             let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            guard length >= 2, i + 2 + length <= bytes.count else { return nil }
-            let payload = (i + 4)..<(i + 2 + length)
-            if marker == 0xE1, let value = Self.orientation(inExif: bytes[payload]) {
+            guard length >= 2, i + 2 + length <= end else { return nil }
+            if marker == 0xE1, let value = Self.orientation(inExif: Array(bytes[(i + 4)..<(i + 2 + length)])) {
                 self.init(rawValue: value)
                 return
             }
@@ -45,8 +45,7 @@ public enum EXIFOrientation: Int, Sendable, CaseIterable {
     }
 
     /// The orientation value in an APP1 payload `Exif\0\0` + TIFF, if present and 1–8.
-    private static func orientation(inExif payload: ArraySlice<UInt8>) -> Int? {
-        let p = Array(payload)
+    private static func orientation(inExif p: [UInt8]) -> Int? {
         guard p.count >= 14, Array(p[0..<6]) == [0x45, 0x78, 0x69, 0x66, 0, 0] else { return nil }
         let tiff = Array(p[6...])
         let little: Bool

@@ -12,14 +12,17 @@ extension Image {
     /// `source` names the file in errors. Throws ``ImagingError``.
     public init(decoding data: Data, source: String = "image", options: DecodeOptions = .init()) throws {
         guard let format = ImageFormat(sniffing: data) else { throw ImagingError.unsupportedFormat(source: source) }
-        let bytes = [UInt8](data)
-        switch format {
-        case .png:
-            self = try Self.decodePNG(bytes, source: source, maxPixels: options.maxPixels)
-        case .jpeg:
-            let orientation = options.appliesOrientation ? (EXIFOrientation(jpeg: bytes) ?? .up) : .up
-            self = try Self.decodeJPEG(bytes, source: source, options: options, orientation: orientation)
-                .oriented(orientation)
+        // Decoded straight from the caller's buffer: no copy of the file.
+        self = try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            switch format {
+            case .png:
+                return try Self.decodePNG(bytes, source: source, maxPixels: options.maxPixels)
+            case .jpeg:
+                let orientation = options.appliesOrientation ? (EXIFOrientation(jpeg: bytes) ?? .up) : .up
+                return try Self.decodeJPEG(bytes, source: source, options: options, orientation: orientation)
+                    .oriented(orientation)
+            }
         }
     }
 
@@ -42,16 +45,16 @@ extension Image {
         if pixels == 0 { throw ImagingError.corrupt(source: source, message: "image has no pixels") }
     }
 
-    private static func decodePNG(_ bytes: [UInt8], source: String, maxPixels: Int) throws -> Image {
+    private static func decodePNG(_ bytes: UnsafeBufferPointer<UInt8>, source: String, maxPixels: Int) throws -> Image {
         var message = [CChar](repeating: 0, count: Int(DK_MESSAGE_SIZE))
         var info = dk_image_info()
-        guard dk_png_info(bytes, bytes.count, &info, &message) == DK_OK else {
+        guard dk_png_info(bytes.baseAddress, bytes.count, &info, &message) == DK_OK else {
             throw ImagingError.corrupt(source: source, message: String(cString: message))
         }
         try checkBudget(info, source: source, maxPixels: maxPixels)
         var status = Int32(DK_OK)
         let image = Image(width: Int(info.width), height: Int(info.height), channels: Int(info.channels)) { out in
-            status = dk_png_decode(bytes, bytes.count, out.baseAddress, out.count, &message)
+            status = dk_png_decode(bytes.baseAddress, bytes.count, out.baseAddress, out.count, &message)
             if status != DK_OK { out.initialize(repeating: 0) }
         }
         guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: String(cString: message)) }
@@ -59,11 +62,11 @@ extension Image {
     }
 
     private static func decodeJPEG(
-        _ bytes: [UInt8], source: String, options: DecodeOptions, orientation: EXIFOrientation
+        _ bytes: UnsafeBufferPointer<UInt8>, source: String, options: DecodeOptions, orientation: EXIFOrientation
     ) throws -> Image {
         var message = [CChar](repeating: 0, count: Int(DK_MESSAGE_SIZE))
         var info = dk_image_info()
-        guard dk_jpeg_info(bytes, bytes.count, 1, &info, &message) == DK_OK else {
+        guard dk_jpeg_info(bytes.baseAddress, bytes.count, 1, &info, &message) == DK_OK else {
             throw ImagingError.corrupt(source: source, message: String(cString: message))
         }
         try checkBudget(info, source: source, maxPixels: options.maxPixels)
@@ -79,14 +82,14 @@ extension Image {
                 }
             }
             if denominator != 1 {
-                guard dk_jpeg_info(bytes, bytes.count, denominator, &info, &message) == DK_OK else {
+                guard dk_jpeg_info(bytes.baseAddress, bytes.count, denominator, &info, &message) == DK_OK else {
                     throw ImagingError.corrupt(source: source, message: String(cString: message))
                 }
             }
         }
         var status = Int32(DK_OK)
         let image = Image(width: Int(info.width), height: Int(info.height), channels: Int(info.channels)) { out in
-            status = dk_jpeg_decode(bytes, bytes.count, denominator, out.baseAddress, out.count, &message)
+            status = dk_jpeg_decode(bytes.baseAddress, bytes.count, denominator, out.baseAddress, out.count, &message)
             if status != DK_OK { out.initialize(repeating: 0) }
         }
         guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: String(cString: message)) }

@@ -98,3 +98,18 @@ import Testing
         #expect(mean < 6)
     }
 }
+
+@Suite struct EXIFOrientationTests {
+    @Test func readsFromSlicesAndRejectsGarbage() throws {
+        let url = PillowFixtureTests.folder.appendingPathComponent("jpeg/exif_orientation6.jpg")
+        let bytes = try [UInt8](Data(contentsOf: url))
+        #expect(EXIFOrientation(jpeg: bytes) == .right)
+        let padded = [0, 1, 2] + bytes
+        #expect(EXIFOrientation(jpeg: padded[3...]) == .right)
+        #expect(EXIFOrientation(jpeg: [0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF]) == nil)  // length past the end
+        #expect(EXIFOrientation(jpeg: [0xFF, 0xD8]) == nil)
+        // A big-endian header reads the same.
+        let big = try [UInt8](Data(contentsOf: PillowFixtureTests.folder.appendingPathComponent("jpeg/exif_orientation6_motorola.jpg")))
+        #expect(EXIFOrientation(jpeg: big) == .right)
+    }
+}
