@@ -7,11 +7,12 @@ if pkg-config --exists libpng libjpeg 2>/dev/null; then
     exit 0
 fi
 if command -v apt-get >/dev/null; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    apt=(apt-get)
+    # As root apt drops privileges to the _apt user for downloads, which fails in some sandboxes; stay root.
+    [ "$(id -u)" -eq 0 ] && apt=(apt-get -o APT::Sandbox::User=root) || apt=(sudo apt-get)
     echo "install-dependencies: installing libpng-dev libjpeg-dev pkg-config" >&2
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libpng-dev libjpeg-dev pkg-config >&2
+    "${apt[@]}" update -qq >&2
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq libpng-dev libjpeg-dev pkg-config >&2
 elif command -v brew >/dev/null; then
     brew install libpng jpeg-turbo pkg-config >&2
 else
