@@ -1,6 +1,7 @@
 import Boxes
 import DetectKitTestSupport
 import Imaging
+import Foundation
 import Testing
 
 @Suite struct ResizeAndLetterboxTests {
@@ -54,5 +55,31 @@ import Testing
         #expect(Array(out[x: 0, y: 0]) == [114, 114, 114, 255])
         #expect(Array(out[x: 3, y: 4]) == [255, 0, 0, 128])
         #expect(throws: ImagingError.self) { try lb.apply(to: Image(width: 5, height: 2, fill: [0])) }
+    }
+}
+
+/// Resizing against OpenCV's `cv2.resize` (`Fixtures/resize`, made by `training/golden_resize.py`).
+@Suite struct OpenCVResizeTests {
+    struct Manifest: Decodable {
+        struct Source: Decodable { var file: String; var width: Int; var height: Int; var channels: Int }
+        struct Case: Decodable { var filter: String; var width: Int; var height: Int; var expected: String }
+        var source: Source
+        var cases: [Case]
+    }
+
+    @Test func withinOneLevelOfOpenCV() throws {
+        let folder = try #require(Bundle.module.url(forResource: "Fixtures/resize", withExtension: nil))
+        let m = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+        let source = try Image(
+            width: m.source.width, height: m.source.height, channels: m.source.channels,
+            pixels: [UInt8](Data(contentsOf: folder.appendingPathComponent(m.source.file))))
+        #expect(m.cases.count >= 9)
+        for c in m.cases {
+            let filter = try #require(ResizeFilter(rawValue: c.filter))
+            let out = try source.resized(width: c.width, height: c.height, filter: filter)
+            let expected = try [UInt8](Data(contentsOf: folder.appendingPathComponent(c.expected)))
+            let worst = zip(out.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
+            #expect(out.pixels.count == expected.count && worst <= 1, "\(c.filter) \(c.width)x\(c.height): off by \(worst)")
+        }
     }
 }
