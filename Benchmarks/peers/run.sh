@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Measures DetectKit's suppression against torchvision, OpenCV and ensemble-boxes on one core (see README.md).
+# Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV and
+# ensemble-boxes (compare_suppression.py), or with --imaging, image decoding against Pillow (compare_imaging.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
+#   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
 #
 # 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
 # 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
 # 3. Builds the CLI with a plain `swift build -c release --product detectkit` at the repository root
 #    (skipped with --peers-only; $DETECTKIT_SCRATCH_PATH, if set, is passed as --scratch-path).
-# 4. Runs compare_suppression.py with the built binary and the options given here.
+# 4. Runs compare_suppression.py (compare_imaging.py with --imaging) with the built binary and the other options.
 set -euo pipefail
+
+script=compare_suppression.py
+if [ "${1:-}" = "--imaging" ]; then
+    script=compare_imaging.py
+    shift
+fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -59,6 +67,9 @@ if [ "$peers_only" = 0 ]; then
     args=(--detectkit "$bin/detectkit")
 fi
 
-export DETECTKIT_BENCH_COMMAND="Benchmarks/peers/run.sh$(printf ' %q' "$@")"
+command="Benchmarks/peers/run.sh"
+[ "$script" = compare_imaging.py ] && command+=" --imaging"
+[ "$#" -gt 0 ] && command+="$(printf ' %q' "$@")"
+export DETECTKIT_BENCH_COMMAND="$command"
 cd "$root"
-exec "$venv/bin/python" "$here/compare_suppression.py" ${args[@]+"${args[@]}"} "$@"
+exec "$venv/bin/python" "$here/$script" ${args[@]+"${args[@]}"} "$@"

@@ -14,42 +14,107 @@ extension Image {
     public func resized(width outW: Int, height outH: Int, filter: ResizeFilter = .bilinear) throws -> Image {
         guard outW > 0, outH > 0 else { throw ImagingError.invalidImage("resize to \(outW)×\(outH)") }
         if outW == width && outH == height { return self }
+        if filter == .area && width % outW == 0 && height % outH == 0 {
+            return reduced(byX: width / outW, y: height / outH)
+        }
         let shrinking = outW <= width && outH <= height
-        let horizontal = filter == .area && shrinking ? Self.areaTaps(width, outW) : Self.bilinearTaps(width, outW)
-        let vertical = filter == .area && shrinking ? Self.areaTaps(height, outH) : Self.bilinearTaps(height, outH)
-        let c = channels
-        // Rows first: height × outW intermediate in Float.
-        var middle = [Float](repeating: 0, count: height * outW * c)
+        let horizontal = Taps(filter == .area && shrinking ? Self.areaTaps(width, outW) : Self.bilinearTaps(width, outW))
+        let vertical = Taps(filter == .area && shrinking ? Self.areaTaps(height, outH) : Self.bilinearTaps(height, outH))
+        let c = channels, inRow = width * c, midRow = outW * c
+        // Rows first, into a height × outW intermediate in Float; then columns, one output row at a time.
+        let middle = UnsafeMutableBufferPointer<Float>.allocate(capacity: height * midRow)
+        let accumulator = UnsafeMutableBufferPointer<Float>.allocate(capacity: midRow)
+        defer {
+            middle.deallocate()
+            accumulator.deallocate()
+        }
         pixels.withUnsafeBufferPointer { src in
-            middle.withUnsafeMutableBufferPointer { mid in
-                for y in 0..<height {
-                    let row = y * width * c, outRow = y * outW * c
-                    for x in 0..<outW {
-                        for tap in horizontal[x] {
-                            let from = row + tap.index * c, to = outRow + x * c
-                            for k in 0..<c { mid[to + k] += tap.weight * Float(src[from + k]) }
+            for y in 0..<height {
+                let row = src.baseAddress! + y * inRow, out = middle.baseAddress! + y * midRow
+                for x in 0..<outW {
+                    var sum = SIMD4<Float>(repeating: 0)
+                    for t in horizontal.range(x) {
+                        let p = row + Int(horizontal.index[t]) * c, w = horizontal.weight[t]
+                        switch c {
+                        case 1: sum.x += w * Float(p[0])
+                        case 2: sum += w * SIMD4(Float(p[0]), Float(p[1]), 0, 0)
+                        case 3: sum += w * SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), 0)
+                        default: sum += w * SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), Float(p[3]))
                         }
                     }
+                    for k in 0..<c { out[x * c + k] = sum[k] }
                 }
             }
         }
         return Image(width: outW, height: outH, channels: c) { out in
-            out.initialize(repeating: 0)
-            var accumulator = [Float](repeating: 0, count: outW * c)
-            middle.withUnsafeBufferPointer { mid in
-                for y in 0..<outH {
-                    for i in 0..<accumulator.count { accumulator[i] = 0 }
-                    for tap in vertical[y] {
-                        let row = tap.index * outW * c
-                        for i in 0..<(outW * c) { accumulator[i] += tap.weight * mid[row + i] }
+            for y in 0..<outH {
+                accumulator.initialize(repeating: 0)
+                for t in vertical.range(y) {
+                    let row = middle.baseAddress! + Int(vertical.index[t]) * midRow, w = vertical.weight[t]
+                    for i in 0..<midRow { accumulator[i] += w * row[i] }
+                }
+                let o = y * midRow
+                for i in 0..<midRow {
+                    let v = accumulator[i] + 0.5
+                    out[o + i] = v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))  // truncation of v ≥ 0 is the floor
+                }
+            }
+        }
+    }
+
+    /// Area shrinking by whole factors: each output sample is the mean of an `fx × fy` block, summed in integers
+    /// and rounded half up (exact, and much faster than the general path).
+    func reduced(byX fx: Int, y fy: Int) -> Image {
+        let c = channels, outW = width / fx, outH = height / fy, n = UInt32(fx * fy)
+        return Image(width: outW, height: outH, channels: c) { out in
+            let sums = UnsafeMutablePointer<SIMD4<UInt32>>.allocate(capacity: outW)
+            defer { sums.deallocate() }
+            pixels.withUnsafeBufferPointer { src in
+                for oy in 0..<outH {
+                    sums.initialize(repeating: .zero, count: outW)
+                    for y in (oy * fy)..<(oy * fy + fy) {
+                        var p = src.baseAddress! + y * width * c
+                        for ox in 0..<outW {
+                            var sum = SIMD4<UInt32>.zero
+                            for _ in 0..<fx {
+                                switch c {
+                                case 1: sum.x &+= UInt32(p[0])
+                                case 2: sum &+= SIMD4(UInt32(p[0]), UInt32(p[1]), 0, 0)
+                                case 3: sum &+= SIMD4(UInt32(p[0]), UInt32(p[1]), UInt32(p[2]), 0)
+                                default: sum &+= SIMD4(UInt32(p[0]), UInt32(p[1]), UInt32(p[2]), UInt32(p[3]))
+                                }
+                                p += c
+                            }
+                            sums[ox] &+= sum
+                        }
                     }
-                    for i in 0..<(outW * c) {
-                        let v = (accumulator[i] + 0.5).rounded(.down)
-                        out[y * outW * c + i] = UInt8(v < 0 ? 0 : (v > 255 ? 255 : v))
+                    let o = oy * outW * c
+                    for ox in 0..<outW {
+                        let mean = (sums[ox] &+ SIMD4(repeating: n / 2)) / SIMD4(repeating: n)
+                        for k in 0..<c { out[o + ox * c + k] = UInt8(truncatingIfNeeded: mean[k]) }
                     }
                 }
             }
         }
+    }
+
+    /// Taps of every output sample in flat arrays: output `x` uses `index[t]`, `weight[t]` for `t` in `range(x)`.
+    struct Taps {
+        var start: [Int32] = [0]
+        var index: [Int32] = []
+        var weight: [Float] = []
+
+        init(_ taps: [[Tap]]) {
+            for list in taps {
+                for tap in list {
+                    index.append(Int32(tap.index))
+                    weight.append(tap.weight)
+                }
+                start.append(Int32(index.count))
+            }
+        }
+
+        @inline(__always) func range(_ x: Int) -> Range<Int> { Int(start[x])..<Int(start[x + 1]) }
     }
 
     /// One input sample contributing to an output sample.

@@ -108,8 +108,8 @@ struct DecodeBench: ParsableCommand {
     @Option(help: "Decode at the smallest DCT scale still at least this large, WIDTHxHEIGHT (JPEG only).")
     var minimumSize: String?
 
-    @Flag(help: "Then resize (area) to exactly --minimum-size, as a thumbnailer would.")
-    var resize = false
+    @Option(help: "Then resize (area) to exactly WIDTHxHEIGHT, as a thumbnailer would.")
+    var resizeTo: String?
 
     @Option(help: "Timed samples; the median is reported.")
     var samples = 11
@@ -122,22 +122,28 @@ struct DecodeBench: ParsableCommand {
 
     func run() throws {
         try CommandFailure.report {
-            var size: (width: Int, height: Int)?
-            if let minimumSize {
-                let parts = minimumSize.lowercased().split(separator: "x").compactMap { Int($0) }
+            func size(_ text: String?, _ name: String) throws -> (width: Int, height: Int)? {
+                guard let text else { return nil }
+                let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
                 guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
-                    throw ValidationError("--minimum-size must be WIDTHxHEIGHT, e.g. 1000x750")
+                    throw ValidationError("\(name) must be WIDTHxHEIGHT, e.g. 1000x750")
                 }
-                size = (parts[0], parts[1])
+                return (parts[0], parts[1])
             }
+            let minimum = try size(minimumSize, "--minimum-size"), target = try size(resizeTo, "--resize-to")
             for file in files {
-                let data = try Data(contentsOf: URL(fileURLWithPath: file))
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    throw ImagingError.io(path: file, message: "cannot read: \(error.localizedDescription)")
+                }
                 var times: [Double] = []
                 var decoded: Image?
                 for _ in 0..<max(samples, 1) {
                     let start = ContinuousClock.now
-                    var image = try Image(decoding: data, source: file, options: DecodeOptions(minimumSize: size))
-                    if resize, let size { image = try image.resized(width: size.width, height: size.height, filter: .area) }
+                    var image = try Image(decoding: data, source: file, options: DecodeOptions(minimumSize: minimum))
+                    if let target { image = try image.resized(width: target.width, height: target.height, filter: .area) }
                     times.append(SuppressBench.seconds(ContinuousClock.now - start))
                     decoded = image
                 }
