@@ -10,10 +10,10 @@ What is compared (both sides decode the same file bytes, already in memory):
   ``detectkit bench decode --minimum-size 1000x750`` against Pillow's ``im.draft('RGB', (1000, 750)); im.load()``.
 * ``full decode + area resize``: the same JPEG decoded at full size, then shrunk to 1000×750 (area filter):
   DetectKit's decode plus its area resize, against Pillow's ``im.load(); im.resize((1000, 750), Image.BOX)``.
-  ``detectkit bench decode`` resizes only after a DCT-scaled decode (``--resize`` needs ``--minimum-size``, and
-  ``--minimum-size`` always scales a JPEG), so unless the CLI offers ``--no-dct-scaling`` the DetectKit figure
-  is composed: the full decode of the JPEG plus the time ``--minimum-size 1000x750 --resize`` adds to the
-  decode of an uncompressed (stored) 4000×3000 PNG of the same picture (a PNG is never DCT-scaled). The row
+  DetectKit's figure is ``detectkit bench decode --resize-to 1000x750`` (full decode, then area resize). Builds
+  without ``--resize-to`` only resize after a DCT-scaled decode; for them the figure is composed: the full decode
+  of the JPEG plus the time ``--minimum-size 1000x750 --resize`` adds to the decode of an uncompressed (stored)
+  4000×3000 PNG of the same picture (a PNG is never DCT-scaled). The row
   says so.
 
 The speed-up of DCT scaling, (full decode + resize) / (DCT-scaled decode), is printed for both libraries; the
@@ -316,9 +316,10 @@ class DetectKit:
         self.repeats = repeats
         self.timeout_s = timeout_s
         help_text = self._run([str(binary), "bench", "decode", "--help"]).stdout
-        # `--resize` has been declared both as an option taking a Bool and as a flag; pass what this build wants.
+        # `--resize-to WxH` times a full decode followed by an area resize directly; older builds only had
+        # `--resize` (after a DCT-scaled decode), for which the figure is composed (see the module docstring).
+        self.resize_to = "--resize-to" in help_text
         self.resize_args = ["--resize", "true"] if "--resize <" in help_text else ["--resize"]
-        self.full_resize_args = ["--no-dct-scaling"] if "--no-dct-scaling" in help_text else None
 
     def _run(self, cmd: list[str]) -> subprocess.CompletedProcess:
         try:
@@ -524,9 +525,8 @@ class Benchmark:
             if dk and failure is None:
                 try:
                     dk_run("scaled", t.path, ["--minimum-size", size_arg], "scaled")
-                    if dk.full_resize_args:
-                        dk_run("full_resize", t.path, ["--minimum-size", size_arg, *dk.full_resize_args,
-                                                       *dk.resize_args], "full_resize")
+                    if dk.resize_to:
+                        dk_run("full_resize", t.path, ["--resize-to", size_arg], "full_resize")
                     else:
                         # Full decode of the JPEG + what an area resize 4000×3000 → 1000×750 adds to a PNG decode.
                         dk_run("jpeg_full", t.path, [])
@@ -554,9 +554,9 @@ class Benchmark:
             scaled.agreement = (f"size {draft_size[0]}×{draft_size[1]} as Pillow's draft (pixels not "
                                 "compared: the CLI cannot write a scaled decode)" if scaled.ok
                                 else f"size {sorted(sizes['scaled'])} vs Pillow's draft {draft_size}")
-            if dk.full_resize_args:
+            if dk.resize_to:
                 d_full = combine(d["full_resize"])
-                d_full.note = f"bench decode {' '.join(dk.full_resize_args)}"
+                d_full.note = f"bench decode --resize-to {size_arg}"
             else:
                 jpeg_full, png_plain, png_resized = combine(d["jpeg_full"]), combine(d["png"]), combine(d["png_resize"])
                 resize_s = png_resized.median - png_plain.median
@@ -582,7 +582,7 @@ class Benchmark:
                        "full_decode_resize_s": p_resize.median, "speedup": p_resize.median / p_draft.median},
             "detectkit": None if d_scaled is None or d_full is None else {
                 "scaled_s": d_scaled.median, "full_decode_resize_s": d_full.median,
-                "speedup": d_full.median / d_scaled.median, "composed": not bool(dk.full_resize_args)},
+                "speedup": d_full.median / d_scaled.median, "composed": not dk.resize_to},
         }
 
     # -- report ----------------------------------------------------------------------------------------------

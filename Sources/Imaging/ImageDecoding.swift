@@ -49,7 +49,7 @@ extension Image {
         var message = [CChar](repeating: 0, count: Int(DK_MESSAGE_SIZE))
         var info = dk_image_info()
         guard dk_png_info(bytes.baseAddress, bytes.count, &info, &message) == DK_OK else {
-            throw ImagingError.corrupt(source: source, message: String(cString: message))
+            throw ImagingError.corrupt(source: source, message: Self.text(message))
         }
         try checkBudget(info, source: source, maxPixels: maxPixels)
         var status = Int32(DK_OK)
@@ -57,7 +57,7 @@ extension Image {
             status = dk_png_decode(bytes.baseAddress, bytes.count, out.baseAddress, out.count, &message)
             if status != DK_OK { out.initialize(repeating: 0) }
         }
-        guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: String(cString: message)) }
+        guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: Self.text(message)) }
         return image
     }
 
@@ -67,7 +67,7 @@ extension Image {
         var message = [CChar](repeating: 0, count: Int(DK_MESSAGE_SIZE))
         var info = dk_image_info()
         guard dk_jpeg_info(bytes.baseAddress, bytes.count, 1, &info, &message) == DK_OK else {
-            throw ImagingError.corrupt(source: source, message: String(cString: message))
+            throw ImagingError.corrupt(source: source, message: Self.text(message))
         }
         try checkBudget(info, source: source, maxPixels: options.maxPixels)
         var denominator: Int32 = 1
@@ -83,7 +83,7 @@ extension Image {
             }
             if denominator != 1 {
                 guard dk_jpeg_info(bytes.baseAddress, bytes.count, denominator, &info, &message) == DK_OK else {
-                    throw ImagingError.corrupt(source: source, message: String(cString: message))
+                    throw ImagingError.corrupt(source: source, message: Self.text(message))
                 }
             }
         }
@@ -92,7 +92,12 @@ extension Image {
             status = dk_jpeg_decode(bytes.baseAddress, bytes.count, denominator, out.baseAddress, out.count, &message)
             if status != DK_OK { out.initialize(repeating: 0) }
         }
-        guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: String(cString: message)) }
+        guard status == DK_OK else { throw ImagingError.corrupt(source: source, message: Self.text(message)) }
         return image
+    }
+
+    /// The NUL-terminated message the C shim wrote into `buffer`.
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

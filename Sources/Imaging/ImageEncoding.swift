@@ -34,7 +34,7 @@ extension Image {
         }
         defer { free(out) }
         guard status == DK_OK, let out else {
-            throw ImagingError.encodingFailed(format: options.format, message: String(cString: message))
+            throw ImagingError.encodingFailed(format: options.format, message: Image.text(message))
         }
         return Data(bytes: out, count: size)
     }

@@ -1,0 +1,50 @@
+// libFuzzer entry point for the PNG decoder (libpng behind CCodecShims) and, on what decodes, both encoders.
+// Build with `-sanitize=fuzzer,address -parse-as-library` (see ../../run.sh). Decoding errors are expected and
+// ignored: only crashes, sanitizer reports, leaks and broken invariants (`precondition`) count.
+import Foundation
+import Imaging
+
+/// A header declaring more is refused before any pixel memory is allocated, as callers should do. One megapixel
+/// rather than 4096 × 4096: mutated headers declaring millions of pixels otherwise make most runs slow
+/// (measured on FuzzJPEG: ~2300 runs/s against ~300–700).
+let maxPixels = 1024 * 1024
+/// Images up to this size are also encoded again (bigger ones would only slow the fuzzer down).
+let maxEncodedPixels = 512 * 512
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Data(bytes: data, count: size)
+    guard let image = try? Image(decoding: bytes, source: "fuzz", options: DecodeOptions(maxPixels: maxPixels)) else {
+        return 0
+    }
+    precondition(image.pixels.count == image.width * image.height * image.channels)
+    guard image.width * image.height <= maxEncodedPixels else { return 0 }
+    // PNG is lossless: what DetectKit writes, it must read back unchanged.
+    let png = try! image.encoded(.png(level: Int(size % 10)))
+    let back = try! Image(decoding: png, source: "fuzz (as PNG)", options: DecodeOptions(maxPixels: maxPixels))
+    precondition(back == image, "PNG round trip changed the image")
+    // JPEG drops alpha and is lossy: it must encode (within JPEG's 65500-pixel sides), and decode again to the
+    // same size.
+    guard image.width <= 65500 && image.height <= 65500 else { return 0 }
+    let jpeg = try! image.encoded(.jpeg(quality: 1 + size % 100))
+    let decoded = try! Image(decoding: jpeg, source: "fuzz (as JPEG)", options: DecodeOptions(maxPixels: maxPixels))
+    precondition(decoded.width == image.width && decoded.height == image.height)
+    return 0
+}
+
+// SwiftPM (tools version 5.5 and later) links an executable target with `--defsym main=FuzzPNG_main` so that
+// tests can import it, and `-parse-as-library` (needed so that libFuzzer's driver, not top-level code, runs)
+// leaves that symbol undefined: https://github.com/swiftlang/swift-package-manager/issues/8731. Defining it
+// to start libFuzzer's driver, as libFuzzer's own `main` does, makes the link work with tools version 6.1.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ testOneInput: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzPNG_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+}
