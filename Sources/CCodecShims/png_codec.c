@@ -67,29 +67,10 @@ static int open_png(png_source *src, png_structp *png, png_infop *info) {
     return 1;
 }
 
-int dk_png_info(const uint8_t *data, size_t size, dk_image_info *out, char *message) {
-    message[0] = 0;
-    png_source src = {data, size, 0, message};
-    png_structp png;
-    png_infop info;
-    if (!open_png(&src, &png, &info)) {
-        png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
-        return DK_FAILED;
-    }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_read_struct(&png, &info, NULL);
-        return DK_FAILED;
-    }
-    png_read_info(png, info);
-    set_transforms(png, info);
-    out->width = png_get_image_width(png, info);
-    out->height = png_get_image_height(png, info);
-    out->channels = png_get_channels(png, info);
-    png_destroy_read_struct(&png, &info, NULL);
-    return DK_OK;
-}
-
-int dk_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, char *message) {
+/// Reads the header and, when `out` is given, the pixels. One function for both, because the setjmp that
+/// catches libpng's errors must stay in the frame that runs the reading.
+static int read_png(const uint8_t *data, size_t size, dk_image_info *info_out, uint8_t *out, size_t out_size,
+                    char *message) {
     message[0] = 0;
     png_source src = {data, size, 0, message};
     png_structp png;
@@ -105,16 +86,31 @@ int dk_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_siz
     png_read_info(png, info);
     int passes = set_transforms(png, info);
     size_t width = png_get_image_width(png, info), height = png_get_image_height(png, info);
-    size_t stride = png_get_rowbytes(png, info);
-    if (stride != width * png_get_channels(png, info) || stride * height != out_size) {
-        png_error(png, "output buffer does not match the image");
+    if (info_out) {
+        info_out->width = (uint32_t)width;
+        info_out->height = (uint32_t)height;
+        info_out->channels = png_get_channels(png, info);
     }
-    for (int pass = 0; pass < passes; pass++) {
-        for (size_t y = 0; y < height; y++) png_read_row(png, out + y * stride, NULL);
+    if (out) {
+        size_t stride = png_get_rowbytes(png, info);
+        if (stride != width * png_get_channels(png, info) || stride * height != out_size) {
+            png_error(png, "output buffer does not match the image");
+        }
+        for (int pass = 0; pass < passes; pass++) {
+            for (size_t y = 0; y < height; y++) png_read_row(png, out + y * stride, NULL);
+        }
+        png_read_end(png, NULL);
     }
-    png_read_end(png, NULL);
     png_destroy_read_struct(&png, &info, NULL);
     return DK_OK;
+}
+
+int dk_png_info(const uint8_t *data, size_t size, dk_image_info *info, char *message) {
+    return read_png(data, size, info, NULL, 0, message);
+}
+
+int dk_png_decode(const uint8_t *data, size_t size, uint8_t *out, size_t out_size, char *message) {
+    return read_png(data, size, NULL, out, out_size, message);
 }
 
 /// A growing output buffer.
