@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Boxes", targets: ["Boxes"]),
         .library(name: "Suppression", targets: ["Suppression"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -25,7 +26,10 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Imaging", dependencies: ["CCodecShims", "Boxes"]),
-        .target(name: "Suppression", dependencies: ["Boxes"]),
+        // A strict JSON scanner shared by the COCO and safetensors readers (package-internal).
+        .target(name: "JSONScanning"),
+        .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
+        .target(name: "NeuralCore", dependencies: ["JSONScanning"]),
         .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging"]),
         .executableTarget(
             name: "detectkit",
@@ -39,6 +43,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]
 )

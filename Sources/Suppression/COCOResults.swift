@@ -1,5 +1,6 @@
 import Boxes
 import Foundation
+import JSONScanning
 
 /// A COCO results file: a JSON array of records `{"image_id", "category_id", "bbox": [x, y, w, h], "score"}`,
 /// each optionally with `bbox_std` (σ of x1, y1, x2, y2 in pixels, for ``SofterNMS``) and an integer `model`

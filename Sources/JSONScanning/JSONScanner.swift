@@ -2,40 +2,46 @@ import Foundation
 
 /// A strict JSON (RFC 8259) scanner that validates a document and reports where each value lies in the bytes,
 /// without building a tree. COCO results are read through it so that fields DetectKit does not use are written
-/// back byte for byte, and so that a million records read in well under a second.
-struct JSONScanner {
+/// back byte for byte, and so that a million records read in well under a second; safetensors headers so that
+/// duplicate names are seen (a dictionary-building parser silently keeps the last). Package-internal.
+package struct JSONScanner {
     /// The kind of a scanned value.
-    enum Kind: Equatable {
+    package enum Kind: Equatable {
         case object, array, string, number, bool, null
     }
 
     /// A scanned value: its kind and its bytes in the source.
-    struct Value {
-        var kind: Kind
-        var range: Range<Int>
+    package struct Value {
+        package var kind: Kind
+        package var range: Range<Int>
+
+        package init(kind: Kind, range: Range<Int>) {
+            self.kind = kind
+            self.range = range
+        }
     }
 
     /// Why the document is not valid JSON, and where.
-    struct SyntaxError: Error {
-        var offset: Int
-        var message: String
+    package struct SyntaxError: Error {
+        package var offset: Int
+        package var message: String
     }
 
     /// The document, followed by one 0 byte so number conversion always stops inside the buffer.
-    let bytes: [UInt8]
-    var position = 0
+    package let bytes: [UInt8]
+    package var position = 0
     private static let maxDepth = 512
 
-    init(_ data: Data) {
+    package init(_ data: Data) {
         var b = [UInt8](data)
         b.append(0)
         bytes = b
     }
 
-    var end: Int { bytes.count - 1 }
-    var atEnd: Bool { position >= end }
+    package var end: Int { bytes.count - 1 }
+    package var atEnd: Bool { position >= end }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while position < end {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -44,19 +50,19 @@ struct JSONScanner {
         }
     }
 
-    func fail(_ message: String, at offset: Int? = nil) -> SyntaxError {
+    package func fail(_ message: String, at offset: Int? = nil) -> SyntaxError {
         SyntaxError(offset: offset ?? position, message: message)
     }
 
     /// Consumes `byte` (after whitespace) or throws.
-    mutating func expect(_ byte: UInt8, _ what: String) throws {
+    package mutating func expect(_ byte: UInt8, _ what: String) throws {
         skipWhitespace()
         guard position < end, bytes[position] == byte else { throw fail("expected \(what)") }
         position += 1
     }
 
     /// Consumes `byte` (after whitespace) if it is next.
-    mutating func consume(_ byte: UInt8) -> Bool {
+    package mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         if position < end && bytes[position] == byte {
             position += 1
@@ -66,7 +72,7 @@ struct JSONScanner {
     }
 
     /// Scans one value of any kind.
-    mutating func value(depth: Int = 0) throws -> Value {
+    package mutating func value(depth: Int = 0) throws -> Value {
         skipWhitespace()
         guard position < end else { throw fail("unexpected end of input") }
         let start = position
@@ -116,7 +122,7 @@ struct JSONScanner {
     }
 
     /// Scans a string (with its quotes); validates escapes and rejects raw control characters.
-    mutating func string() throws -> Range<Int> {
+    package mutating func string() throws -> Range<Int> {
         let start = position
         position += 1
         while position < end {
@@ -155,7 +161,7 @@ struct JSONScanner {
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     /// Scans a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    mutating func number() throws -> Range<Int> {
+    package mutating func number() throws -> Range<Int> {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < end, Self.isDigit(bytes[position]) else { throw fail("invalid value", at: start) }
@@ -179,14 +185,14 @@ struct JSONScanner {
     }
 
     /// The value of a scanned number (may be ±infinity when out of range).
-    func double(_ v: Value) -> Double {
+    package func double(_ v: Value) -> Double {
         bytes.withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { strtod($0 + v.range.lowerBound, nil) }
         }
     }
 
     /// The decoded text of a scanned string.
-    func text(_ v: Value) throws -> String {
+    package func text(_ v: Value) throws -> String {
         let raw = bytes[(v.range.lowerBound + 1)..<(v.range.upperBound - 1)]
         if !raw.contains(UInt8(ascii: "\\")) { return String(decoding: raw, as: UTF8.self) }
         let decoded = try JSONSerialization.jsonObject(with: Data(bytes[v.range]), options: [.fragmentsAllowed])
@@ -195,7 +201,7 @@ struct JSONScanner {
     }
 
     /// The elements of a scanned array.
-    func elements(_ v: Value) throws -> [Value] {
+    package func elements(_ v: Value) throws -> [Value] {
         var sub = self
         sub.position = v.range.lowerBound + 1
         var out: [Value] = []
@@ -205,7 +211,7 @@ struct JSONScanner {
     }
 
     /// Line and column (1-based) of a byte offset, for error messages.
-    func location(_ offset: Int) -> (line: Int, column: Int) {
+    package func location(_ offset: Int) -> (line: Int, column: Int) {
         var line = 1, column = 1
         for k in 0..<min(offset, end) {
             if bytes[k] == 0x0A {
