@@ -29,8 +29,10 @@ let package = Package(
         // A strict JSON scanner shared by the COCO and safetensors readers (package-internal).
         .target(name: "JSONScanning"),
         .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
-        .target(name: "NeuralCore", dependencies: ["JSONScanning"]),
-        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging"]),
+        // Vectorised neural-network kernels in C, runtime-dispatched like CBoxKernels.
+        .target(name: "CNeuralKernels"),
+        .target(name: "NeuralCore", dependencies: ["JSONScanning", "CNeuralKernels"]),
+        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging", "NeuralCore"]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

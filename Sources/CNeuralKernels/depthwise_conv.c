@@ -1,0 +1,117 @@
+// Depthwise convolution with large kernels (RepLKNet: 27x27, 31x31), where PyTorch's CPU path is slow.
+//
+// Each channel's plane is copied once into a zero-padded scratch plane; then every output row is accumulated in
+// registers, 64 floats at a time, over all kernel taps: out[x..x+63] += w[ky][kx] * in[y+ky][x+kx..]. The taps are
+// taken in the reference order (ky, then kx) with contraction off, so results equal the scalar reference.
+// The loop is written once with clang vector types and compiled for AVX-512, AVX2 and a portable target; the
+// widest the CPU supports is chosen at run time.
+#include "CNeuralKernels.h"
+
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
+
+#define DK_BLOCK 64
+
+size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel) {
+    return (height + kernel - 1) * (width + kernel - 1 + DK_BLOCK);
+}
+
+static inline __attribute__((always_inline)) void
+depthwise_body(const float *input, const float *weight, const float *bias, float *output, size_t first, size_t end,
+               size_t height, size_t width, size_t kernel, float *scratch) {
+    const size_t pad = kernel / 2;
+    const size_t pw = width + kernel - 1 + DK_BLOCK;  // slack so full 64-wide blocks never read past a row
+    const size_t ph = height + kernel - 1;
+    for (size_t c = first; c < end; c++) {
+        const float *in = input + c * height * width;
+        const float *w = weight + c * kernel * kernel;
+        float *out = output + c * height * width;
+        const float b = bias ? bias[c] : 0.0f;
+        memset(scratch, 0, ph * pw * sizeof(float));
+        for (size_t y = 0; y < height; y++) memcpy(scratch + (y + pad) * pw + pad, in + y * width, width * sizeof(float));
+        for (size_t y = 0; y < height; y++) {
+            for (size_t x0 = 0; x0 < width; x0 += DK_BLOCK) {
+                v16 a0 = b, a1 = b, a2 = b, a3 = b;
+                for (size_t ky = 0; ky < kernel; ky++) {
+                    const float *row = scratch + (y + ky) * pw + x0;
+                    const float *wk = w + ky * kernel;
+                    for (size_t kx = 0; kx < kernel; kx++) {
+                        const float t = wk[kx];
+                        const float *s = row + kx;
+                        a0 = a0 + t * *(const v16 *)(s);
+                        a1 = a1 + t * *(const v16 *)(s + 16);
+                        a2 = a2 + t * *(const v16 *)(s + 32);
+                        a3 = a3 + t * *(const v16 *)(s + 48);
+                    }
+                }
+                float block[DK_BLOCK];
+                *(v16 *)(block) = a0;
+                *(v16 *)(block + 16) = a1;
+                *(v16 *)(block + 32) = a2;
+                *(v16 *)(block + 48) = a3;
+                size_t n = width - x0 < DK_BLOCK ? width - x0 : DK_BLOCK;
+                memcpy(out + y * width + x0, block, n * sizeof(float));
+            }
+        }
+    }
+}
+
+static void depthwise_portable(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
+                               size_t h, size_t wd, size_t k, float *s) {
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2")))
+static void depthwise_avx2(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
+                           size_t h, size_t wd, size_t k, float *s) {
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+}
+
+__attribute__((target("avx512f,avx512vl,avx512dq")))
+static void depthwise_avx512(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
+                             size_t h, size_t wd, size_t k, float *s) {
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+}
+#endif
+
+typedef void (*depthwise_fn)(const float *, const float *, const float *, float *, size_t, size_t, size_t, size_t,
+                             size_t, float *);
+
+static depthwise_fn chosen = 0;
+static const char *chosen_isa = "portable";
+
+static void choose(void) {
+    depthwise_fn fn = depthwise_portable;
+    const char *isa = "portable";
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+        fn = depthwise_avx512;
+        isa = "avx512";
+    } else if (__builtin_cpu_supports("avx2")) {
+        fn = depthwise_avx2;
+        isa = "avx2";
+    }
+#endif
+    chosen_isa = isa;
+    __atomic_store_n(&chosen, fn, __ATOMIC_RELEASE);
+}
+
+void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
+                         size_t end, size_t height, size_t width, size_t kernel, float *scratch) {
+    depthwise_fn fn = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
+    if (!fn) {
+        choose();
+        fn = chosen;
+    }
+    fn(input, weight, bias, output, first, end, height, width, kernel, scratch);
+}
+
+const char *dk_neural_isa(void) {
+    if (!__atomic_load_n(&chosen, __ATOMIC_ACQUIRE)) choose();
+    return chosen_isa;
+}

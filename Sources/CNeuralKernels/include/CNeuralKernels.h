@@ -1,0 +1,20 @@
+#ifndef DETECTKIT_CNEURALKERNELS_H
+#define DETECTKIT_CNEURALKERNELS_H
+
+#include <stddef.h>
+
+/// Depthwise 2-D convolution, stride 1, dilation 1, zero "same" padding (`kernel` odd, pad = kernel / 2), for
+/// channels `first..<end` of one image: `input` and `output` are `[channels][height][width]`, `weight`
+/// `[channels][kernel][kernel]`, `bias` `[channels]` or NULL. `scratch` holds one padded plane:
+/// `(height + kernel - 1) * (width + kernel - 1 + 64)` floats. Each output is `bias + Σ_ky Σ_kx w·x` accumulated
+/// in that order, without fused multiply-add, so it equals the scalar reference bit for bit.
+void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
+                         size_t end, size_t height, size_t width, size_t kernel, float *scratch);
+
+/// Floats `scratch` must hold for `dk_depthwise_conv2d`.
+size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
+
+/// Instruction set the kernels run with: "avx512", "avx2" or "portable".
+const char *dk_neural_isa(void);
+
+#endif

@@ -1,0 +1,57 @@
+import Foundation
+import NeuralCore
+import Testing
+
+@Suite struct DepthwiseConv2DTests {
+    static func random(_ shape: [Int], seed: UInt64) throws -> Tensor {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        let count = try Tensor.elementCount(shape)
+        return try Tensor(shape: shape, scalars: (0..<count).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Float(Int(state % 2001) - 1000) / 1000
+        })
+    }
+
+    /// The vectorised path equals the scalar reference bit for bit, for kernels from 1 to 31, widths around the
+    /// 64-float block, one or several threads.
+    @Test(arguments: [1, 3, 5, 7, 13, 27, 31])
+    func fastEqualsReference(kernel: Int) throws {
+        for (c, h, w) in [(3, 5, 7), (2, 9, 64), (4, 6, 65), (1, 40, 130)] {
+            let conv = try DepthwiseConv2D(
+                weight: Self.random([c, 1, kernel, kernel], seed: UInt64(kernel * 10 + c)),
+                bias: kernel % 2 == 1 ? Self.random([c], seed: 99) : nil)
+            let x = try Self.random([2, c, h, w], seed: UInt64(h * w))
+            let reference = try conv.reference(x)
+            for threads in [1, 3] {
+                let fast = try conv(x, threads: threads)
+                #expect(fast.scalars.map(\.bitPattern) == reference.scalars.map(\.bitPattern), "K=\(kernel) \(c)x\(h)x\(w)")
+            }
+        }
+    }
+
+    /// Against PyTorch's `conv2d(groups = C)` (`Fixtures/neural`, made by `training/golden_neural.py`), to 1e-4
+    /// relative.
+    @Test(arguments: [3, 7, 13, 31])
+    func matchesPyTorch(kernel: Int) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/neural/depthwise", withExtension: "safetensors"))
+        let file = try SafeTensors(contentsOf: url.path)
+        let conv = try DepthwiseConv2D(weight: file.tensor("k\(kernel).weight"), bias: file.tensor("k\(kernel).bias"))
+        let out = try conv(file.tensor("k\(kernel).input"), threads: 2)
+        let expected = try file.tensor("k\(kernel).output")
+        #expect(out.shape == expected.shape)
+        let worst = zip(out.scalars, expected.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(worst < 1e-4, "K=\(kernel): \(worst)")
+    }
+
+    @Test func badShapesAreRejected() throws {
+        #expect(throws: NeuralError.self) { try DepthwiseConv2D(weight: Tensor(zeros: [2, 1, 4, 4])) }
+        #expect(throws: NeuralError.self) { try DepthwiseConv2D(weight: Tensor(zeros: [2, 2, 3, 3])) }
+        #expect(throws: NeuralError.self) { try DepthwiseConv2D(weight: Tensor(zeros: [2, 1, 3, 3]), bias: Tensor(zeros: [3])) }
+        let conv = try DepthwiseConv2D(weight: Tensor(zeros: [2, 1, 3, 3]))
+        #expect(throws: NeuralError.self) { try conv(Tensor(zeros: [1, 3, 4, 4])) }
+        #expect(throws: NeuralError.self) { try conv(Tensor(zeros: [3, 4, 4])) }
+        #expect(["avx512", "avx2", "portable"].contains(DepthwiseConv2D.instructionSet))
+    }
+}
