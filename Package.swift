@@ -17,7 +17,7 @@ let package = Package(
     ],
     targets: [
         // SIMD overlap kernels in C with per-function target attributes and runtime CPU dispatch, so a plain
-        // `swift build -c release` runs AVX-512/AVX2 code where the CPU has it (no unsafeFlags).
+        // `swift build -c release` runs AVX-512/AVX2 code where the CPU has it, with no special compiler flags.
         .target(name: "CBoxKernels"),
         .target(name: "Boxes", dependencies: ["CBoxKernels"]),
         // The system image libraries, and the only C that calls them: libpng/libjpeg report errors by longjmp,

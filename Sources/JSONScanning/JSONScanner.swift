@@ -210,6 +210,21 @@ package struct JSONScanner {
         return out
     }
 
+    /// The members of a scanned object, in order (duplicate keys included, as written).
+    package func members(_ v: Value) throws -> [(key: String, value: Value)] {
+        var sub = self
+        sub.position = v.range.lowerBound + 1
+        var out: [(key: String, value: Value)] = []
+        if sub.consume(UInt8(ascii: "}")) { return out }
+        repeat {
+            sub.skipWhitespace()
+            let key = try sub.text(Value(kind: .string, range: try sub.string()))
+            try sub.expect(UInt8(ascii: ":"), "':'")
+            out.append((key, try sub.value(depth: 1)))
+        } while sub.consume(UInt8(ascii: ","))
+        return out
+    }
+
     /// Line and column (1-based) of a byte offset, for error messages.
     package func location(_ offset: Int) -> (line: Int, column: Int) {
         var line = 1, column = 1

@@ -78,24 +78,18 @@ public struct SafeTensors: @unchecked Sendable {  // `Data` of a read-only mappi
         var seen: Set<String> = []
         let dataSize = data.count - headerEnd
         do {
-            try scanner.expect(UInt8(ascii: "{"), "a JSON object")
-            if !scanner.consume(UInt8(ascii: "}")) {
-                repeat {
-                    scanner.skipWhitespace()
-                    let name = try scanner.text(JSONScanner.Value(kind: .string, range: try scanner.string()))
-                    try scanner.expect(UInt8(ascii: ":"), "':'")
-                    let value = try scanner.value(depth: 1)
-                    guard seen.insert(name).inserted else { throw fail("duplicate name", name) }
-                    if name == "__metadata__" {
-                        metadata = try Self.strings(value, scanner, fail)
-                    } else {
-                        entries.append(try Self.entry(name, value, scanner, dataSize: dataSize, fail))
-                    }
-                } while scanner.consume(UInt8(ascii: ","))
-                try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
-            }
+            let header = try scanner.value()
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.fail("unexpected data after the header object") }
+            guard header.kind == .object else { throw fail("header is not a JSON object") }
+            for (name, value) in try scanner.members(header) {
+                guard seen.insert(name).inserted else { throw fail("duplicate name", name) }
+                if name == "__metadata__" {
+                    metadata = try Self.strings(value, scanner, fail)
+                } else {
+                    entries.append(try Self.entry(name, value, scanner, dataSize: dataSize, fail))
+                }
+            }
         } catch let e as JSONScanner.SyntaxError {
             throw fail("header is not valid JSON at byte \(e.offset): \(e.message)")
         }
@@ -116,17 +110,7 @@ public struct SafeTensors: @unchecked Sendable {  // `Data` of a read-only mappi
         _ fail: (String, String?) -> SafeTensorsError
     ) throws -> Entry {
         guard value.kind == .object else { throw fail("expected an object with dtype, shape and data_offsets", name) }
-        var fields: [String: JSONScanner.Value] = [:]
-        var sub = s
-        sub.position = value.range.lowerBound + 1
-        if !sub.consume(UInt8(ascii: "}")) {
-            repeat {
-                sub.skipWhitespace()
-                let key = try sub.text(JSONScanner.Value(kind: .string, range: try sub.string()))
-                try sub.expect(UInt8(ascii: ":"), "':'")
-                fields[key] = try sub.value(depth: 2)
-            } while sub.consume(UInt8(ascii: ","))
-        }
+        let fields = Dictionary(try s.members(value).map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         guard let dtypeValue = fields["dtype"], dtypeValue.kind == .string else { throw fail("missing dtype", name) }
         let dtypeName = try s.text(dtypeValue)
         guard let dtype = DType(rawValue: dtypeName) else { throw fail("unknown dtype \"\(dtypeName)\"", name) }
@@ -156,17 +140,9 @@ public struct SafeTensors: @unchecked Sendable {  // `Data` of a read-only mappi
     ) throws -> [String: String] {
         guard value.kind == .object else { throw fail("__metadata__ must be an object of strings", nil) }
         var out: [String: String] = [:]
-        var sub = s
-        sub.position = value.range.lowerBound + 1
-        if !sub.consume(UInt8(ascii: "}")) {
-            repeat {
-                sub.skipWhitespace()
-                let key = try sub.text(JSONScanner.Value(kind: .string, range: try sub.string()))
-                try sub.expect(UInt8(ascii: ":"), "':'")
-                let v = try sub.value(depth: 2)
-                guard v.kind == .string else { throw fail("__metadata__ must be an object of strings", nil) }
-                out[key] = try sub.text(v)
-            } while sub.consume(UInt8(ascii: ","))
+        for (key, v) in try s.members(value) {
+            guard v.kind == .string else { throw fail("__metadata__ must be an object of strings", nil) }
+            out[key] = try s.text(v)
         }
         return out
     }

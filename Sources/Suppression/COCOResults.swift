@@ -125,19 +125,9 @@ public struct COCOResults: Sendable {
             }
             guard v.kind == .object else { throw bad("expected an object, found \(v.kind)") }
             var fields: [String: JSONScanner.Value] = [:]
-            var sub = scanner
-            sub.position = v.range.lowerBound + 1
-            if !sub.consume(UInt8(ascii: "}")) {
-                repeat {
-                    sub.skipWhitespace()
-                    let key = try sub.text(JSONScanner.Value(kind: .string, range: try sub.string()))
-                    try sub.expect(UInt8(ascii: ":"), "':'")
-                    let value = try sub.value(depth: 2)
-                    if Self.known.contains(key) {
-                        guard fields[key] == nil else { throw bad("field \"\(key)\" appears twice") }
-                        fields[key] = value
-                    }
-                } while sub.consume(UInt8(ascii: ","))
+            for (key, value) in try scanner.members(v) where Self.known.contains(key) {
+                guard fields[key] == nil else { throw bad("field \"\(key)\" appears twice") }
+                fields[key] = value
             }
             func required(_ name: String) throws -> JSONScanner.Value {
                 guard let f = fields[name] else { throw bad("missing field \"\(name)\"") }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench conv`: a depthwise convolution on one `[1, C, S, S]` input.
+struct ConvBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv", abstract: "Time a depthwise convolution (stride 1, same padding) on [1, C, S, S].")
+
+    @Option(help: "Channels C.")
+    var channels = 64
+
+    @Option(help: "Input side S.")
+    var size = 64
+
+    @Option(help: "Kernel side K (odd).")
+    var kernel = 31
+
+    @Option(help: "Threads (default 1).")
+    var threads = 1
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 21
+
+    @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
+    var json = false
+
+    func run() throws {
+        try CommandFailure.report {
+            var rng = SplitMix64(seed: 7)
+            func random(_ shape: [Int]) throws -> Tensor {
+                try Tensor(shape: shape, scalars: (0..<(try Tensor.elementCount(shape))).map { _ in Float(rng.unit()) - 0.5 })
+            }
+            let conv = try DepthwiseConv2D(weight: random([channels, 1, kernel, kernel]), bias: random([channels]))
+            let input = try random([1, channels, size, size])
+            let median = try BenchTiming.median(samples: samples) { _ = try conv(input, threads: threads) }
+            let flops = 2.0 * Double(channels * size * size * kernel * kernel)
+            let name = "depthwise k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
+            if json {
+                print("{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3),\"gflops\":\(flops / median / 1e9)}")
+            } else {
+                print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, "
+                    + "\(String(format: "%.1f", flops / median / 1e9)) GFLOP/s (\(DepthwiseConv2D.instructionSet))")
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench decode`: decoding image files, optionally at a reduced size through JPEG DCT scaling.
+struct DecodeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Time decoding image files (the file is read once, before timing).")
+
+    @Option(help: "Decode at the smallest DCT scale still at least this large, WIDTHxHEIGHT (JPEG only).")
+    var minimumSize: String?
+
+    @Option(help: "Then resize (area) to exactly WIDTHxHEIGHT, as a thumbnailer would.")
+    var resizeTo: String?
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 11
+
+    @Flag(help: "One JSON line per file: {\"name\",\"width\",\"height\",\"median_ms\"}.")
+    var json = false
+
+    @Argument(help: "PNG or JPEG files.")
+    var files: [String]
+
+    func run() throws {
+        try CommandFailure.report {
+            func size(_ text: String?, _ name: String) throws -> (width: Int, height: Int)? {
+                guard let text else { return nil }
+                let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                    throw ValidationError("\(name) must be WIDTHxHEIGHT, e.g. 1000x750")
+                }
+                return (parts[0], parts[1])
+            }
+            let minimum = try size(minimumSize, "--minimum-size"), target = try size(resizeTo, "--resize-to")
+            for file in files {
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    throw ImagingError.io(path: file, message: "cannot read: \(error.localizedDescription)")
+                }
+                var decoded: Image?
+                let median = try BenchTiming.median(samples: samples) {
+                    var image = try Image(decoding: data, source: file, options: DecodeOptions(minimumSize: minimum))
+                    if let target { image = try image.resized(width: target.width, height: target.height, filter: .area) }
+                    decoded = image
+                } * 1e3
+                let (w, h) = (decoded?.width ?? 0, decoded?.height ?? 0)
+                if json {
+                    print("{\"name\":\"\(file)\",\"width\":\(w),\"height\":\(h),\"median_ms\":\(median)}")
+                } else {
+                    print("\(file): \(w)x\(h), median \(String(format: "%.3f", median)) ms")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench iou`: one box against many, for each overlap measure.
+struct IoUBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iou", abstract: "Overlap of one box against many (IoU, GIoU, DIoU, CIoU).")
+
+    @Option(help: "Boxes in the 'many' set.")
+    var count = 4096
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 21
+
+    @Flag(help: "One JSON line per result: {\"name\",\"count\",\"median_ms\",\"per_second\"}.")
+    var json = false
+
+    func run() throws {
+        var rng = SplitMix64(seed: 42)
+        var boxes = BoxArray()
+        for _ in 0..<count {
+            let x = Float(rng.unit() * 600), y = Float(rng.unit() * 400)
+            boxes.append(Box(x1: x, y1: y, x2: x + 10 + Float(rng.unit() * 190), y2: y + 10 + Float(rng.unit() * 190)))
+        }
+        let probe = Box(x1: 250, y1: 150, x2: 350, y2: 260)
+        var out = [Float](repeating: 0, count: count)
+        for kind in OverlapKind.allCases {
+            let inner = max(1, 4_000_000 / max(count, 1))
+            let median = BenchTiming.median(samples: samples) {
+                for _ in 0..<inner { OverlapKernels.overlaps(kind, of: probe, with: boxes, into: &out) }
+            } / Double(inner)
+            let perSecond = Double(count) / median
+            if json {
+                print("{\"name\":\"\(kind.rawValue)\",\"count\":\(count),\"median_ms\":\(median * 1e3),\"per_second\":\(perSecond)}")
+            } else {
+                print("\(kind.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(count) boxes: "
+                    + "\(String(format: "%.4f", median * 1e3)) ms, \(String(format: "%.2f", perSecond / 1e9)) G/s "
+                    + "(\(OverlapKernels.instructionSet))")
+            }
+        }
+    }
+}
