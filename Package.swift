@@ -29,9 +29,15 @@ let package = Package(
         // A strict JSON scanner shared by the COCO and safetensors readers (package-internal).
         .target(name: "JSONScanning"),
         .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
-        // Vectorised neural-network kernels in C, runtime-dispatched like CBoxKernels.
+        // Vectorised neural-network kernels in C, runtime-dispatched like CBoxKernels; BLAS for matrix products
+        // (OpenBLAS on Linux, Accelerate on macOS).
         .target(name: "CNeuralKernels"),
-        .target(name: "NeuralCore", dependencies: ["JSONScanning", "CNeuralKernels"]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "NeuralCore",
+            dependencies: [
+                "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+            ]),
         .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging", "NeuralCore"]),
         .executableTarget(
             name: "detectkit",

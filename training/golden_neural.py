@@ -23,7 +23,13 @@ def main() -> None:
         y = torch.nn.functional.conv2d(x, weight, bias, stride=1, padding=k // 2, groups=c)
         tensors |= {f"k{k}.input": x, f"k{k}.weight": weight, f"k{k}.bias": bias, f"k{k}.output": y}
     save_file(tensors, str(OUT / "depthwise.safetensors"), metadata={"torch": torch.__version__})
-    print(f"{OUT / 'depthwise.safetensors'}: kernels 3, 7, 13, 31")
+    x = torch.randn(3, 5, 37, generator=g)
+    weight = torch.randn(29, 37, generator=g) / 6
+    bias = torch.randn(29, generator=g)
+    linear = {"input": x, "weight": weight, "bias": bias, "output": torch.nn.functional.linear(x, weight, bias),
+              "output_nobias": torch.nn.functional.linear(x, weight)}
+    save_file(linear, str(OUT / "linear.safetensors"), metadata={"torch": torch.__version__})
+    print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,50 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+/// Single-precision matrix products through BLAS (`sgemm`): OpenBLAS on Linux, Accelerate on macOS.
+///
+/// BLAS runs on one thread: DetectKit spreads whole-image work over cores itself, and a multi-threaded BLAS
+/// under it would oversubscribe them.
+public enum MatrixMultiply {
+    /// `C = A · op(B) + beta · C`, row-major: `A` is `m × k`; `B` is `k × n`, or `n × k` when `transposeB`
+    /// (PyTorch's `[out, in]` weights); `C` is `m × n`.
+    public static func gemm(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, transposeB: Bool = false,
+        c: UnsafeMutablePointer<Float>, beta: Float = 0
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            for i in 0..<(m * n) { c[i] *= beta }
+            return
+        }
+        _ = singleThreaded
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a,
+            Int32(k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
+    }
+
+    /// Pins OpenBLAS to one thread, once.
+    private static let singleThreaded: Void = {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        #endif
+    }()
+
+    /// Plain scalar reference of ``gemm(m:n:k:a:b:transposeB:c:beta:)``, summing in `k` order in `Double`.
+    public static func reference(
+        m: Int, n: Int, k: Int, a: [Float], b: [Float], transposeB: Bool = false, c: [Float], beta: Float = 0
+    ) -> [Float] {
+        var out = c
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(a[i * k + p]) * Double(transposeB ? b[j * k + p] : b[p * n + j]) }
+                out[i * n + j] = Float(sum + Double(beta) * Double(c[i * n + j]))
+            }
+        }
+        return out
+    }
+}

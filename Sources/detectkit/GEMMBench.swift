@@ -1,0 +1,50 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench gemm`: one `m × k` by `k × n` single-precision matrix product through BLAS.
+struct GEMMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm", abstract: "Time a single-precision matrix product (BLAS sgemm, one thread).")
+
+    @Option(help: "Rows of A and C.")
+    var m = 256
+
+    @Option(help: "Columns of B and C.")
+    var n = 256
+
+    @Option(help: "Columns of A, rows of B.")
+    var k = 256
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 21
+
+    @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
+    var json = false
+
+    func run() throws {
+        try CommandFailure.report {
+            guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
+            var rng = SplitMix64(seed: 11)
+            let a = (0..<(m * k)).map { _ in Float(rng.unit()) - 0.5 }
+            let b = (0..<(k * n)).map { _ in Float(rng.unit()) - 0.5 }
+            var c = [Float](repeating: 0, count: m * n)
+            let median = BenchTiming.median(samples: samples) {
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            MatrixMultiply.gemm(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: cp.baseAddress!)
+                        }
+                    }
+                }
+            }
+            let gflops = 2.0 * Double(m) * Double(n) * Double(k) / median / 1e9
+            let name = "gemm \(m)x\(n)x\(k)"
+            if json {
+                print("{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3),\"gflops\":\(gflops)}")
+            } else {
+                print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, \(String(format: "%.1f", gflops)) GFLOP/s")
+            }
+        }
+    }
+}
