@@ -29,7 +29,17 @@ def main() -> None:
     linear = {"input": x, "weight": weight, "bias": bias, "output": torch.nn.functional.linear(x, weight, bias),
               "output_nobias": torch.nn.functional.linear(x, weight)}
     save_file(linear, str(OUT / "linear.safetensors"), metadata={"torch": torch.__version__})
-    print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29")
+    x = torch.randn(4, 6, 33, generator=g) * 3
+    weight, bias = torch.randn(33, generator=g), torch.randn(33, generator=g)
+    elementwise = {
+        "input": x,
+        "relu": torch.nn.functional.relu(x), "gelu": torch.nn.functional.gelu(x),
+        "gelu_tanh": torch.nn.functional.gelu(x, approximate="tanh"), "silu": torch.nn.functional.silu(x),
+        "softmax": torch.softmax(x, dim=-1), "ln_weight": weight, "ln_bias": bias,
+        "layer_norm": torch.nn.functional.layer_norm(x, (33,), weight, bias, eps=1e-5),
+    }
+    save_file(elementwise, str(OUT / "elementwise.safetensors"), metadata={"torch": torch.__version__})
+    print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm")
 
 
 if __name__ == "__main__":

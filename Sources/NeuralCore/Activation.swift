@@ -1,0 +1,38 @@
+import Foundation
+
+/// Element-wise activations, as PyTorch computes them (in `Float`, `Double` only inside `erf`/`tanh`/`exp`):
+///
+/// - `relu`: `max(x, 0)`
+/// - `gelu`: `0.5 · x · (1 + erf(x / √2))` (exact; `F.gelu(x)`)
+/// - `geluTanh`: `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))` (`F.gelu(x, approximate="tanh")`)
+/// - `silu`: `x · σ(x) = x / (1 + e^(−x))` (`F.silu`)
+public enum Activation: String, Sendable, CaseIterable {
+    /// `max(x, 0)`.
+    case relu
+    /// Exact GELU, with `erf`.
+    case gelu
+    /// GELU's tanh approximation.
+    case geluTanh
+    /// SiLU (swish).
+    case silu
+
+    /// The activation of one value.
+    @inlinable
+    public func value(_ x: Float) -> Float {
+        switch self {
+        case .relu: return x > 0 ? x : 0
+        case .gelu: return Float(0.5 * Double(x) * (1 + erf(Double(x) / 2.0.squareRoot())))
+        case .geluTanh:
+            let d = Double(x)
+            return Float(0.5 * d * (1 + tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d))))
+        case .silu: return Float(Double(x) / (1 + exp(-Double(x))))
+        }
+    }
+
+    /// The activation of every value.
+    public func callAsFunction(_ t: Tensor) -> Tensor {
+        var out = t
+        for i in 0..<out.scalars.count { out.scalars[i] = value(out.scalars[i]) }
+        return out
+    }
+}

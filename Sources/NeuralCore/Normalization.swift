@@ -1,0 +1,55 @@
+import Foundation
+
+/// Softmax over the last dimension, `exp(x_i − max x) / Σ_j exp(x_j − max x)` (the maximum subtracted first, as
+/// PyTorch does, so large inputs do not overflow), sums in `Double`.
+public func softmax(_ t: Tensor) throws -> Tensor {
+    guard let n = t.shape.last, n > 0 else { throw NeuralError.shape("softmax needs a non-empty last dimension, got \(t.shape)") }
+    var out = t
+    for row in stride(from: 0, to: t.count, by: n) {
+        let slice = t.scalars[row..<(row + n)]
+        let top = Double(slice.max() ?? 0)
+        let exps = slice.map { exp(Double($0) - top) }
+        let total = exps.reduce(0, +)
+        for (i, e) in exps.enumerated() { out.scalars[row + i] = Float(e / total) }
+    }
+    return out
+}
+
+/// Layer normalisation over the last dimension (`torch.nn.LayerNorm(features, eps=1e-5)`):
+/// `y = (x − mean) / √(var + eps) · weight + bias`, the variance biased (divided by `features`), statistics in
+/// `Double`.
+public struct LayerNorm: Sendable {
+    /// `[features]`.
+    public let weight: Tensor
+    /// `[features]`.
+    public let bias: Tensor
+    /// Added to the variance (default 1e-5, PyTorch's).
+    public let epsilon: Float
+
+    /// A layer from PyTorch's `weight` and `bias`.
+    public init(weight: Tensor, bias: Tensor, epsilon: Float = 1e-5) throws {
+        guard weight.rank == 1, weight.shape == bias.shape, weight.count > 0 else {
+            throw NeuralError.shape("layer norm weight and bias must both be [features], got \(weight.shape), \(bias.shape)")
+        }
+        self.weight = weight
+        self.bias = bias
+        self.epsilon = epsilon
+    }
+
+    /// Normalises `[..., features]`.
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        let n = weight.count
+        guard x.shape.last == n else { throw NeuralError.shape("layer norm input must end in \(n) features, got \(x.shape)") }
+        var out = x
+        for row in stride(from: 0, to: x.count, by: n) {
+            let slice = x.scalars[row..<(row + n)].map(Double.init)
+            let mean = slice.reduce(0, +) / Double(n)
+            let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+            let scale = 1 / (variance + Double(epsilon)).squareRoot()
+            for i in 0..<n {
+                out.scalars[row + i] = Float((slice[i] - mean) * scale * Double(weight.scalars[i]) + Double(bias.scalars[i]))
+            }
+        }
+        return out
+    }
+}
