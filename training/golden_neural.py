@@ -39,7 +39,47 @@ def main() -> None:
         "layer_norm": torch.nn.functional.layer_norm(x, (33,), weight, bias, eps=1e-5),
     }
     save_file(elementwise, str(OUT / "elementwise.safetensors"), metadata={"torch": torch.__version__})
-    print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm")
+    # General convolutions: (in, out, kernel, stride, padding, dilation, groups, input size).
+    import json
+    cases = [(5, 7, (3, 3), (2, 2), (1, 1), (1, 1), 1, (13, 11)), (6, 9, (3, 3), (1, 1), (2, 2), (2, 2), 3, (12, 10)),
+             (16, 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, (9, 7)), (4, 4, (5, 5), (2, 2), (2, 2), (1, 1), 4, (15, 14)),
+             (3, 5, (3, 5), (1, 2), (1, 2), (1, 1), 1, (10, 12))]
+    conv, meta = {}, {}
+    for i, (cin, cout, k, st, pad, dil, groups, (h, w)) in enumerate(cases):
+        x = torch.randn(2, cin, h, w, generator=g)
+        weight = torch.randn(cout, cin // groups, *k, generator=g) / 3
+        bias = torch.randn(cout, generator=g)
+        conv |= {f"c{i}.input": x, f"c{i}.weight": weight, f"c{i}.bias": bias,
+                 f"c{i}.output": torch.nn.functional.conv2d(x, weight, bias, st, pad, dil, groups)}
+        meta[f"c{i}"] = json.dumps({"stride": st, "padding": pad, "dilation": dil, "groups": groups})
+    # Conv + BatchNorm (eval), and a RepLK block of four depthwise branches with batch norms.
+    def batch_norm(c):
+        bn = torch.nn.BatchNorm2d(c).eval()
+        with torch.no_grad():
+            bn.running_mean.copy_(torch.randn(c, generator=g))
+            bn.running_var.copy_(torch.rand(c, generator=g) + 0.5)
+            bn.weight.copy_(torch.randn(c, generator=g))
+            bn.bias.copy_(torch.randn(c, generator=g))
+        return bn
+    def save_bn(prefix, bn):
+        return {f"{prefix}.mean": bn.running_mean, f"{prefix}.var": bn.running_var, f"{prefix}.weight": bn.weight.detach(),
+                f"{prefix}.bias": bn.bias.detach()}
+    x = torch.randn(2, 4, 9, 8, generator=g)
+    weight, bn = torch.randn(6, 4, 3, 3, generator=g) / 3, batch_norm(6)
+    with torch.no_grad():
+        conv |= {"bn.input": x, "bn.weight": weight, "bn.output": bn(torch.nn.functional.conv2d(x, weight, None, 1, 1))}
+        conv |= save_bn("bn.bn", bn)
+        c = 4
+        x = torch.randn(2, c, 17, 15, generator=g)
+        total = 0
+        for name, k, d in [("large", 13, 1), ("small", 5, 1), ("dil2", 3, 2), ("dil3", 3, 3)]:
+            weight, bn = torch.randn(c, 1, k, k, generator=g) / k, batch_norm(c)
+            total = total + bn(torch.nn.functional.conv2d(x, weight, None, 1, d * (k - 1) // 2, d, c))
+            conv |= {f"rep.{name}.weight": weight} | save_bn(f"rep.{name}.bn", bn)
+        conv |= {"rep.input": x, "rep.output": total}
+    save_file(conv, str(OUT / "conv.safetensors"), metadata=meta)
+    print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm; "
+          f"{len(cases)} convolutions, conv + batch norm, a 4-branch RepLK block")
 
 
 if __name__ == "__main__":
