@@ -78,6 +78,16 @@ def main() -> None:
             conv |= {f"rep.{name}.weight": weight} | save_bn(f"rep.{name}.bn", bn)
         conv |= {"rep.input": x, "rep.output": total}
     save_file(conv, str(OUT / "conv.safetensors"), metadata=meta)
+    x = torch.randn(2, 3, 11, 9, generator=g)
+    F = torch.nn.functional
+    pooling = {
+        "input": x, "max_k3_s2_p1": F.max_pool2d(x, 3, 2, 1), "max_k2": F.max_pool2d(x, 2),
+        "avg_k3_s1_p1": F.avg_pool2d(x, 3, 1, 1), "avg_k2": F.avg_pool2d(x, 2),
+        "nearest_x2": F.interpolate(x, scale_factor=2, mode="nearest"),
+        "bilinear_x2": F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False),
+        "bilinear_x3": F.interpolate(x, scale_factor=3, mode="bilinear", align_corners=False),
+    }
+    save_file(pooling, str(OUT / "pooling.safetensors"), metadata={"torch": torch.__version__})
     print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm; "
           f"{len(cases)} convolutions, conv + batch norm, a 4-branch RepLK block")
 

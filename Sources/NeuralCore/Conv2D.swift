@@ -171,8 +171,12 @@ public struct Conv2D: Sendable {
         guard s.count == 4, s[1] == inChannels else {
             throw NeuralError.shape("conv input must be [N, \(inChannels), H, W], got \(s)")
         }
+        let p = parameters, kh = weight.shape[2], kw = weight.shape[3]
+        // Checked before dividing: integer division truncates toward zero and would hide a negative size.
+        guard s[2] + 2 * p.padding.0 >= p.dilation.0 * (kh - 1) + 1, s[3] + 2 * p.padding.1 >= p.dilation.1 * (kw - 1) + 1 else {
+            throw NeuralError.shape("conv input \(s) is smaller than the kernel")
+        }
         let (oh, ow) = outputSize(s[2], s[3])
-        guard oh > 0, ow > 0 else { throw NeuralError.shape("conv input \(s) is smaller than the kernel") }
         return (s[0], s[2], s[3], oh, ow)
     }
 }

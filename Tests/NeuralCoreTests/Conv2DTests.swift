@@ -80,5 +80,8 @@ import Testing
         let conv = try Conv2D(weight: Tensor(zeros: [4, 2, 5, 5]))
         #expect(throws: NeuralError.self) { try conv(Tensor(zeros: [1, 3, 8, 8])) }
         #expect(throws: NeuralError.self) { try conv(Tensor(zeros: [1, 2, 3, 3])) }
+        // 4 rows with a 5-row kernel at stride 2: the size formula alone would truncate −1 / 2 to 0 and say 1.
+        let strided = try Conv2D(weight: Tensor(zeros: [4, 2, 5, 5]), parameters: .init(stride: (2, 2)))
+        #expect(throws: NeuralError.self) { try strided(Tensor(zeros: [1, 2, 4, 8])) }
     }
 }
