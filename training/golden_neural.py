@@ -88,6 +88,19 @@ def main() -> None:
         "bilinear_x3": F.interpolate(x, scale_factor=3, mode="bilinear", align_corners=False),
     }
     save_file(pooling, str(OUT / "pooling.safetensors"), metadata={"torch": torch.__version__})
+    # Multi-head self-attention as CLIP's: 4 heads of 6, with and without the causal mask.
+    n, l, d, heads = 2, 7, 24, 4
+    x = torch.randn(n, l, d, generator=g)
+    proj = {f"{p}.{t}": (torch.randn(d, d, generator=g) / 5 if t == "weight" else torch.randn(d, generator=g) / 5)
+            for p in ("q", "k", "v", "o") for t in ("weight", "bias")}
+    def attention(causal):
+        lin = lambda p, y: F.linear(y, proj[f"{p}.weight"], proj[f"{p}.bias"])
+        split = lambda y: y.view(n, l, heads, d // heads).transpose(1, 2)
+        q, k, v = split(lin("q", x)), split(lin("k", x)), split(lin("v", x))
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+        return lin("o", y.transpose(1, 2).reshape(n, l, d))
+    save_file({"input": x, "output": attention(False), "output_causal": attention(True)} | proj,
+              str(OUT / "attention.safetensors"), metadata={"heads": str(heads)})
     print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm; "
           f"{len(cases)} convolutions, conv + batch norm, a 4-branch RepLK block")
 
