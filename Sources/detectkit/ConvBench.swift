@@ -2,10 +2,14 @@ import ArgumentParser
 import DetectKit
 import Foundation
 
-/// `detectkit bench conv`: a depthwise convolution on one `[1, C, S, S]` input.
+/// `detectkit bench conv`: a depthwise or dense convolution (stride 1, same padding) on one `[1, C, S, S]` input.
 struct ConvBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conv", abstract: "Time a depthwise convolution (stride 1, same padding) on [1, C, S, S].")
+        commandName: "conv", abstract: "Time a convolution (stride 1, same padding, C → C channels) on [1, C, S, S].")
+
+    enum Groups: String, ExpressibleByArgument, CaseIterable {
+        case depthwise, dense
+    }
 
     @Option(help: "Channels C.")
     var channels = 64
@@ -15,6 +19,9 @@ struct ConvBench: ParsableCommand {
 
     @Option(help: "Kernel side K (odd).")
     var kernel = 31
+
+    @Option(help: "depthwise (groups = C) or dense (groups = 1).")
+    var groups: Groups = .depthwise
 
     @Option(help: "Threads (default 1).")
     var threads = 1
@@ -31,11 +38,14 @@ struct ConvBench: ParsableCommand {
             func random(_ shape: [Int]) throws -> Tensor {
                 try Tensor(shape: shape, scalars: (0..<(try Tensor.elementCount(shape))).map { _ in Float(rng.unit()) - 0.5 })
             }
-            let conv = try DepthwiseConv2D(weight: random([channels, 1, kernel, kernel]), bias: random([channels]))
+            let depthwise = groups == .depthwise
+            let conv = try Conv2D(
+                weight: random([channels, depthwise ? 1 : channels, kernel, kernel]), bias: random([channels]),
+                parameters: .init(padding: (kernel / 2, kernel / 2), groups: depthwise ? channels : 1))
             let input = try random([1, channels, size, size])
             let median = try BenchTiming.median(samples: samples) { _ = try conv(input, threads: threads) }
-            let flops = 2.0 * Double(channels * size * size * kernel * kernel)
-            let name = "depthwise k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
+            let flops = 2.0 * Double(channels * size * size * kernel * kernel) * Double(depthwise ? 1 : channels)
+            let name = "\(groups.rawValue) k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
             if json {
                 print("{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3),\"gflops\":\(flops / median / 1e9)}")
             } else {
