@@ -112,24 +112,40 @@ public struct Conv2D: Sendable {
         return output
     }
 
-    /// Unrolls the receptive fields of one group's planes into a `(cin · kh · kw) × (oh · ow)` matrix.
+    /// Unrolls the receptive fields of one group's planes into a `(cin · kh · kw) × (oh · ow)` matrix. Per output
+    /// row the valid range of `x` is worked out once, so the inner loop is a plain strided (or, at stride 1,
+    /// contiguous) copy, with zeros only for the padding.
     static func im2col(
         _ src: UnsafePointer<Float>, _ cin: Int, _ h: Int, _ w: Int, _ kh: Int, _ kw: Int, _ p: Parameters, _ oh: Int,
         _ ow: Int, into cols: UnsafeMutablePointer<Float>
     ) {
-        var row = 0
+        let (sy, sx) = p.stride, (py, px) = p.padding, (dy, dx) = p.dilation
+        var out = cols
         for c in 0..<cin {
+            let plane = src + c * h * w
             for ky in 0..<kh {
                 for kx in 0..<kw {
-                    let out = cols + row * oh * ow
+                    // Output columns x whose input column x·sx − px + kx·dx lies in [0, w).
+                    let shift = kx * dx - px
+                    let first = Swift.min(ow, Swift.max(0, (-shift + sx - 1) / sx))
+                    let last = Swift.max(first, Swift.min(ow, (w - 1 - shift) >= 0 ? (w - 1 - shift) / sx + 1 : 0))
                     for y in 0..<oh {
-                        let iy = y * p.stride.0 - p.padding.0 + ky * p.dilation.0
-                        for x in 0..<ow {
-                            let ix = x * p.stride.1 - p.padding.1 + kx * p.dilation.1
-                            out[y * ow + x] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[(c * h + iy) * w + ix] : 0
+                        let iy = y * sy - py + ky * dy
+                        guard iy >= 0 && iy < h else {
+                            out.update(repeating: 0, count: ow)
+                            out += ow
+                            continue
                         }
+                        let row = plane + iy * w + shift
+                        out.update(repeating: 0, count: first)
+                        if sx == 1 {
+                            (out + first).update(from: row + first, count: last - first)
+                        } else {
+                            for x in first..<last { out[x] = row[x * sx] }
+                        }
+                        (out + last).update(repeating: 0, count: ow - last)
+                        out += ow
                     }
-                    row += 1
                 }
             }
         }
