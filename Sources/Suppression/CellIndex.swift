@@ -29,9 +29,9 @@ final class CellIndex {
     /// An index of every box of `all`, by position.
     init(_ all: BoxArray, convention: BoxConvention) {
         self.convention = convention
-        var layout = GridLevels(covering: all, convention: convention)
+        let layout = GridLevels(covering: all, convention: convention)
         let n = all.count
-        let cellOf = (0..<n).map { Int32(layout.cell(storing: all[$0])) }
+        let cellOf = (0..<n).map { Int32(layout.cell(of: all[$0])) }
         self.layout = layout
         self.cellOf = cellOf
         var count = [Int32](repeating: 0, count: layout.cellCount)

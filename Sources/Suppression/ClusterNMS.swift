@@ -51,9 +51,9 @@ public struct ClusterNMS: Suppressor {
                         && criterion.value(group.boxes[i], b, convention: group.convention) > iouThreshold
                     {
                         suppressed = true
-                        return .stop
+                        return false
                     }
-                    return .next
+                    return true
                 }
                 next[j] = !suppressed
             }

@@ -83,9 +83,9 @@ public struct GreedyNMS: Suppressor {
                 grid.visit(near: b) { k in
                     if criterion.value(boxes[k], b, convention: convention) > threshold {
                         suppressed = true
-                        return .stop
+                        return false
                     }
-                    return .next
+                    return true
                 }
                 if !suppressed {
                     kept.append(p)

@@ -1,15 +1,16 @@
 import Boxes
 import Foundation
 
-/// The layout shared by the spatial indexes (``CellIndex``, ``SpatialGrid``): boxes sorted into levels by size,
-/// and on each level into a uniform grid by their centre, each box in exactly one cell.
+/// The layout of ``CellIndex``: boxes sorted into levels by size, and on each level into a uniform grid by their
+/// centre, each box in exactly one cell.
 ///
 /// Level `k` holds boxes whose longer side is within `(base·4^(k-1), base·4^k]` (`base` the group's smallest
-/// side, at most 12 levels), and its cells are about as large as its largest box (but no smaller than the
-/// median box), at most about twice as many as its boxes. A box `b` can only overlap a query `q` if `b`'s centre lies within `q` grown by `b`'s
-/// half-extents, so a query visits, per level, the cells covering `q` grown by the level's largest
-/// half-extents: few boxes beyond those that really overlap, whatever the mix of sizes (a single uniform grid
-/// either misses large boxes or scans far too much for small ones). Extents include the convention's offset.
+/// side, at most 12 levels), and its cells are about as large as its largest box (but no smaller than the median
+/// box), at most about twice as many as its boxes. A box `b` can only overlap a query `q` if `b`'s centre lies
+/// within `q` grown by `b`'s half-extents, so a query visits, per level, the cells covering `q` grown by the
+/// level's largest half-extents: few boxes beyond those that really overlap, whatever the mix of sizes (a single
+/// uniform grid either misses large boxes or scans far too much for small ones). Extents include the
+/// convention's offset.
 struct GridLevels {
     struct Level {
         var originX = 0.0, originY = 0.0, inverseCell = 1.0
@@ -18,7 +19,7 @@ struct GridLevels {
         var halfWidth = 0.0, halfHeight = 0.0
         /// Index of the level's first cell among all levels' cells.
         var firstCell = 0
-        /// Whether any box has been stored on this level.
+        /// Whether any box belongs to this level.
         var occupied = false
 
         /// Column and row of a point, clamped into the grid.
@@ -40,8 +41,7 @@ struct GridLevels {
     private let base: Double
     private static let maxLevels = 12
 
-    /// The layout for `boxes` (every box later stored should come from them, or be handed to ``cell(storing:)``,
-    /// which widens a level's reach when needed).
+    /// The layout for `boxes`; only they can be stored (``cell(of:)``).
     init(covering boxes: BoxArray, convention: BoxConvention) {
         let offset = Double(convention.offset)
         self.offset = offset
@@ -59,32 +59,32 @@ struct GridLevels {
         var cells = 0
         for group in members {
             var level = Level()
+            level.firstCell = cells
+            guard !group.isEmpty else {  // one cell, never stored in nor queried
+                cells += 1
+                levels.append(level)
+                continue
+            }
+            level.occupied = true
             var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
-            for i in (group.isEmpty ? Array(0..<n) : group) {
+            for i in group {
                 let g = geometry[i]
                 minX = Swift.min(minX, g.cx)
                 maxX = Swift.max(maxX, g.cx)
                 minY = Swift.min(minY, g.cy)
                 maxY = Swift.max(maxY, g.cy)
-                if !group.isEmpty {
-                    level.halfWidth = Swift.max(level.halfWidth, g.hw)
-                    level.halfHeight = Swift.max(level.halfHeight, g.hh)
-                }
+                level.halfWidth = Swift.max(level.halfWidth, g.hw)
+                level.halfHeight = Swift.max(level.halfHeight, g.hh)
             }
-            if n == 0 { (minX, minY, maxX, maxY) = (0, 0, 0, 0) }
             let spanX = maxX - minX, spanY = maxY - minY
-            var cell = Swift.max(2 * Swift.max(level.halfWidth, level.halfHeight), spanX, spanY, 1e-30)
-            if !group.isEmpty {
-                cell = Swift.max(2 * Swift.max(level.halfWidth, level.halfHeight), median, 1e-30)
-                let budget = Double(2 * group.count + 16)
-                while ((spanX / cell).rounded(.down) + 1) * ((spanY / cell).rounded(.down) + 1) > budget { cell *= 1.5 }
-            }
+            var cell = Swift.max(2 * Swift.max(level.halfWidth, level.halfHeight), median, 1e-30)
+            let budget = Double(2 * group.count + 16)
+            while ((spanX / cell).rounded(.down) + 1) * ((spanY / cell).rounded(.down) + 1) > budget { cell *= 1.5 }
             level.originX = minX
             level.originY = minY
             level.inverseCell = 1 / cell
             level.columns = Int((spanX / cell).rounded(.down)) + 1
             level.rows = Int((spanY / cell).rounded(.down)) + 1
-            level.firstCell = cells
             cells += level.columns * level.rows
             levels.append(level)
         }
@@ -101,14 +101,10 @@ struct GridLevels {
         side <= base ? 0 : Swift.min(Int(ceil(log2(side / base) / 2)), maxLevels - 1)
     }
 
-    /// The cell a box is stored in. A box larger than its level has seen widens the level's reach, so later
-    /// queries still find it.
-    mutating func cell(storing b: Box) -> Int {
+    /// The cell one of the layout's boxes is stored in.
+    func cell(of b: Box) -> Int {
         let g = Self.centre(b, offset)
         let k = Self.level(of: 2 * Swift.max(g.hw, g.hh), base: base)
-        levels[k].occupied = true
-        levels[k].halfWidth = Swift.max(levels[k].halfWidth, g.hw)
-        levels[k].halfHeight = Swift.max(levels[k].halfHeight, g.hh)
         let (c, r) = levels[k].clampedCell(g.cx, g.cy)
         return levels[k].firstCell + r * levels[k].columns + c
     }

@@ -14,16 +14,6 @@ import Boxes
 /// are stored and queried one unit larger, so touching boxes meet. Methods whose box set is fixed up front use
 /// ``CellIndex``.
 struct SpatialGrid {
-    /// What a visitor wants done after seeing an id.
-    enum Visit {
-        /// Go on.
-        case next
-        /// Unlink this id from the list just walked (it will never be wanted again), then go on.
-        case remove
-        /// Stop the walk.
-        case stop
-    }
-
     /// One level: a grid of square cells over the group's extent.
     private struct Level {
         var inverseCell: Double
@@ -120,8 +110,8 @@ struct SpatialGrid {
     }
 
     /// Calls `visit` with every stored id that shares a cell with `b` (an id stored in several cells may come
-    /// more than once), most recently inserted first within a cell.
-    mutating func visit(near b: Box, _ visit: (Int) -> Visit) {
+    /// more than once), most recently inserted first within a cell, until it answers `false`.
+    func visit(near b: Box, _ visit: (Int) -> Bool) {
         for level in levels where level.occupied {
             let (c0, c1, r0, r1) = cells(b, level)
             for r in r0...r1 {
@@ -132,20 +122,11 @@ struct SpatialGrid {
 
     /// Walks one list; false when the visitor stopped.
     @inline(__always)
-    private mutating func walk(_ cell: Int, _ visit: (Int) -> Visit) -> Bool {
-        var previous: Int32 = -1
+    private func walk(_ cell: Int, _ visit: (Int) -> Bool) -> Bool {
         var node = head[cell]
         while node >= 0 {
-            let following = next[Int(node)]
-            switch visit(Int(item[Int(node)])) {
-            case .next:
-                previous = node
-            case .remove:
-                if previous < 0 { head[cell] = following } else { next[Int(previous)] = following }
-            case .stop:
-                return false
-            }
-            node = following
+            if !visit(Int(item[Int(node)])) { return false }
+            node = next[Int(node)]
         }
         return true
     }

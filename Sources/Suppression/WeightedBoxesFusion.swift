@@ -43,7 +43,7 @@ public struct WeightedBoxesFusion: Suppressor {
                         best = k
                     }
                 }
-                return .next
+                return true
             }
             if best < 0 {
                 clusters.append(Cluster(head: p, box: b, score: group.scores[p]))
