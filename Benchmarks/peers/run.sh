@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV and
-# ensemble-boxes (compare_suppression.py), or with --imaging, image decoding against Pillow (compare_imaging.py).
+# ensemble-boxes (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
+# with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
+#   Benchmarks/peers/run.sh --neural [compare_neural.py options…]     e.g. --rounds 5
 #
 # 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
 # 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
 # 3. Builds the CLI with a plain `swift build -c release --product detectkit` at the repository root
 #    (skipped with --peers-only; $DETECTKIT_SCRATCH_PATH, if set, is passed as --scratch-path).
-# 4. Runs compare_suppression.py (compare_imaging.py with --imaging) with the built binary and the other options.
+# 4. Runs the comparison script with the built binary and the other options.
 set -euo pipefail
 
 script=compare_suppression.py
-if [ "${1:-}" = "--imaging" ]; then
-    script=compare_imaging.py
-    shift
-fi
+mode=""
+case "${1:-}" in
+    --imaging) script=compare_imaging.py mode=" --imaging"; shift ;;
+    --neural) script=compare_neural.py mode=" --neural"; shift ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -67,8 +70,7 @@ if [ "$peers_only" = 0 ]; then
     args=(--detectkit "$bin/detectkit")
 fi
 
-command="Benchmarks/peers/run.sh"
-[ "$script" = compare_imaging.py ] && command+=" --imaging"
+command="Benchmarks/peers/run.sh$mode"
 [ "$#" -gt 0 ] && command+="$(printf ' %q' "$@")"
 export DETECTKIT_BENCH_COMMAND="$command"
 cd "$root"

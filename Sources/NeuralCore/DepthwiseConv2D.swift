@@ -1,5 +1,4 @@
 import CNeuralKernels
-import Dispatch
 
 /// Depthwise 2-D convolution (`groups = channels`), stride 1, dilation 1, zero "same" padding, an odd square kernel
 /// of any size: the large-kernel operator of RepLKNet-style backbones (27×27, 31×31), where PyTorch's CPU path is
@@ -42,24 +41,22 @@ public struct DepthwiseConv2D: Sendable {
     public func callAsFunction(_ input: Tensor, threads: Int = 1) throws -> Tensor {
         let (n, h, w) = try check(input)
         let c = channels, k = kernelSize
-        var output = try Tensor(zeros: input.shape)
         let workers = Swift.max(1, Swift.min(threads, c))
         let scratchCount = dk_depthwise_scratch_count(h, w, k)
-        input.scalars.withUnsafeBufferPointer { src in
-            weight.scalars.withUnsafeBufferPointer { wt in
-                output.scalars.withUnsafeMutableBufferPointer { dst in
-                    let bias = self.bias?.scalars
-                    bias.withOptionalBuffer { b in
+        let bias = self.bias?.scalars
+        let output = try input.scalars.withUnsafeBufferPointer { src in
+            try weight.scalars.withUnsafeBufferPointer { wt in
+                try bias.withOptionalBuffer { b in
+                    try Tensor(shape: input.shape) { dst in
                         let plane = c * h * w
-                        // The buffers outlive the parallel loop, which only reads `src`/`wt`/`b` and writes
-                        // disjoint channel ranges of `dst`.
-                        nonisolated(unsafe) let (s, wp, bp, d) = (src.baseAddress, wt.baseAddress, b, dst.baseAddress)
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        // Each item writes its own channel range of `dst` and only reads the others.
+                        nonisolated(unsafe) let (s, wp, d) = (src.baseAddress!, wt.baseAddress!, dst.baseAddress!)
+                        WorkerPool.shared.forEach(workers, threads: workers) { worker in
                             let first = c * worker / workers, end = c * (worker + 1) / workers
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
                             defer { scratch.deallocate() }
                             for image in 0..<n {
-                                dk_depthwise_conv2d(s! + image * plane, wp, bp, d! + image * plane, first, end, h, w, k, scratch)
+                                dk_depthwise_conv2d(s + image * plane, wp, b, d + image * plane, first, end, h, w, k, scratch)
                             }
                         }
                     }
@@ -106,10 +103,10 @@ public struct DepthwiseConv2D: Sendable {
 
 extension Optional where Wrapped == [Float] {
     /// Calls `body` with the array's base address, or nil.
-    fileprivate func withOptionalBuffer<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+    fileprivate func withOptionalBuffer<R>(_ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
         switch self {
-        case .some(let array): return array.withUnsafeBufferPointer { body($0.baseAddress) }
-        case .none: return body(nil)
+        case .some(let array): return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+        case .none: return try body(nil)
         }
     }
 }

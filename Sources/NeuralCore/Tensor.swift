@@ -19,6 +19,17 @@ public struct Tensor: Sendable, Equatable {
         try self.init(shape: shape, scalars: [Float](repeating: 0, count: Self.elementCount(shape)))
     }
 
+    /// A tensor whose values `body` writes — every one of them — straight into fresh storage, for kernels that
+    /// overwrite their whole output (no zero fill first).
+    package init(shape: [Int], writing body: (UnsafeMutableBufferPointer<Float>) -> Void) throws {
+        let count = try Self.elementCount(shape)
+        self.shape = shape
+        self.scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            body(buffer)
+            initialized = count
+        }
+    }
+
     /// Number of values: the product of the shape (1 for a scalar).
     public var count: Int { scalars.count }
 

@@ -1,0 +1,147 @@
+import CNeuralKernels
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Persistent worker threads for the data-parallel loops of the kernels (`threads:` on convolutions and matrix
+/// products).
+///
+/// A loop over `count` independent items is spread over the caller and up to `threads − 1` workers, which take
+/// items one at a time from a shared counter. Between loops a worker keeps polling for a while before it sleeps,
+/// so the back-to-back layers of a network pay no thread wake-up: libdispatch's `concurrentPerform` often took
+/// longer to wake its second thread than a 13×13 depthwise layer takes to run (measured here: no speed-up at all
+/// for 160 µs of work per thread; a semaphore wake-up took 200–500 µs). Waiting threads poll with short sleeps
+/// rather than a busy loop: on cores that share their execution units (simultaneous multithreading, or virtual
+/// CPUs placed that way) a spinning thread slowed a matrix product on its sibling 1.7-fold, a sleeping poll
+/// not at all.
+///
+/// One loop runs on the pool at a time. A loop started while another one runs — from another thread, or from
+/// inside an item — runs on its caller alone, so nested or concurrent callers never oversubscribe the cores.
+/// BLAS itself is kept on one thread (``MatrixMultiply``) for the same reason.
+package final class WorkerPool: @unchecked Sendable {
+    /// The pool shared by every kernel: one worker fewer than the machine has cores.
+    package static let shared = WorkerPool(workers: ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    /// Threads a loop can use: the workers plus the caller.
+    package var maximumThreads: Int { workers.count + 1 }
+
+    /// One worker's sleep state.
+    private final class Worker: Sendable {
+        let sleeping = Atomic<Bool>(false)
+        let wake = DispatchSemaphore(value: 0)
+    }
+
+    private let workers: [Worker]
+    /// Serialises loops; a loop that finds it taken runs serially.
+    private let busy = Mutex<Void>(())
+    /// `generation << 16 | helpers`: bumped, after the job is published, to start a loop with that many helpers.
+    /// One word, so a worker reads the loop and whether it helps with it in one load.
+    private let state = Atomic<Int>(0)
+    /// The next item to take.
+    private let next = Atomic<Int>(0)
+    /// Workers still running the current loop.
+    private let running = Atomic<Int>(0)
+    /// The current loop, written before `state` is bumped and read by its helpers after they see the bump
+    /// (release/acquire). It stays put until every helper has reported done.
+    private nonisolated(unsafe) var job: (body: (Int) -> Void, count: Int)?
+
+    /// How long a waiting thread spins before it polls with short sleeps.
+    private static let spinNanoseconds: UInt64 = 3_000
+    /// How long an idle worker polls before it sleeps until woken.
+    private static let pollNanoseconds: UInt64 = 5_000_000
+
+    private init(workers count: Int) {
+        workers = (0..<Swift.max(0, count)).map { _ in Worker() }
+        for (index, worker) in workers.enumerated() {
+            let thread = Thread { [unowned self] in self.work(index: index, worker: worker) }
+            thread.name = "DetectKit worker \(index + 1)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count`, over up to `threads` threads (the caller included); returns
+    /// when all have finished. Items must be independent.
+    package func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+        let helpers = Swift.min(threads, count, maximumThreads, 1 << 16) - 1
+        guard helpers > 0 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        let ran: Bool? = busy.withLockIfAvailable { _ in
+            withoutActuallyEscaping(body) { body in
+                job = (body, count)
+                next.store(0, ordering: .relaxed)
+                running.store(helpers, ordering: .relaxed)
+                let generation = state.load(ordering: .relaxed) >> 16 + 1
+                state.store(generation << 16 | helpers, ordering: .sequentiallyConsistent)
+                for worker in workers.prefix(helpers) where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    worker.wake.signal()
+                }
+                drain(body, count)
+                let started = DispatchTime.now().uptimeNanoseconds
+                while running.load(ordering: .acquiring) > 0 { Self.pause(since: started) }
+                job = nil
+            }
+            return true
+        }
+        if ran == nil {
+            for i in 0..<count { body(i) }
+        }
+    }
+
+    /// One step of a wait that began at `started`: a spin at first, then a short sleep (timer slack permitting,
+    /// some tens of microseconds) that leaves the core to its sibling.
+    private static func pause(since started: UInt64) {
+        if DispatchTime.now().uptimeNanoseconds - started < spinNanoseconds {
+            for _ in 0..<64 { dk_cpu_relax() }
+        } else {
+            var interval = timespec(tv_sec: 0, tv_nsec: 1_000)
+            nanosleep(&interval, nil)
+        }
+    }
+
+    /// A helper's part of the current loop. A function of its own, so that its copy of the loop's closure is
+    /// released when it returns, before the helper reports done (the caller checks that the closure did not
+    /// escape).
+    @inline(never)
+    private func help() {
+        if let job { drain(job.body, job.count) }
+    }
+
+    /// Takes items until none are left.
+    private func drain(_ body: (Int) -> Void, _ count: Int) {
+        while true {
+            let i = next.add(1, ordering: .relaxed).oldValue
+            guard i < count else { return }
+            body(i)
+        }
+    }
+
+    /// A worker's life: wait for a new loop (spinning, then sleeping), help with it if it is one of the loop's
+    /// helpers, report done.
+    private func work(index: Int, worker: Worker) {
+        dk_set_fine_timer_slack()
+        var seen = 0
+        while true {
+            let started = DispatchTime.now().uptimeNanoseconds
+            var current = state.load(ordering: .acquiring)
+            while current >> 16 == seen {
+                if DispatchTime.now().uptimeNanoseconds - started < Self.pollNanoseconds {
+                    Self.pause(since: started)
+                } else {
+                    worker.sleeping.store(true, ordering: .sequentiallyConsistent)
+                    if state.load(ordering: .sequentiallyConsistent) >> 16 == seen {
+                        worker.wake.wait()
+                    } else if !worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                        worker.wake.wait()  // the loop's caller took the flag and signalled: consume it
+                    }
+                }
+                current = state.load(ordering: .acquiring)
+            }
+            seen = current >> 16
+            guard index < current & 0xFFFF else { continue }
+            help()
+            running.subtract(1, ordering: .releasing)
+        }
+    }
+}
