@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Suppression", targets: ["Suppression"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         // A strict JSON scanner shared by the COCO and safetensors readers (package-internal).
         .target(name: "JSONScanning"),
         .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
+        // COCO ground truth and pycocotools-exact bbox metrics; reads detections through Suppression's COCO results.
+        .target(name: "Evaluation", dependencies: ["Suppression", "JSONScanning"]),
         // Vectorised neural-network kernels in C, runtime-dispatched like CBoxKernels; BLAS for matrix products
         // (OpenBLAS on Linux, Accelerate on macOS).
         .target(name: "CNeuralKernels"),
@@ -38,7 +41,7 @@ let package = Package(
             dependencies: [
                 "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]),
-        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Imaging", "NeuralCore"]),
+        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore"]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -51,6 +54,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["Evaluation", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]

@@ -16,6 +16,10 @@ public struct COCOResults: Sendable {
     public let detections: Detections
     /// The distinct `image_id` values, in order of first appearance: `detections.images[i]` indexes this.
     public let imageIDs: [COCOImageID]
+    /// Each record's `bbox` `[x, y, w, h]` as written, read in `Double` (``detections`` holds it in `Float`).
+    public let writtenBoxes: [SIMD4<Double>]
+    /// Each record's `score` as written, read in `Double`.
+    public let writtenScores: [Double]
     private let bytes: [UInt8]
     private let records: [RawRecord]
 
@@ -61,6 +65,8 @@ public struct COCOResults: Sendable {
         bytes = scanner.bytes
         records = parsed.raw
         imageIDs = parsed.imageOrder
+        writtenBoxes = parsed.writtenBoxes
+        writtenScores = parsed.writtenScores
         detections = try Detections(
             boxes: parsed.boxes, scores: parsed.scores, categories: parsed.categories, images: parsed.images,
             deviations: parsed.anyDeviation ? parsed.deviations : nil, models: parsed.anyModel ? parsed.models : nil)
@@ -108,6 +114,8 @@ public struct COCOResults: Sendable {
         var raw: [RawRecord] = []
         var boxes = BoxArray()
         var scores: [Float] = []
+        var writtenBoxes: [SIMD4<Double>] = []
+        var writtenScores: [Double] = []
         var categories: [Int] = []
         var images: [Int] = []
         var deviations: [SIMD4<Float>] = []
@@ -190,6 +198,8 @@ public struct COCOResults: Sendable {
             raw.append(RawRecord(object: v.range, bbox: bboxValue.range, score: scoreValue.range))
             boxes.append(Box(x1: Float(b.x), y1: Float(b.y), x2: x2, y2: y2))
             scores.append(Float(score))
+            writtenBoxes.append(b)
+            writtenScores.append(score)
             categories.append(category)
             images.append(imageIndex)
             deviations.append(deviation)

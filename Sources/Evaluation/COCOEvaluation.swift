@@ -1,0 +1,112 @@
+import Dispatch
+import Suppression
+/// COCO bounding-box evaluation, computed exactly as `pycocotools.cocoeval.COCOeval` (`iouType="bbox"`) does,
+/// in float64 and in the same order, so the 12 statistics agree with it to the last bit or nearly.
+///
+/// For every category `k` (sorted ids of the ground truth), area range `a` and image (sorted ids):
+/// 1. detections are stable-sorted by descending score and cut to the largest `maxDetections` (100);
+///    `IoU = inter / union` with `union = dw·dh + gw·gh − inter`, or `dw·dh` for a crowd region (pycocotools'
+///    `bbIou`, no `+1`);
+/// 2. ground truth is ignored when it is a crowd or its `area` field lies outside the range (bounds inclusive),
+///    and stable-sorted with the ignored last;
+/// 3. per IoU threshold `t`, each detection in score order takes the best-IoU ground truth with IoU ≥
+///    `min(t, 1 − 1e−10)` (a later one wins ties) not yet taken — crowds may be taken again — and never moves
+///    from a real match to an ignored one; a detection matched to an ignored one is ignored, and so is an
+///    unmatched detection whose `w·h` is out of range.
+///
+/// Then, per `(k, a, maxDets)`: the images' first `maxDets` detections are merged and stable-sorted by score;
+/// `TP`/`FP` are cumulated (ignored detections count as neither); `recall = TP / #non-ignored-gt`,
+/// `precision = TP / (TP + FP + 2⁻⁵²)` made non-increasing from the right and read at the 101 recall points
+/// (first index with recall ≥ r; 0 past the end). Categories without non-ignored ground truth stay −1 and are
+/// left out of the means. Source: Lin et al., "Microsoft COCO", ECCV 2014; cocodataset/cocoapi `cocoeval.py`.
+public struct COCOEvaluation: Sendable {
+    /// The settings used.
+    public let parameters: EvaluationParameters
+    /// Category ids, sorted: the `K` axis.
+    public let categoryIDs: [Int]
+    /// Interpolated precision, `[T][R][K][A][M]` flattened in that order; −1 where undefined.
+    public let precision: [Double]
+    /// Recall, `[T][K][A][M]` flattened; −1 where undefined.
+    public let recall: [Double]
+
+    /// Evaluates `detections` against `groundTruth`, spreading categories over `threads` threads.
+    public init(
+        groundTruth: COCOGroundTruth, detections: EvaluatedDetections, parameters: EvaluationParameters = .coco,
+        threads: Int = 1
+    ) {
+        self.parameters = parameters
+        let categories = groundTruth.categories.map(\.id).sorted()
+        categoryIDs = categories
+        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count, K = categories.count
+        let A = parameters.areaRanges.count, M = parameters.maxDetections.count
+        // Images in pycocotools' order (sorted ids); per category, the ground truth and detections of each image.
+        let order = groundTruth.images.indices.sorted { Self.precedes(groundTruth.images[$0].id, groundTruth.images[$1].id) }
+        var rank = [Int](repeating: 0, count: groundTruth.images.count)
+        for (r, i) in order.enumerated() { rank[i] = r }
+        let slot = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        var gts = [[Int: [Int]]](repeating: [:], count: K), dts = [[Int: [Int]]](repeating: [:], count: K)
+        for (i, g) in groundTruth.annotations.enumerated() { gts[slot[g.category]!][rank[g.image], default: []].append(i) }
+        for i in 0..<detections.count {
+            guard let k = slot[detections.categories[i]] else { continue }
+            dts[k][rank[detections.images[i]], default: []].append(i)
+        }
+
+        let (gtsByImage, dtsByImage) = (gts, dts)
+        var precision = [Double](repeating: -1, count: T * R * K * A * M)
+        var recall = [Double](repeating: -1, count: T * K * A * M)
+        let workers = max(1, min(threads, K))
+        precision.withUnsafeMutableBufferPointer { p in
+            recall.withUnsafeMutableBufferPointer { r in
+                // Each category writes only its own entries.
+                nonisolated(unsafe) let (pp, rp) = (p.baseAddress!, r.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for k in stride(from: worker, to: K, by: workers) {
+                        let images = Set(gtsByImage[k].keys).union(dtsByImage[k].keys).sorted()
+                        let matchers = images.map {
+                            ImageMatcher(
+                                groundTruth: groundTruth, gts: gtsByImage[k][$0] ?? [], detections: detections,
+                                dts: dtsByImage[k][$0] ?? [],
+                                maxDetections: parameters.maxDetections.last ?? 0)
+                        }
+                        for a in 0..<A {
+                            let range = parameters.areaRanges[a]
+                            let evaluated = matchers.map { $0.evaluate(range, parameters.iouThresholds) }
+                            for m in 0..<M {
+                                Accumulator.run(
+                                    evaluated, maxDetections: parameters.maxDetections[m], parameters: parameters
+                                ) { t, rc, q in
+                                    rp[((t * K + k) * A + a) * M + m] = rc
+                                    for ri in 0..<R { pp[(((t * R + ri) * K + k) * A + a) * M + m] = q[ri] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.precision = precision
+        self.recall = recall
+    }
+
+    /// pycocotools' sorted image ids: numbers by value, then strings.
+    static func precedes(_ a: COCOImageID, _ b: COCOImageID) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x < y
+        case let (.text(x), .text(y)): return Array(x.unicodeScalars.map(\.value)).lexicographicallyPrecedes(y.unicodeScalars.map(\.value))
+        case (.number, .text): return true
+        case (.text, .number): return false
+        }
+    }
+
+    /// Precision at IoU threshold `t`, recall point `r`, category `k`, area `a`, max-detections `m` (indices).
+    public func precision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double {
+        let p = parameters
+        return precision[(((t * p.recallThresholds.count + r) * categoryIDs.count + k) * p.areaRanges.count + a) * p.maxDetections.count + m]
+    }
+
+    /// Recall at IoU threshold `t`, category `k`, area `a`, max-detections `m` (indices).
+    public func recall(t: Int, k: Int, a: Int, m: Int) -> Double {
+        let p = parameters
+        return recall[((t * categoryIDs.count + k) * p.areaRanges.count + a) * p.maxDetections.count + m]
+    }
+}

@@ -1,0 +1,106 @@
+import Suppression
+
+/// The detections an evaluation scores, as pycocotools' `COCO.loadRes` holds them: per detection its image
+/// (a position in ``COCOGroundTruth/images``), category, `[x, y, w, h]` box and score in `Double`, and its id
+/// `1…n` in input order (which decides ties, as in pycocotools). A detection's area is `w·h`.
+public struct EvaluatedDetections: Sendable {
+    /// Image of each detection: a position in the ground truth's `images`.
+    public var images: [Int]
+    /// `category_id` of each detection.
+    public var categories: [Int]
+    /// `[x, y, w, h]` of each detection.
+    public var boxes: [SIMD4<Double>]
+    /// Score of each detection.
+    public var scores: [Double]
+
+    /// Number of detections.
+    public var count: Int { scores.count }
+
+    /// Detections from parallel arrays; throws ``EvaluationError`` (naming `source` and the detection) when an
+    /// image or category is not in `groundTruth` or the arrays disagree in length.
+    public init(
+        images: [Int], categories: [Int], boxes: [SIMD4<Double>], scores: [Double], groundTruth: COCOGroundTruth,
+        source: String
+    ) throws {
+        guard categories.count == images.count, boxes.count == images.count, scores.count == images.count else {
+            throw EvaluationError(source: source, message: "images, categories, boxes and scores differ in length")
+        }
+        let known = Set(groundTruth.categories.map(\.id))
+        for i in images.indices {
+            guard images[i] >= 0 && images[i] < groundTruth.images.count else {
+                throw EvaluationError(source: source, record: "detection \(i)", message: "image \(images[i]) is not in the ground truth")
+            }
+            guard known.contains(categories[i]) else {
+                throw EvaluationError(
+                    source: source, record: "detection \(i)",
+                    message: "category_id \(categories[i]) is not among the ground truth's categories (\(groundTruth.source))")
+            }
+            guard scores[i].isFinite, boxes[i].x.isFinite, boxes[i].y.isFinite, boxes[i].z.isFinite, boxes[i].w.isFinite,
+                boxes[i].z >= 0, boxes[i].w >= 0
+            else {
+                throw EvaluationError(source: source, record: "detection \(i)", message: "box or score is not finite, or the box is negative")
+            }
+        }
+        self.images = images
+        self.categories = categories
+        self.boxes = boxes
+        self.scores = scores
+    }
+
+    /// Every record of a results file, with the values as written (`bbox` and `score` read in `Double`).
+    /// Throws ``EvaluationError`` naming the record whose `image_id` or `category_id` the ground truth lacks.
+    public init(results: COCOResults, groundTruth: COCOGroundTruth) throws {
+        try self.init(
+            indices: Array(0..<results.count), results: results, groundTruth: groundTruth,
+            box: { results.writtenBoxes[$0] }, score: { results.writtenScores[$0] })
+    }
+
+    /// The survivors of a suppression run on `results`, with the values `detectkit suppress` would write for
+    /// them: a record's own text when a method left its box and score alone, the printed `Float` otherwise.
+    /// Evaluating these equals evaluating the written file.
+    public init(kept: [KeptDetection], of results: COCOResults, groundTruth: COCOGroundTruth) throws {
+        let original = results.detections
+        try self.init(
+            indices: kept.map(\.index), results: results, groundTruth: groundTruth,
+            box: { k in
+                let d = kept[k], b = d.box
+                guard b != original.boxes[d.index] else { return results.writtenBoxes[d.index] }
+                return SIMD4(Self.printed(b.x1), Self.printed(b.y1), Self.printed(b.x2 - b.x1), Self.printed(b.y2 - b.y1))
+            },
+            score: { k in
+                let d = kept[k]
+                return d.score == original.scores[d.index] ? results.writtenScores[d.index] : Self.printed(d.score)
+            })
+    }
+
+    /// Records `indices` of `results`, the `k`-th with `box(k)` and `score(k)`.
+    private init(
+        indices: [Int], results: COCOResults, groundTruth: COCOGroundTruth, box: (Int) -> SIMD4<Double>,
+        score: (Int) -> Double
+    ) throws {
+        let imageOfKey = results.imageIDs.map { id -> Int? in groundTruth.imageIndex[id] }
+        var images: [Int] = [], categories: [Int] = [], boxes: [SIMD4<Double>] = [], scores: [Double] = []
+        let known = Set(groundTruth.categories.map(\.id))
+        for (k, index) in indices.enumerated() {
+            let key = results.detections.images[index], category = results.detections.categories[index]
+            guard let image = imageOfKey[key] else {
+                throw EvaluationError(
+                    source: results.source, record: "record \(index)",
+                    message: "image_id \(results.imageIDs[key]) is not among the ground truth's images (\(groundTruth.source))")
+            }
+            guard known.contains(category) else {
+                throw EvaluationError(
+                    source: results.source, record: "record \(index)",
+                    message: "category_id \(category) is not among the ground truth's categories (\(groundTruth.source))")
+            }
+            images.append(image)
+            categories.append(category)
+            boxes.append(box(k))
+            scores.append(score(k))
+        }
+        try self.init(images: images, categories: categories, boxes: boxes, scores: scores, groundTruth: groundTruth, source: results.source)
+    }
+
+    /// A `Float` as `detectkit suppress` prints it, read back as a `Double`.
+    private static func printed(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
+}
