@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""``detectkit eval`` side by side with pycocotools' COCOeval, whole process included.
+
+The data: ``--images`` images (default 2,000), each with about 10 ground-truth boxes of 5 categories (sizes from
+small to large, a few crowd regions, ``area`` fields that differ from w·h) and about 10 detections (jittered copies
+of the ground truth and random false positives), written once to a temporary folder. Deterministic.
+
+DetectKit: ``detectkit eval --ground-truth GT.json DT.json --json``, a fresh process each time (all cores).
+pycocotools: a fresh ``python`` process each time that imports pycocotools, reads both files, and runs
+``COCOeval(gt, gt.loadRes(dt), "bbox")``'s ``evaluate()``, ``accumulate()`` and ``summarize()``. Each side is run
+``--repeats`` times, alternating; medians of wall time are reported. The 12 statistics must agree to 1e-9.
+
+Usage (normally through ``Benchmarks/peers/run.sh --evaluation``)::
+
+    python compare_evaluation.py --detectkit .build/release/detectkit
+
+The markdown table is printed and written to ``Benchmarks/results/evaluation.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
+PYCOCOTOOLS = """
+import json, sys, contextlib, io
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+with contextlib.redirect_stdout(io.StringIO()):
+    gt = COCO(sys.argv[1])
+    e = COCOeval(gt, gt.loadRes(sys.argv[2]), "bbox")
+    e.evaluate(); e.accumulate(); e.summarize()
+print(json.dumps([float(v) for v in e.stats]))
+"""
+
+
+def make_data(folder: Path, n_images: int, seed: int = 5) -> tuple[Path, Path]:
+    rng = random.Random(seed)
+    images, annotations, results = [], [], []
+    categories = [{"id": c + 1, "name": f"class{c}"} for c in range(5)]
+    for i in range(n_images):
+        images.append({"id": i + 1, "file_name": f"{i + 1:06d}.jpg", "width": 640, "height": 480})
+        for _ in range(rng.randint(7, 13)):
+            w = rng.choice([rng.uniform(8, 32), rng.uniform(32, 96), rng.uniform(96, 300)])
+            h = w * rng.uniform(0.5, 2)
+            box = [rng.uniform(0, 640 - w), rng.uniform(0, max(1, 480 - h)), w, h]
+            category = rng.randint(1, 5)
+            crowd = 1 if rng.random() < 0.03 else 0
+            area = w * h * (rng.uniform(0.6, 0.9) if rng.random() < 0.5 else 1)
+            annotations.append({"id": len(annotations) + 1, "image_id": i + 1, "category_id": category,
+                                "bbox": box, "area": area, "iscrowd": crowd})
+            if rng.random() < 0.85:
+                j = [box[0] + rng.gauss(0, 0.05 * w), box[1] + rng.gauss(0, 0.05 * h), w * rng.uniform(0.9, 1.1),
+                     h * rng.uniform(0.9, 1.1)]
+                results.append({"image_id": i + 1, "category_id": category, "bbox": j, "score": rng.random()})
+        for _ in range(rng.randint(0, 3)):
+            results.append({"image_id": i + 1, "category_id": rng.randint(1, 5),
+                            "bbox": [rng.uniform(0, 600), rng.uniform(0, 440), rng.uniform(5, 100),
+                                     rng.uniform(5, 100)], "score": rng.random() * 0.5})
+    gt, dt = folder / "gt.json", folder / "dt.json"
+    gt.write_text(json.dumps({"images": images, "annotations": annotations, "categories": categories}))
+    dt.write_text(json.dumps(results))
+    return gt, dt
+
+
+def timed(command: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - start, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--detectkit", required=True, help="path to the detectkit binary")
+    parser.add_argument("--images", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=5)
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        gt, dt = make_data(Path(tmp), options.images)
+        n_gt = len(json.loads(gt.read_text())["annotations"])
+        n_dt = len(json.loads(dt.read_text()))
+        ours, theirs = [], []
+        for _ in range(options.repeats):
+            t, out = timed([options.detectkit, "eval", "--ground-truth", str(gt), str(dt), "--json"])
+            ours.append(t)
+            ours_stats = json.loads(out)
+            t, out = timed([sys.executable, "-c", PYCOCOTOOLS, str(gt), str(dt)])
+            theirs.append(t)
+            their_stats = json.loads(out)
+    worst = max(abs(ours_stats[k] - v) for k, v in zip(KEYS, their_stats))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    import pycocotools
+    command = os.environ.get("DETECTKIT_BENCH_COMMAND", "Benchmarks/peers/run.sh --evaluation")
+    table = (f"`{command}` — {options.images} images, {n_gt} ground-truth boxes, {n_dt} detections, "
+             f"pycocotools {getattr(pycocotools, '__version__', '2.0.x')}, {os.cpu_count()} CPUs, "
+             f"median of {options.repeats} runs, whole process\n\n"
+             "| | DetectKit `eval` | pycocotools | speed-up | target | largest difference of the 12 statistics |\n"
+             "|---|---|---|---|---|---|\n"
+             f"| wall time | {a * 1e3:.0f} ms | {b * 1e3:.0f} ms | {b / a:.1f}× | ≥ 10× {'✓' if b / a >= 10 else '✗'} | "
+             f"{worst:.1e} |\n")
+    print(table)
+    if worst > 1e-9:
+        print(f"statistics differ: DetectKit {ours_stats}, pycocotools {their_stats}", file=sys.stderr)
+        sys.exit(1)
+    out = ROOT / "Benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "evaluation.md").write_text(table)
+
+
+if __name__ == "__main__":
+    main()
