@@ -114,3 +114,37 @@ enum PairwiseSum {
         return sum(x[s..<(s + half)]) + sum(x[(s + half)...])
     }
 }
+
+extension COCOEvaluation {
+    /// The interpolated precision-recall curve at one IoU threshold (all areas, the largest max-detections): for
+    /// each recall point, the mean precision over the categories where it is defined; −1 where none is. Nil when
+    /// `iouThreshold` is not one of the evaluated thresholds.
+    public func precisionRecallCurve(iouThreshold: Double) -> [Double]? {
+        guard let t = parameters.iouThresholds.firstIndex(of: iouThreshold),
+            let a = parameters.areaRanges.firstIndex(where: { $0.label == "all" }) ?? parameters.areaRanges.indices.first,
+            !parameters.maxDetections.isEmpty
+        else { return nil }
+        let m = parameters.maxDetections.count - 1
+        return parameters.recallThresholds.indices.map { r in
+            let defined = categoryIDs.indices.map { precision(t: t, r: r, k: $0, a: a, m: m) }.filter { $0 > -1 }
+            return defined.isEmpty ? -1 : defined.reduce(0, +) / Double(defined.count)
+        }
+    }
+
+    /// AP@[.50:.95] (all areas, the largest max-detections) of each category, by category id; −1 for a category
+    /// without ground truth.
+    public func averagePrecisionByCategory() -> [Int: Double] {
+        guard let a = parameters.areaRanges.firstIndex(where: { $0.label == "all" }) ?? parameters.areaRanges.indices.first,
+            !parameters.maxDetections.isEmpty
+        else { return [:] }
+        let m = parameters.maxDetections.count - 1
+        var out: [Int: Double] = [:]
+        for (k, id) in categoryIDs.enumerated() {
+            let values = parameters.iouThresholds.indices.flatMap { t in
+                parameters.recallThresholds.indices.map { precision(t: t, r: $0, k: k, a: a, m: m) }
+            }.filter { $0 > -1 }
+            out[id] = values.isEmpty ? -1 : PairwiseSum.sum(values[...]) / Double(values.count)
+        }
+        return out
+    }
+}

@@ -44,9 +44,9 @@ extension Image {
     public func write(toFile path: String, _ options: EncodeOptions = .png()) throws {
         let data = try encoded(options)
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ImagingError.io(path: path, message: "cannot write: \(error.localizedDescription)")
+            try AtomicFile.write(data, to: path)
+        } catch let e as AtomicFile.WriteError {
+            throw ImagingError.io(path: path, message: "cannot write: \(e.reason)")
         }
     }
 

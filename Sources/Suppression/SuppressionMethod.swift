@@ -56,16 +56,37 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         try self.init(parts.first ?? "")
         guard parts.count == 2 else { return }
-        for item in parts[1].split(whereSeparator: { $0 == "," || $0 == ";" }) {
-            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, let p = Parameter(rawValue: kv[0].replacingOccurrences(of: "-", with: "_")),
-                let v = Float(kv[1])
-            else {
-                throw SuppressionError.invalidParameter(
-                    name: "method parameter", value: String(item), reason: "expected name=number, e.g. iou=0.6")
-            }
-            try set(p, v)
+        for item in parts[1].split(whereSeparator: { $0 == "," || $0 == ";" }) { try set(assignment: String(item)) }
+    }
+
+    /// Sets a parameter from `name=value` (`-` in the name read as `_`).
+    private mutating func set(assignment item: String) throws {
+        let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard kv.count == 2, let p = Parameter(rawValue: String(kv[0].map { $0 == "-" ? "_" : $0 })), let v = Float(kv[1]) else {
+            throw SuppressionError.invalidParameter(name: "method parameter", value: item, reason: "expected name=number, e.g. iou=0.6")
         }
+        try set(p, v)
+    }
+
+    /// Parses a comma-separated list of methods, each `name` or `name:param=value` with further `param=value`
+    /// items attached to the method before them: `soft-gaussian:sigma=0.3,nms:iou=0.6`,
+    /// `softer:vote_sigma=0.05,vote_iou=0.1,nms`. Throws on an unknown name, a parameter that does not apply, or
+    /// a parameter with no method before it.
+    public static func list(parsing text: String) throws -> [SuppressionMethod] {
+        var methods: [SuppressionMethod] = []
+        for raw in text.split(separator: ",") {
+            let item = String(raw.filter { $0 != " " })
+            if !item.contains(":") && item.contains("=") {
+                guard methods.isEmpty == false else {
+                    throw SuppressionError.invalidParameter(
+                        name: "method parameter", value: item, reason: "comes before any method name")
+                }
+                try methods[methods.count - 1].set(assignment: item)
+            } else if !item.isEmpty {
+                methods.append(try SuppressionMethod(parsing: item))
+            }
+        }
+        return methods
     }
 
     /// The parameters this method takes.

@@ -21,20 +21,7 @@ struct SuppressionFlags: ParsableArguments {
     @Option(name: .long, help: "Softer-NMS vote IoU threshold (0).")
     var voteIou: Float?
 
-    @Option(name: .long, help: "Drop records (and decayed boxes) scoring below this (0; 0.001 for soft, softer, matrix).")
-    var scoreThreshold: Float?
-
-    @Option(name: .long, help: "Keep at most K boxes per image.")
-    var maxDetections: Int?
-
-    @Option(name: .long, help: "Keep at most K boxes per class (per image when class-agnostic).")
-    var maxPerClass: Int?
-
-    @Flag(name: .long, help: "Suppress across classes within an image.")
-    var classAgnostic = false
-
-    @Flag(name: .long, help: "Measure boxes with the +1 pixel-inclusive convention (Caffe/Detectron compatibility).")
-    var pixelInclusive = false
+    @OptionGroup var grouping: GroupingFlags
 
     /// The method with the parameters given on the command line.
     func suppressionMethod() throws -> SuppressionMethod {
@@ -47,9 +34,5 @@ struct SuppressionFlags: ParsableArguments {
     }
 
     /// Grouping, threshold and caps.
-    var options: SuppressionOptions {
-        SuppressionOptions(
-            classAgnostic: classAgnostic, scoreThreshold: scoreThreshold, maxDetections: maxDetections,
-            maxPerGroup: maxPerClass, convention: pixelInclusive ? .pixelInclusive : .continuous)
-    }
+    var options: SuppressionOptions { grouping.options }
 }

@@ -21,4 +21,12 @@ import Testing
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "nms:iou=abc") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:sigma=1") }
     }
+
+    @Test func parsesMethodLists() throws {
+        let list = try SuppressionMethod.list(parsing: "soft-gaussian:sigma=0.3,nms:iou=0.6, softer:vote_sigma=0.05,vote_iou=0.1,wbf")
+        #expect(list.map(\.description) == ["soft-gaussian:sigma=0.3", "nms:iou=0.6", "softer:vote_iou=0.1,vote_sigma=0.05", "wbf"])
+        #expect(try SuppressionMethod.list(parsing: "").isEmpty)
+        #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "iou=0.5,nms") }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "nms,sigma=0.5") }
+    }
 }

@@ -1,0 +1,65 @@
+import Evaluation
+import Foundation
+import Suppression
+
+/// Runs suppression methods on the same raw detections and evaluates each against ground truth: which method
+/// suits a detector (`detectkit compare`).
+///
+/// Every method sees the same raw records and the same ``SuppressionOptions``; its survivors are evaluated as
+/// `detectkit suppress` would write them (``EvaluatedDetections/init(kept:of:groundTruth:)``), so a row equals
+/// `detectkit suppress | detectkit eval`. Methods run one after another, so their timings do not disturb each
+/// other; each evaluation uses `threads` threads.
+public struct MethodComparison: Sendable {
+    /// One method's outcome.
+    public struct Outcome: Sendable {
+        /// The method and its parameters.
+        public var method: SuppressionMethod
+        /// The 12 COCO statistics of its survivors.
+        public var statistics: COCOStatistics
+        /// Survivors.
+        public var kept: [KeptDetection]
+        /// Wall time of the suppression alone, in milliseconds.
+        public var milliseconds: Double
+        /// Interpolated precision at the 101 recall points, IoU 0.5 and 0.75 (−1 where undefined).
+        public var curve50: [Double], curve75: [Double]
+        /// AP@[.50:.95] per category id.
+        public var averagePrecisionByCategory: [Int: Double]
+    }
+
+    /// The outcomes, best AP first (ties keep the order the methods were given in).
+    public let outcomes: [Outcome]
+
+    /// Runs and evaluates every method in `methods`; `progress(done)` is called after each. Throws
+    /// ``EvaluationError`` naming the record when a raw detection's image or category is not in the ground truth.
+    public init(
+        groundTruth: COCOGroundTruth, raw: COCOResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
+        threads: Int = 1, progress: (Int) -> Void = { _ in }
+    ) throws {
+        _ = try EvaluatedDetections(results: raw, groundTruth: groundTruth)  // every record must fit the ground truth
+        var outcomes: [Outcome] = []
+        for (done, method) in methods.enumerated() {
+            let suppressor = method.makeSuppressor()
+            let start = ContinuousClock.now
+            let kept: [KeptDetection]
+            do {
+                kept = try suppressor.apply(to: raw.detections, options: options)
+            } catch SuppressionError.invalidDetection(let index, let reason) {
+                throw EvaluationError(source: raw.source, record: "record \(index)", message: reason)
+            }
+            let elapsed = ContinuousClock.now - start
+            let evaluation = COCOEvaluation(
+                groundTruth: groundTruth, detections: try EvaluatedDetections(kept: kept, of: raw, groundTruth: groundTruth),
+                threads: threads)
+            outcomes.append(Outcome(
+                method: method, statistics: evaluation.statistics, kept: kept,
+                milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15,
+                curve50: evaluation.precisionRecallCurve(iouThreshold: 0.5) ?? [],
+                curve75: evaluation.precisionRecallCurve(iouThreshold: 0.75) ?? [],
+                averagePrecisionByCategory: evaluation.averagePrecisionByCategory()))
+            progress(done + 1)
+        }
+        self.outcomes = outcomes.enumerated().sorted {
+            $0.element.statistics.AP != $1.element.statistics.AP ? $0.element.statistics.AP > $1.element.statistics.AP : $0.offset < $1.offset
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit compare`: every suppression method on the same raw detections, evaluated against ground truth.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run suppression methods on raw detections and rank them by COCO AP against ground truth.",
+        discussion: """
+            Each method runs with its default parameters (or those given in --methods, e.g. \
+            soft-gaussian:sigma=0.3,nms:iou=0.6) on the raw, not yet suppressed detections; its survivors are \
+            evaluated as `detectkit eval` would evaluate the output of `detectkit suppress`. One row per method: \
+            AP, AP50, AP75, AR100, boxes kept and the suppression's milliseconds, best AP first. --report DIR \
+            writes DIR/index.html (SVG charts, AP per category) and, with --images, one PNG grid per image.
+            """
+    )
+
+    @Option(name: .long, help: "COCO instances JSON (images, annotations, categories).")
+    var groundTruth: String
+
+    @Argument(help: "Raw (not yet suppressed) detections as COCO results JSON.")
+    var raw: String
+
+    @Option(name: .long, help: "Methods to compare, comma-separated, with optional parameters (default: all).")
+    var methods: String?
+
+    @OptionGroup var grouping: GroupingFlags
+
+    @Flag(help: "Print the rows as a JSON array of {method, AP, AP50, AP75, AR100, kept, milliseconds}.")
+    var json = false
+
+    @Option(name: .long, help: "Write an HTML report (index.html, charts, image grids) into this directory.")
+    var report: String?
+
+    @Option(name: .long, help: "Folder of the ground truth's images (by file_name), for the report's grids.")
+    var images: String?
+
+    @Option(name: .long, help: "Grids for at most this many images (the first in the ground truth).")
+    var gridImages = 50
+
+    @Option(name: .long, help: "Draw kept boxes scoring at least this in the grids.")
+    var drawThreshold: Float = 0.3
+
+    @Option(help: "Threads (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        var failures = 0
+        try CommandFailure.report {
+            guard images == nil || report != nil else { throw ValidationError("--images needs --report DIR") }
+            let chosen = try methods.map { try SuppressionMethod.list(parsing: $0) }
+                ?? SuppressionMethod.names.map { try SuppressionMethod($0) }
+            guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
+            let truth = try COCOGroundTruth(contentsOf: groundTruth)
+            let results = try COCOResults(contentsOf: raw)
+            let progress = ProgressBar(total: chosen.count, label: "compare")
+            let comparison = try MethodComparison(
+                groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads
+            ) { _ in progress.advance() }
+            print(json ? Self.json(comparison) : Self.table(comparison))
+            if let report {
+                failures = try writeReport(comparison, truth: truth, results: results, to: report)
+            }
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The rows as aligned text.
+    static func table(_ c: MethodComparison) -> String {
+        let width = max(8, c.outcomes.map { $0.method.description.count }.max() ?? 0) + 2
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        var lines = [pad("method", width) + ["AP", "AP50", "AP75", "AR100", "kept", "ms"].map { left($0, 9) }.joined()]
+        for o in c.outcomes {
+            let s = o.statistics
+            lines.append(pad(o.method.description, width)
+                + [s.AP, s.AP50, s.AP75, s.AR100].map { left(String(format: "%.4f", $0), 9) }.joined()
+                + left(String(o.kept.count), 9) + left(String(format: "%.2f", o.milliseconds), 9))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The rows as a JSON array.
+    static func json(_ c: MethodComparison) -> String {
+        let rows = c.outcomes.map { o in
+            let s = o.statistics
+            return "{\"method\":\"\(o.method.description)\",\"AP\":\(s.AP),\"AP50\":\(s.AP50),\"AP75\":\(s.AP75),"
+                + "\"AR100\":\(s.AR100),\"kept\":\(o.kept.count),\"milliseconds\":\(o.milliseconds)}"
+        }
+        return "[" + rows.joined(separator: ",\n") + "]"
+    }
+
+    /// Writes the grids (when `--images` is given) and index.html; returns how many grids failed.
+    private func writeReport(_ c: MethodComparison, truth: COCOGroundTruth, results: COCOResults, to folder: String) throws -> Int {
+        let gridFolder = (folder as NSString).appendingPathComponent("grids")
+        try FileManager.default.createDirectory(atPath: gridFolder, withIntermediateDirectories: true)
+        let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var grids: [ComparisonReport.Grid] = []
+        let errors = ErrorLog()
+        if let images {
+            let shown = Array(truth.images.enumerated().filter { $0.element.fileName != nil }.prefix(max(0, gridImages)))
+            // Kept boxes per method, per ground-truth image.
+            let imageOfKey = results.imageIDs.map { truth.imageIndex[$0] }
+            let perMethod = c.outcomes.map { o in
+                Dictionary(grouping: o.kept.filter { $0.score >= drawThreshold }) { imageOfKey[results.detections.images[$0.index]] ?? -1 }
+            }
+            let truthByImage = Dictionary(grouping: truth.annotations, by: \.image)
+            let slots = shown.map { entry -> ComparisonReport.Grid in
+                let stem = ((entry.element.fileName! as NSString).lastPathComponent as NSString).deletingPathExtension
+                return .init(title: entry.element.fileName!, path: "grids/\(entry.offset)-\(stem).png")
+            }
+            let written = ErrorLog()
+            let progress = ProgressBar(total: shown.count, label: "grids")
+            DispatchQueue.concurrentPerform(iterations: shown.count) { n in
+                defer { progress.advance() }
+                let (index, record) = shown[n]
+                let file = record.fileName!
+                let direct = (images as NSString).appendingPathComponent(file)
+                let path = FileManager.default.fileExists(atPath: direct)
+                    ? direct : (images as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+                do {
+                    let image = try Image(contentsOfFile: path)
+                    let gt = (truthByImage[index] ?? []).map {
+                        Annotation(
+                            box: Box(x1: Float($0.bbox.x), y1: Float($0.bbox.y), x2: Float($0.bbox.x + $0.bbox.z), y2: Float($0.bbox.y + $0.bbox.w)),
+                            label: ($0.isCrowd ? "crowd " : "") + (names[$0.category] ?? String($0.category)), colorIndex: $0.category)
+                    }
+                    var panels = [ComparisonGrid.Panel(caption: "ground truth (\(gt.count))", annotations: gt)]
+                    for (m, o) in c.outcomes.enumerated() {
+                        let kept = perMethod[m][index] ?? []
+                        panels.append(.init(
+                            caption: "\(o.method.description) (\(kept.count))",
+                            annotations: kept.map {
+                                let category = results.detections.categories[$0.index]
+                                return Annotation(
+                                    box: $0.box, label: "\(names[category] ?? String(category)) \(String(format: "%.2f", $0.score))",
+                                    colorIndex: category)
+                            }))
+                    }
+                    let grid = try ComparisonGrid.render(image, panels: panels)
+                    try AtomicFile.write(try grid.encoded(.png()), to: (folder as NSString).appendingPathComponent(slots[n].path))
+                    written.append(String(n))
+                } catch {
+                    errors.append("\(file): \(error)")
+                }
+            }
+            let done = Set(written.lines.compactMap(Int.init))
+            grids = slots.indices.filter { done.contains($0) }.map { slots[$0] }
+        }
+        let page = ComparisonReport(
+            subtitle: "ground truth \((groundTruth as NSString).lastPathComponent) (\(truth.images.count) images, "
+                + "\(truth.annotations.count) boxes), raw detections \((raw as NSString).lastPathComponent) (\(results.count) boxes)",
+            comparison: c, categoryNames: names, grids: grids)
+        try AtomicFile.write(Data(page.html.utf8), to: (folder as NSString).appendingPathComponent("index.html"))
+        for line in errors.lines { CommandFailure.standardError("detectkit: error: \(line)") }
+        return errors.lines.count
+    }
+}

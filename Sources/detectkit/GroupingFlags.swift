@@ -1,0 +1,28 @@
+import ArgumentParser
+import DetectKit
+
+/// How detections are grouped, thresholded and capped before suppression: shared by `suppress`, `annotate` and
+/// `compare`.
+struct GroupingFlags: ParsableArguments {
+    @Option(name: .long, help: "Drop records (and decayed boxes) scoring below this (0; 0.001 for soft, softer, matrix).")
+    var scoreThreshold: Float?
+
+    @Option(name: .long, help: "Keep at most K boxes per image.")
+    var maxDetections: Int?
+
+    @Option(name: .long, help: "Keep at most K boxes per class (per image when class-agnostic).")
+    var maxPerClass: Int?
+
+    @Flag(name: .long, help: "Suppress across classes within an image.")
+    var classAgnostic = false
+
+    @Flag(name: .long, help: "Measure boxes with the +1 pixel-inclusive convention (Caffe/Detectron compatibility).")
+    var pixelInclusive = false
+
+    /// Grouping, threshold and caps.
+    var options: SuppressionOptions {
+        SuppressionOptions(
+            classAgnostic: classAgnostic, scoreThreshold: scoreThreshold, maxDetections: maxDetections,
+            maxPerGroup: maxPerClass, convention: pixelInclusive ? .pixelInclusive : .continuous)
+    }
+}
