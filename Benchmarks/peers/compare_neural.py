@@ -14,8 +14,9 @@ one thread; and DetectKit's two-thread speed ≥ 1.7× its one-thread speed on t
 
 Timing: medians. DetectKit reports the median of ``--repeats`` calls in one ``detectkit bench … --json``
 process (inputs made before timing); PyTorch is timed the same way in this process after warm-up calls, with
-``torch.set_num_threads`` set to the same count. Each case runs in ``--rounds`` rounds (DetectKit, then
-PyTorch) and the median of the round medians is reported, so a passing load weighs on both alike. Run it on a
+``torch.set_num_threads`` set to the same count. Each round times every case with DetectKit, then every case
+with PyTorch (whose OpenMP threads spin on after their work and would slow a DetectKit run that followed at
+once); the median of ``--rounds`` round medians is reported, so a passing load weighs on both alike. Run it on a
 quiet machine: on two cores that share their vector units, anything else running slows both sides.
 
 Usage (normally through ``Benchmarks/peers/run.sh --neural``, which builds the CLI and sets up the venv)::
@@ -103,14 +104,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per case; the median round is reported")
     options = parser.parse_args()
 
+    # Per round, every DetectKit case, then every PyTorch case: PyTorch's OpenMP threads keep spinning for a
+    # while after a parallel region, which would slow a DetectKit run started right after it.
+    ours = {i: [] for i in range(len(CASES))}
+    theirs = {i: [] for i in range(len(CASES))}
+    for _ in range(options.rounds):
+        for i, (_, kind, shape, threads, _) in enumerate(CASES):
+            ours[i].append(detectkit_ms(options.detectkit, kind, shape, threads, options.repeats))
+        for i, (_, kind, shape, threads, _) in enumerate(CASES):
+            theirs[i].append(pytorch_ms(kind, shape, threads, options.repeats))
     rows = []
-    for label, kind, shape, threads, target in CASES:
-        ours, theirs = [], []
-        for _ in range(options.rounds):
-            ours.append(detectkit_ms(options.detectkit, kind, shape, threads, options.repeats))
-            theirs.append(pytorch_ms(kind, shape, threads, options.repeats))
+    for i, (label, kind, shape, threads, target) in enumerate(CASES):
         rows.append({"case": label, "kind": kind, "shape": shape, "threads": threads, "target": target,
-                     "detectkit_ms": statistics.median(ours), "pytorch_ms": statistics.median(theirs)})
+                     "detectkit_ms": statistics.median(ours[i]), "pytorch_ms": statistics.median(theirs[i])})
         r = rows[-1]
         print(f"{label} t{threads}: DetectKit {r['detectkit_ms']:.3f} ms, PyTorch {r['pytorch_ms']:.3f} ms", flush=True)
 

@@ -1,8 +1,9 @@
 // Depthwise convolution with large kernels (RepLKNet: 27x27, 31x31), where PyTorch's CPU path is slow.
 //
-// Each channel's plane is copied once into a zero-padded scratch plane; then every output row is accumulated in
-// registers, 64 floats at a time, over all kernel taps: out[x..x+63] += w[ky][kx] * in[y+ky][x+kx..]. The taps are
-// taken in the reference order (ky, then kx) with contraction off, so results equal the scalar reference.
+// Each channel's plane is copied once into a zero-padded scratch plane; then output rows are accumulated in
+// registers, 64 floats at a time, over all kernel taps: out[x..x+63] += w[ky][kx] * in[y+ky][x+kx..]. With
+// AVX-512, four output rows are accumulated together, so each (unaligned) input load serves four of them. The taps
+// are taken in the reference order (ky, then kx) with contraction off, so results equal the scalar reference.
 // The loop is written once with clang vector types and compiled for AVX-512, AVX2 and a portable target; the
 // widest the CPU supports is chosen at run time.
 #include "CNeuralKernels.h"
@@ -19,9 +20,46 @@ size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel) {
     return (height + kernel - 1) * (width + kernel - 1 + DK_BLOCK);
 }
 
+/// Output rows `y..<y + rows` (rows ≤ DK_ROWS, a constant after inlining), columns `x0..<x0 + 64`, of one channel.
+/// Each input row is loaded once per tap column and used for every output row it feeds, so loads are shared by
+/// `rows` accumulators; each output still receives its taps in (ky, kx) order.
+#define DK_ROWS 4
+static inline __attribute__((always_inline)) void
+depthwise_rows(const float *scratch, size_t pw, const float *w, size_t kernel, float b, float *out, size_t width,
+               size_t y, size_t x0, const size_t rows) {
+    v16 acc[DK_ROWS][4];
+    for (size_t r = 0; r < DK_ROWS; r++)
+        for (size_t j = 0; j < 4; j++) acc[r][j] = b;
+    for (size_t iy = 0; iy < rows + kernel - 1; iy++) {
+        const float *line = scratch + (y + iy) * pw + x0;
+        for (size_t kx = 0; kx < kernel; kx++) {
+            const float *s = line + kx;
+            const v16 v0 = *(const v16 *)(s), v1 = *(const v16 *)(s + 16);
+            const v16 v2 = *(const v16 *)(s + 32), v3 = *(const v16 *)(s + 48);
+            for (size_t r = 0; r < DK_ROWS; r++) {
+                if (r >= rows || iy < r || iy - r >= kernel) continue;  // input row iy is tap row iy - r of row r
+                const float t = w[(iy - r) * kernel + kx];
+                acc[r][0] = acc[r][0] + t * v0;
+                acc[r][1] = acc[r][1] + t * v1;
+                acc[r][2] = acc[r][2] + t * v2;
+                acc[r][3] = acc[r][3] + t * v3;
+            }
+        }
+    }
+    const size_t n = width - x0 < DK_BLOCK ? width - x0 : DK_BLOCK;
+    for (size_t r = 0; r < rows; r++) {
+        float block[DK_BLOCK];
+        *(v16 *)(block) = acc[r][0];
+        *(v16 *)(block + 16) = acc[r][1];
+        *(v16 *)(block + 32) = acc[r][2];
+        *(v16 *)(block + 48) = acc[r][3];
+        memcpy(out + (y + r) * width + x0, block, n * sizeof(float));
+    }
+}
+
 static inline __attribute__((always_inline)) void
 depthwise_body(const float *input, const float *weight, const float *bias, float *output, size_t first, size_t end,
-               size_t height, size_t width, size_t kernel, float *scratch) {
+               size_t height, size_t width, size_t kernel, float *scratch, const size_t rows) {
     const size_t pad = kernel / 2;
     const size_t pw = width + kernel - 1 + DK_BLOCK;  // slack so full 64-wide blocks never read past a row
     const size_t ph = height + kernel - 1;
@@ -32,49 +70,30 @@ depthwise_body(const float *input, const float *weight, const float *bias, float
         const float b = bias ? bias[c] : 0.0f;
         memset(scratch, 0, ph * pw * sizeof(float));
         for (size_t y = 0; y < height; y++) memcpy(scratch + (y + pad) * pw + pad, in + y * width, width * sizeof(float));
-        for (size_t y = 0; y < height; y++) {
-            for (size_t x0 = 0; x0 < width; x0 += DK_BLOCK) {
-                v16 a0 = b, a1 = b, a2 = b, a3 = b;
-                for (size_t ky = 0; ky < kernel; ky++) {
-                    const float *row = scratch + (y + ky) * pw + x0;
-                    const float *wk = w + ky * kernel;
-                    for (size_t kx = 0; kx < kernel; kx++) {
-                        const float t = wk[kx];
-                        const float *s = row + kx;
-                        a0 = a0 + t * *(const v16 *)(s);
-                        a1 = a1 + t * *(const v16 *)(s + 16);
-                        a2 = a2 + t * *(const v16 *)(s + 32);
-                        a3 = a3 + t * *(const v16 *)(s + 48);
-                    }
-                }
-                float block[DK_BLOCK];
-                *(v16 *)(block) = a0;
-                *(v16 *)(block + 16) = a1;
-                *(v16 *)(block + 32) = a2;
-                *(v16 *)(block + 48) = a3;
-                size_t n = width - x0 < DK_BLOCK ? width - x0 : DK_BLOCK;
-                memcpy(out + y * width + x0, block, n * sizeof(float));
-            }
+        for (size_t x0 = 0; x0 < width; x0 += DK_BLOCK) {
+            size_t y = 0;
+            for (; y + rows <= height; y += rows) depthwise_rows(scratch, pw, w, kernel, b, out, width, y, x0, rows);
+            for (; y < height; y++) depthwise_rows(scratch, pw, w, kernel, b, out, width, y, x0, 1);
         }
     }
 }
 
 static void depthwise_portable(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
                                size_t h, size_t wd, size_t k, float *s) {
-    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s, 1);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((target("avx2")))
 static void depthwise_avx2(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
                            size_t h, size_t wd, size_t k, float *s) {
-    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s, 1);  // 16 ymm registers: one row of accumulators at a time
 }
 
 __attribute__((target("avx512f,avx512vl,avx512dq")))
 static void depthwise_avx512(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
                              size_t h, size_t wd, size_t k, float *s) {
-    depthwise_body(i, w, b, o, f, e, h, wd, k, s);
+    depthwise_body(i, w, b, o, f, e, h, wd, k, s, DK_ROWS);  // 32 zmm registers: 16 accumulators, 4 inputs
 }
 #endif
 

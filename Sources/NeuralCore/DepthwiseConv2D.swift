@@ -41,9 +41,15 @@ public struct DepthwiseConv2D: Sendable {
     public func callAsFunction(_ input: Tensor, threads: Int = 1) throws -> Tensor {
         let (n, h, w) = try check(input)
         let c = channels, k = kernelSize
-        let workers = Swift.max(1, Swift.min(threads, c))
+        let workers = Swift.max(1, Swift.min(threads, c, WorkerPool.shared.maximumThreads))
         let scratchCount = dk_depthwise_scratch_count(h, w, k)
         let bias = self.bias?.scalars
+        // One scratch plane per thread; channels are handed out in small chunks, so a helper that wakes late
+        // takes fewer of them.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount * workers)
+        defer { scratch.deallocate() }
+        nonisolated(unsafe) let scratchBase = scratch
+        let chunk = Swift.max(1, c / (8 * workers)), chunks = (c + chunk - 1) / chunk
         let output = try input.scalars.withUnsafeBufferPointer { src in
             try weight.scalars.withUnsafeBufferPointer { wt in
                 try bias.withOptionalBuffer { b in
@@ -51,13 +57,10 @@ public struct DepthwiseConv2D: Sendable {
                         let plane = c * h * w
                         // Each item writes its own channel range of `dst` and only reads the others.
                         nonisolated(unsafe) let (s, wp, d) = (src.baseAddress!, wt.baseAddress!, dst.baseAddress!)
-                        WorkerPool.shared.forEach(workers, threads: workers) { worker in
-                            let first = c * worker / workers, end = c * (worker + 1) / workers
-                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                            defer { scratch.deallocate() }
-                            for image in 0..<n {
-                                dk_depthwise_conv2d(s + image * plane, wp, b, d + image * plane, first, end, h, w, k, scratch)
-                            }
+                        WorkerPool.shared.forEach(chunks * n, threads: workers) { item, slot in
+                            let image = item / chunks, first = (item % chunks) * chunk, end = Swift.min(c, first + chunk)
+                            dk_depthwise_conv2d(
+                                s + image * plane, wp, b, d + image * plane, first, end, h, w, k, scratchBase + slot * scratchCount)
                         }
                     }
                 }

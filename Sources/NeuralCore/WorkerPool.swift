@@ -43,7 +43,7 @@ package final class WorkerPool: @unchecked Sendable {
     private let running = Atomic<Int>(0)
     /// The current loop, written before `state` is bumped and read by its helpers after they see the bump
     /// (release/acquire). It stays put until every helper has reported done.
-    private nonisolated(unsafe) var job: (body: (Int) -> Void, count: Int)?
+    private nonisolated(unsafe) var job: (body: (Int, Int) -> Void, count: Int)?
 
     /// How long a waiting thread spins before it polls with short sleeps.
     private static let spinNanoseconds: UInt64 = 3_000
@@ -62,9 +62,16 @@ package final class WorkerPool: @unchecked Sendable {
     /// Runs `body(i)` for every `i` in `0..<count`, over up to `threads` threads (the caller included); returns
     /// when all have finished. Items must be independent.
     package func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+        forEach(count, threads: threads) { item, _ in body(item) }
+    }
+
+    /// Runs `body(i, slot)` for every `i` in `0..<count` as above; `slot`, in `0..<min(threads, maximumThreads)`,
+    /// names the thread running the item (0 for the caller), so each thread can use its own scratch memory.
+    /// Items are handed out one at a time, so a thread that starts late simply takes fewer.
+    package func forEach(_ count: Int, threads: Int, _ body: (Int, Int) -> Void) {
         let helpers = Swift.min(threads, count, maximumThreads, 1 << 16) - 1
         guard helpers > 0 else {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { body(i, 0) }
             return
         }
         let ran: Bool? = busy.withLockIfAvailable { _ in
@@ -77,7 +84,7 @@ package final class WorkerPool: @unchecked Sendable {
                 for worker in workers.prefix(helpers) where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
                     worker.wake.signal()
                 }
-                drain(body, count)
+                drain(body, count, slot: 0)
                 let started = DispatchTime.now().uptimeNanoseconds
                 while running.load(ordering: .acquiring) > 0 { Self.pause(since: started) }
                 job = nil
@@ -85,7 +92,7 @@ package final class WorkerPool: @unchecked Sendable {
             return true
         }
         if ran == nil {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { body(i, 0) }
         }
     }
 
@@ -104,16 +111,16 @@ package final class WorkerPool: @unchecked Sendable {
     /// released when it returns, before the helper reports done (the caller checks that the closure did not
     /// escape).
     @inline(never)
-    private func help() {
-        if let job { drain(job.body, job.count) }
+    private func help(slot: Int) {
+        if let job { drain(job.body, job.count, slot: slot) }
     }
 
     /// Takes items until none are left.
-    private func drain(_ body: (Int) -> Void, _ count: Int) {
+    private func drain(_ body: (Int, Int) -> Void, _ count: Int, slot: Int) {
         while true {
             let i = next.add(1, ordering: .relaxed).oldValue
             guard i < count else { return }
-            body(i)
+            body(i, slot)
         }
     }
 
@@ -140,7 +147,7 @@ package final class WorkerPool: @unchecked Sendable {
             }
             seen = current >> 16
             guard index < current & 0xFFFF else { continue }
-            help()
+            help(slot: index + 1)
             running.subtract(1, ordering: .releasing)
         }
     }
