@@ -32,13 +32,16 @@ depthwise_rows(const float *scratch, size_t pw, const float *w, size_t kernel, f
         for (size_t j = 0; j < 4; j++) acc[r][j] = b;
     for (size_t iy = 0; iy < rows + kernel - 1; iy++) {
         const float *line = scratch + (y + iy) * pw + x0;
+        // Output rows fed by input row iy: r with 0 <= iy - r < kernel.
+        const size_t lo = iy + 1 > kernel ? iy + 1 - kernel : 0, hi = iy < rows - 1 ? iy : rows - 1;
+        const float *wrow = w + iy * kernel;  // tap row of output row r: wrow - r * kernel
         for (size_t kx = 0; kx < kernel; kx++) {
             const float *s = line + kx;
             const v16 v0 = *(const v16 *)(s), v1 = *(const v16 *)(s + 16);
             const v16 v2 = *(const v16 *)(s + 32), v3 = *(const v16 *)(s + 48);
             for (size_t r = 0; r < DK_ROWS; r++) {
-                if (r >= rows || iy < r || iy - r >= kernel) continue;  // input row iy is tap row iy - r of row r
-                const float t = w[(iy - r) * kernel + kx];
+                if (r < lo || r > hi) continue;
+                const float t = wrow[kx - r * kernel];
                 acc[r][0] = acc[r][0] + t * v0;
                 acc[r][1] = acc[r][1] + t * v1;
                 acc[r][2] = acc[r][2] + t * v2;
