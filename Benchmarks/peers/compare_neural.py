@@ -72,6 +72,19 @@ def detectkit_ms(binary: str, kind: str, shape: tuple, threads: int, repeats: in
     return json.loads(out.strip().splitlines()[-1])["median_ms"]
 
 
+def machine_ceiling(binary: str, repeats: int) -> float:
+    """How much faster two cores do twice the work than one core does it once, measured with two independent
+    single-threaded ``detectkit bench conv`` processes (31×31 depthwise, no shared data, no synchronisation) run
+    at the same time against one alone. On two virtual CPUs that the host places on one physical core's two
+    hyper-threads, floating-point-bound work cannot scale and this is ≈ 1; on two real cores it is ≈ 2."""
+    command = [binary, "bench", "conv", "--groups", "depthwise", "--channels", "64", "--size", "64", "--kernel", "31",
+               "--threads", "1", "--samples", str(repeats), "--json"]
+    alone = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)["median_ms"]
+    pair = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    together = statistics.mean(json.loads(p.communicate()[0])["median_ms"] for p in pair)
+    return 2 * alone / together
+
+
 def pytorch_ms(kind: str, shape: tuple, threads: int, repeats: int) -> float:
     torch.set_num_threads(threads)
     g = torch.Generator().manual_seed(7)
@@ -108,7 +121,9 @@ def main() -> None:
     # while after a parallel region, which would slow a DetectKit run started right after it.
     ours = {i: [] for i in range(len(CASES))}
     theirs = {i: [] for i in range(len(CASES))}
+    ceilings = []
     for _ in range(options.rounds):
+        ceilings.append(machine_ceiling(options.detectkit, options.repeats))
         for i, (_, kind, shape, threads, _) in enumerate(CASES):
             ours[i].append(detectkit_ms(options.detectkit, kind, shape, threads, options.repeats))
         for i, (_, kind, shape, threads, _) in enumerate(CASES):
@@ -142,12 +157,14 @@ def main() -> None:
     command = os.environ.get("DETECTKIT_BENCH_COMMAND", "Benchmarks/peers/run.sh --neural")
     header = (f"`{command}` — {platform.machine()}, {os.cpu_count()} CPUs, PyTorch {torch.__version__}, "
               f"median of {options.rounds} rounds × {options.repeats} calls")
-    table = header + "\n\n" + "\n".join(lines) + "\n"
+    ceiling = (f"Two-core ceiling of this machine during the run (two independent one-thread processes against one): "
+               f"median {statistics.median(ceilings):.2f}×, rounds {', '.join(f'{c:.2f}' for c in ceilings)}.")
+    table = header + "\n\n" + "\n".join(lines) + "\n\n" + ceiling + "\n"
     print("\n" + table)
     out = ROOT / "Benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "neural.md").write_text(table)
-    (out / "neural.json").write_text(json.dumps(rows, indent=1))
+    (out / "neural.json").write_text(json.dumps({"rows": rows, "ceilings": ceilings}, indent=1))
 
 
 if __name__ == "__main__":

@@ -66,12 +66,13 @@ depthwise_body(const float *input, const float *weight, const float *bias, float
     const size_t pad = kernel / 2;
     const size_t pw = width + kernel - 1 + DK_BLOCK;  // slack so full 64-wide blocks never read past a row
     const size_t ph = height + kernel - 1;
+    // The border (and the slack) stays zero from channel to channel; only the interior is copied each time.
+    memset(scratch, 0, ph * pw * sizeof(float));
     for (size_t c = first; c < end; c++) {
         const float *in = input + c * height * width;
         const float *w = weight + c * kernel * kernel;
         float *out = output + c * height * width;
         const float b = bias ? bias[c] : 0.0f;
-        memset(scratch, 0, ph * pw * sizeof(float));
         for (size_t y = 0; y < height; y++) memcpy(scratch + (y + pad) * pw + pad, in + y * width, width * sizeof(float));
         for (size_t x0 = 0; x0 < width; x0 += DK_BLOCK) {
             size_t y = 0;

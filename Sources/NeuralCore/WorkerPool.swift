@@ -7,13 +7,13 @@ import Synchronization
 /// products).
 ///
 /// A loop over `count` independent items is spread over the caller and up to `threads − 1` workers, which take
-/// items one at a time from a shared counter. Between loops a worker keeps polling for a while before it sleeps,
-/// so the back-to-back layers of a network pay no thread wake-up: libdispatch's `concurrentPerform` often took
-/// longer to wake its second thread than a 13×13 depthwise layer takes to run (measured here: no speed-up at all
-/// for 160 µs of work per thread; a semaphore wake-up took 200–500 µs). Waiting threads poll with short sleeps
-/// rather than a busy loop: on cores that share their execution units (simultaneous multithreading, or virtual
-/// CPUs placed that way) a spinning thread slowed a matrix product on its sibling 1.7-fold, a sleeping poll
-/// not at all.
+/// items one at a time from a shared counter (so a thread that starts late just takes fewer). Between loops a
+/// worker spins for 300 µs, then polls with 1 µs sleeps for 5 ms, then sleeps until woken, so the back-to-back
+/// layers of a network pay no thread wake-up: libdispatch's `concurrentPerform` often took longer to wake its
+/// second thread than a 13×13 depthwise layer takes to run (measured here: no speed-up at all for 160 µs of
+/// work per thread; a semaphore wake-up took 200–500 µs). Workers keep off the CPU of the thread that created
+/// them: new threads were seen to start on their creator's CPU and stay there for tens of milliseconds, so that
+/// a two-thread loop ran on one core while the other idled (one process in three, here).
 ///
 /// One loop runs on the pool at a time. A loop started while another one runs — from another thread, or from
 /// inside an item — runs on its caller alone, so nested or concurrent callers never oversubscribe the cores.
@@ -45,15 +45,19 @@ package final class WorkerPool: @unchecked Sendable {
     /// (release/acquire). It stays put until every helper has reported done.
     private nonisolated(unsafe) var job: (body: (Int, Int) -> Void, count: Int)?
 
-    /// How long a waiting thread spins before it polls with short sleeps.
-    private static let spinNanoseconds: UInt64 = 3_000
+    /// How long a waiting thread spins before it polls with short sleeps (leaving the core to other work).
+    private static let spinNanoseconds: UInt64 = 300_000
     /// How long an idle worker polls before it sleeps until woken.
     private static let pollNanoseconds: UInt64 = 5_000_000
 
     private init(workers count: Int) {
         workers = (0..<Swift.max(0, count)).map { _ in Worker() }
+        let creator = dk_current_cpu()
         for (index, worker) in workers.enumerated() {
-            let thread = Thread { [unowned self] in self.work(index: index, worker: worker) }
+            let thread = Thread { [unowned self] in
+                dk_avoid_cpu(creator)
+                self.work(index: index, worker: worker)
+            }
             thread.name = "DetectKit worker \(index + 1)"
             thread.start()
         }

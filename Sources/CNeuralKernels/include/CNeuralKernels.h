@@ -21,6 +21,13 @@ const char *dk_neural_isa(void);
 /// slack (no-op elsewhere). For DetectKit's own worker threads only.
 void dk_set_fine_timer_slack(void);
 
+/// The CPU the calling thread runs on now, or -1 where unknown.
+int dk_current_cpu(void);
+
+/// Keeps the calling thread off `cpu` (when its allowed set has other CPUs; no-op elsewhere or for -1). Worker
+/// threads created from a thread on `cpu` use it so that they do not start out sharing that thread's CPU.
+void dk_avoid_cpu(int cpu);
+
 /// A hint to the processor that the caller is spinning on a shared variable (x86 `pause`, Arm `yield`).
 static inline void dk_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
