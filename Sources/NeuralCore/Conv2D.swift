@@ -84,14 +84,16 @@ public struct Conv2D: Sendable {
                 try Tensor(shape: [n, outChannels, oh, ow]) { dst in
                     nonisolated(unsafe) let (s, wp, d) = (src.baseAddress!, wt.baseAddress!, dst.baseAddress!)
                     let planeStride = h * w, outPlane = oh * ow
-                    /// Bias (or nothing) into the job's output, then `C += W · cols`.
-                    func product(_ job: Int, _ b: UnsafePointer<Float>) {
+                    /// Bias (or nothing) into the job's output, then `C += W · cols`, over columns `c0..<c1`.
+                    func product(_ job: Int, _ b: UnsafePointer<Float>, _ c0: Int = 0, _ c1: Int = columns) {
                         let image = job / p.groups, g = job % p.groups
                         let out = d + (image * outChannels + g * cout) * outPlane
                         if let bias {
-                            for o in 0..<cout { (out + o * outPlane).update(repeating: bias[g * cout + o], count: outPlane) }
+                            for o in 0..<cout { (out + o * outPlane + c0).update(repeating: bias[g * cout + o], count: c1 - c0) }
                         }
-                        MatrixMultiply.gemm(m: cout, n: columns, k: rows, a: wp + g * cout * rows, b: b, c: out, beta: beta)
+                        MatrixMultiply.gemm(
+                            m: cout, n: c1 - c0, k: rows, a: wp + g * cout * rows, b: b + c0, ldb: columns, c: out + c0,
+                            ldc: columns, beta: beta)
                     }
                     func planes(_ job: Int) -> UnsafePointer<Float> {
                         s + ((job / p.groups) * inChannels + (job % p.groups) * cin) * planeStride
@@ -120,7 +122,14 @@ public struct Conv2D: Sendable {
                                 Self.im2col(source + c * planeStride, 1, h, w, kh, kw, p, oh, ow, into: colsPointer! + c * kh * kw * columns)
                             }
                         }
-                        product(job, cols.map { UnsafePointer($0) } ?? source)
+                        nonisolated(unsafe) let matrix = cols.map { UnsafePointer($0) } ?? source
+                        // Column blocks of 64 or more, starting on multiples of 16 floats.
+                        let blocks = Swift.max(1, Swift.min(workers, columns / 64))
+                        WorkerPool.shared.forEach(blocks, threads: workers) { block in
+                            let c0 = block == 0 ? 0 : (columns * block / blocks) & ~15
+                            let c1 = block == blocks - 1 ? columns : (columns * (block + 1) / blocks) & ~15
+                            product(job, matrix, c0, c1)
+                        }
                     }
                 }
             }

@@ -10,20 +10,22 @@ import COpenBLAS
 /// under it would oversubscribe them.
 public enum MatrixMultiply {
     /// `C = A · op(B) + beta · C`, row-major: `A` is `m × k`; `B` is `k × n`, or `n × k` when `transposeB`
-    /// (PyTorch's `[out, in]` weights); `C` is `m × n`.
+    /// (PyTorch's `[out, in]` weights); `C` is `m × n`. `ldb` and `ldc` are the row strides of `B` and `C` when
+    /// they are blocks of wider matrices (default: their widths).
     public static func gemm(
-        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, transposeB: Bool = false,
-        c: UnsafeMutablePointer<Float>, beta: Float = 0
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int? = nil,
+        transposeB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int? = nil, beta: Float = 0
     ) {
         guard m > 0, n > 0 else { return }
+        let ldc = ldc ?? n
         guard k > 0 else {
-            for i in 0..<(m * n) { c[i] *= beta }
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
         _ = singleThreaded
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a,
-            Int32(k), b, Int32(transposeB ? k : n), beta, c, Int32(n))
+            Int32(k), b, Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc))
     }
 
     /// Pins OpenBLAS to one thread, once.
@@ -33,7 +35,7 @@ public enum MatrixMultiply {
         #endif
     }()
 
-    /// Plain scalar reference of ``gemm(m:n:k:a:b:transposeB:c:beta:)``, summing in `k` order in `Double`.
+    /// Plain scalar reference of ``gemm(m:n:k:a:b:ldb:transposeB:c:ldc:beta:)``, summing in `k` order in `Double`.
     public static func reference(
         m: Int, n: Int, k: Int, a: [Float], b: [Float], transposeB: Bool = false, c: [Float], beta: Float = 0
     ) -> [Float] {

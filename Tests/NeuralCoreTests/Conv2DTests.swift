@@ -75,12 +75,14 @@ import Testing
     }
 
     @Test func threadCountDoesNotChangeTheResult() throws {
-        // One image (the unrolling is split over channels) and three images with groups (whole jobs per thread).
+        // One image (unrolling split over channels, product over column blocks) and several images or groups
+        // (whole jobs per thread).
         for (shape, params, n) in [([8, 6, 3, 3], Conv2D.Parameters(padding: (1, 1)), 1), ([8, 6, 1, 1], .init(), 1),
                                    ([6, 2, 3, 3], .init(stride: (2, 1), padding: (1, 0), dilation: (1, 2), groups: 3), 3),
                                    ([6, 1, 9, 9], .init(padding: (4, 4), groups: 6), 2)] {
             let conv = try Conv2D(weight: DepthwiseConv2DTests.random(shape, seed: 6), bias: DepthwiseConv2DTests.random([shape[0]], seed: 7), parameters: params)
-            let x = try DepthwiseConv2DTests.random([n, 6, 12, 10], seed: 8)
+            // 24×20 = 480 output columns: one image's product is split into column blocks.
+            let x = try DepthwiseConv2DTests.random([n, 6, 24, 20], seed: 8)
             let one = try conv(x, threads: 1)
             for threads in [2, 3, 8] { #expect(try conv(x, threads: threads) == one, "\(shape) threads \(threads)") }
         }
