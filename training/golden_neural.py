@@ -9,6 +9,9 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
+# (name, kernel, dilation) of the branches of the 27×27 re-parameterised block.
+REP27 = [("large", 13, 1), ("d2", 7, 2), ("d3", 5, 3), ("d6", 5, 6), ("d13", 3, 13), ("small", 3, 1)]
+
 OUT = Path(__file__).resolve().parent.parent / "Tests" / "NeuralCoreTests" / "Fixtures" / "neural"
 
 
@@ -77,6 +80,14 @@ def main() -> None:
             total = total + bn(torch.nn.functional.conv2d(x, weight, None, 1, d * (k - 1) // 2, d, c))
             conv |= {f"rep.{name}.weight": weight} | save_bn(f"rep.{name}.bn", bn)
         conv |= {"rep.input": x, "rep.output": total}
+        # A UniRepLKNet-style block that merges to 27×27: kernels ≤ 13, dilations up to 13, each with a batch norm.
+        x = torch.randn(2, c, 31, 29, generator=g)
+        total = 0
+        for name, k, d in REP27:
+            weight, bn = torch.randn(c, 1, k, k, generator=g) / k, batch_norm(c)
+            total = total + bn(torch.nn.functional.conv2d(x, weight, None, 1, d * (k - 1) // 2, d, c))
+            conv |= {f"rep27.{name}.weight": weight} | save_bn(f"rep27.{name}.bn", bn)
+        conv |= {"rep27.input": x, "rep27.output": total}
     save_file(conv, str(OUT / "conv.safetensors"), metadata=meta)
     x = torch.randn(2, 3, 11, 9, generator=g)
     F = torch.nn.functional
@@ -102,7 +113,7 @@ def main() -> None:
     save_file({"input": x, "output": attention(False), "output_causal": attention(True)} | proj,
               str(OUT / "attention.safetensors"), metadata={"heads": str(heads)})
     print(f"{OUT}: depthwise kernels 3, 7, 13, 31; linear 37 -> 29; activations, softmax, layer norm; "
-          f"{len(cases)} convolutions, conv + batch norm, a 4-branch RepLK block")
+          f"{len(cases)} convolutions, conv + batch norm, RepLK blocks merging to 13×13 and 27×27")
 
 
 if __name__ == "__main__":

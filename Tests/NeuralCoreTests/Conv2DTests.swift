@@ -64,6 +64,30 @@ import Testing
         #expect(throws: NeuralError.self) { try Reparameterization.merge([.init(conv: dense)]) }
     }
 
+    @Test func uniRepLKBranchesMergeInto27x27() throws {
+        // Kernels ≤ 13 with dilations up to 13, as trained (PyTorch is slow at large depthwise kernels), merged
+        // into the one 27×27 kernel DetectKit runs.
+        let f = try Self.file()
+        var branches: [Reparameterization.Branch] = []
+        for (name, k, d) in [("large", 13, 1), ("d2", 7, 2), ("d3", 5, 3), ("d6", 5, 6), ("d13", 3, 13), ("small", 3, 1)] {
+            let conv = try Conv2D(
+                weight: f.tensor("rep27.\(name).weight"),
+                parameters: .init(padding: (d * (k - 1) / 2, d * (k - 1) / 2), dilation: (d, d), groups: 4))
+            branches.append(.init(conv: conv, batchNorm: try Self.batchNorm(f, "rep27.\(name).bn")))
+        }
+        let merged = try Reparameterization.merge(branches)
+        #expect(merged.weight.shape == [4, 1, 27, 27])
+        let x = try f.tensor("rep27.input"), expected = try f.tensor("rep27.output")
+        #expect(Self.worst(try merged(x, threads: 2), expected) < 1e-4)
+        // The unmerged branches, summed, give the same (each through the general convolution path).
+        var sum = try Tensor(zeros: expected.shape)
+        for b in branches {
+            let y = try (try b.batchNorm.map { try $0.folded(into: b.conv) } ?? b.conv)(x)
+            for i in sum.scalars.indices { sum.scalars[i] += y.scalars[i] }
+        }
+        #expect(Self.worst(sum, expected) < 1e-4)
+    }
+
     @Test func fastPathsEqualTheReference() throws {
         // 1×1 (no im2col), depthwise "same" (the depthwise kernel), and a general grouped case.
         for (shape, params) in [([8, 6, 1, 1], Conv2D.Parameters()), ([6, 1, 7, 7], .init(padding: (3, 3), groups: 6)),
