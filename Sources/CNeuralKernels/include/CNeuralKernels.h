@@ -7,7 +7,7 @@
 /// channels `first..<end` of one image: `input` and `output` are `[channels][height][width]`, `weight`
 /// `[channels][kernel][kernel]`, `bias` `[channels]` or NULL. `scratch` holds one padded plane:
 /// `(height + kernel - 1) * (width + kernel - 1 + 64)` floats. Each output is `bias + Σ_ky Σ_kx w·x` accumulated
-/// in that order, without fused multiply-add, so it equals the scalar reference bit for bit.
+/// in that order, one fused multiply-add per tap, so it equals the scalar reference bit for bit.
 void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
                          size_t end, size_t height, size_t width, size_t kernel, float *scratch);
 
@@ -16,6 +16,10 @@ size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
 
 /// Instruction set the kernels run with: "avx512", "avx2" or "portable".
 const char *dk_neural_isa(void);
+
+/// Makes the kernels run with the named instruction set ("avx512", "avx2" or "portable") from now on, for tests
+/// that check every path; returns 0 (and changes nothing) when this CPU lacks it.
+int dk_neural_select_isa(const char *name);
 
 /// Makes the calling thread's short sleeps last about a microsecond instead of Linux's default 50 µs of timer
 /// slack (no-op elsewhere). For DetectKit's own worker threads only.
