@@ -1,0 +1,554 @@
+"""Trains DetectKit's bundled detector (training/model.py) on synthetic scenes (training/synth.py), on CPU.
+
+The run (reproducible: fixed seeds, fixed data, 2 threads; restart the same command to resume from the latest
+checkpoint, which is written every few minutes):
+
+    nohup nice -n 19 python training/train.py --name lk512 > /dev/null 2>&1 &
+    tail -f training/runs/lk512/train.log
+
+It first generates what is missing under training/data/ (train: seed 1, scenes 0..11999; val: seed 1000, scenes
+0..499), then trains for --steps steps of --batch letterboxed images, logs every --log-every steps, evaluates
+the EMA weights on --eval-count validation scenes every --eval-every steps (COCO AP, AP50, AP75 after class-wise
+greedy NMS at IoU 0.6), and at the end on the whole validation set with NMS at several IoU thresholds.
+Checkpoints: training/runs/<name>/last.pt (model, EMA, optimiser, step); metrics: metrics.jsonl next to it.
+`--eval-only DIR` evaluates last.pt (EMA) on a COCO directory written by synth.py (e.g. seed 2000 samples).
+
+Input pipeline (what DetectKit does in Swift): decode with Pillow (RGB), letterbox into S x S (scale = min(S/w,
+S/h), scaled size round-half-up(w scale) x round-half-up(h scale), OpenCV INTER_LINEAR resize, placed at
+((S - sw) // 2, (S - sh) // 2) on gray 114), pixels / 255, RGB planes. Training adds random horizontal and
+vertical flips and transposition (the 8 symmetries of the square) of the letterboxed image.
+
+Assignment and losses (per image; N locations over both levels, M objects):
+* Task-aligned assignment (TOOD / YOLOv8): candidates of an object are the locations whose centres lie inside
+  its box, widened about its centre to at least 1.5 strides of the location's level (so tiny objects get a
+  location too). Alignment a = score_c^0.5 * IoU^6 (score of the object's class and IoU of the predicted box,
+  both detached); the top 10 candidates by a are positives; a location positive for several objects goes to
+  the one its box overlaps most. The classification target of a positive is a / max_pos(a) * max_pos(IoU)
+  for its object (IoU-aware scores), 0 elsewhere.
+* Classification: binary cross-entropy over all locations and classes, summed, / T where T = sum of targets.
+* Box: (1 - GIoU(predicted, object)) weighted by the target score, summed / T.
+* KL loss (He et al. 2019, ALGORITHMS.md 4.1) on each corner coordinate in units of the location's stride,
+  e = (x_g - x_e) / s, alpha = predicted log sigma^2: L = exp(-alpha) SmoothL1_beta=1(e) + alpha / 2, summed
+  over the 4 coordinates, weighted by the target score, summed / T. Gradients reach both box and alpha.
+* Total = 0.5 cls + 7.5 GIoU + 1.5 KL (YOLOv8's cls/box/DFL gains, KL in the DFL's place).
+Optimiser AdamW (lr 2e-3, weight decay 0.05 on conv weights only, betas 0.9/0.999), 300 warm-up steps, cosine
+to 2 % of lr; gradient norm clipped at 10; EMA of the weights (decay 0.998 (1 - exp(-step / 300))), which is what
+gets evaluated and exported.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+from model import (Detector, DetectorConfig, boxes_from_t, decode, flatten_outputs, level_points,  # noqa: E402
+                   LOGVAR_RANGE)
+
+HERE = Path(__file__).resolve().parent
+TRAIN_SEED, VAL_SEED, SAMPLES_SEED = 1, 1000, 2000
+FILL = 114
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Data
+def round_half_up(x):
+    return int(math.floor(x + 0.5))
+
+
+def letterbox(img, size, fill=FILL):
+    """img uint8 H x W x 3 -> (size x size x 3, (scale_x, scale_y, pad_x, pad_y)) as DetectKit's Letterbox."""
+    h, w = img.shape[:2]
+    scale = min(size / w, size / h)
+    sw = max(1, min(size, round_half_up(w * scale)))
+    sh = max(1, min(size, round_half_up(h * scale)))
+    px, py = (size - sw) // 2, (size - sh) // 2
+    out = np.full((size, size, 3), fill, np.uint8)
+    scaled = img if (sw, sh) == (w, h) else cv2.resize(img, (sw, sh), interpolation=cv2.INTER_LINEAR)
+    out[py:py + sh, px:px + sw] = scaled
+    return out, (sw / w, sh / h, px, py)
+
+
+def read_rgb(path):
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+class CocoScenes(torch.utils.data.Dataset):
+    """A synth.py directory: items (index, epoch) -> (uint8 [3, S, S], boxes [M, 4] xyxy input px, labels [M])."""
+
+    def __init__(self, root, size, augment=False, seed=0):
+        self.root = Path(root)
+        coco = json.loads((self.root / "annotations.json").read_text())
+        self.images = coco["images"]
+        self.categories = coco["categories"]
+        self.cat_index = {c["id"]: i for i, c in enumerate(self.categories)}
+        self.anns = {im["id"]: [] for im in self.images}
+        for a in coco["annotations"]:
+            self.anns[a["image_id"]].append(a)
+        self.size, self.augment, self.seed = size, augment, seed
+
+    def __len__(self):
+        return len(self.images)
+
+    def load(self, i):
+        im = self.images[i]
+        img = read_rgb(self.root / "images" / im["file_name"])
+        lb, (sx, sy, px, py) = letterbox(img, self.size)
+        anns = self.anns[im["id"]]
+        boxes = np.array([[a["bbox"][0], a["bbox"][1], a["bbox"][0] + a["bbox"][2], a["bbox"][1] + a["bbox"][3]]
+                          for a in anns], np.float32).reshape(-1, 4)
+        boxes = boxes * np.array([sx, sy, sx, sy], np.float32) + np.array([px, py, px, py], np.float32)
+        labels = np.array([self.cat_index[a["category_id"]] for a in anns], np.int64)
+        return lb, boxes, labels, (sx, sy, px, py)
+
+    def __getitem__(self, item):
+        i, epoch = item if isinstance(item, tuple) else (item, 0)
+        img, boxes, labels, _ = self.load(i)
+        if self.augment:
+            rng = np.random.default_rng([self.seed, epoch, i])
+            flip_x, flip_y, transpose = rng.random(3) < 0.5
+            s = self.size
+            if transpose:
+                img = img.transpose(1, 0, 2)
+                boxes = boxes[:, [1, 0, 3, 2]]
+            if flip_x:
+                img = img[:, ::-1]
+                boxes = np.stack([s - boxes[:, 2], boxes[:, 1], s - boxes[:, 0], boxes[:, 3]], 1)
+            if flip_y:
+                img = img[::-1]
+                boxes = np.stack([boxes[:, 0], s - boxes[:, 3], boxes[:, 2], s - boxes[:, 1]], 1)
+        x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+        return x, torch.from_numpy(np.ascontiguousarray(boxes, np.float32)), torch.from_numpy(labels)
+
+
+def collate(batch):
+    imgs = torch.stack([b[0] for b in batch])
+    m = max(1, max(len(b[2]) for b in batch))
+    boxes = torch.zeros(len(batch), m, 4)
+    labels = torch.zeros(len(batch), m, dtype=torch.long)
+    mask = torch.zeros(len(batch), m, dtype=torch.bool)
+    for i, (_, b, l) in enumerate(batch):
+        boxes[i, :len(l)], labels[i, :len(l)], mask[i, :len(l)] = b, l, True
+    return imgs, boxes, labels, mask
+
+
+def to_input(imgs_uint8):
+    return (imgs_uint8.float() / 255.0).contiguous(memory_format=torch.channels_last)
+
+
+def ensure_data(root, seed, count, workers=2):
+    root = Path(root)
+    ann = root / "annotations.json"
+    if ann.exists() and json.loads(ann.read_text())["info"].get("count") == count:
+        return
+    t = time.time()
+    synth.generate(seed, count, root, 0, workers)
+    print(f"generated {root} (seed {seed}, {count} scenes) in {time.time() - t:.0f} s", flush=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Assignment and loss
+def pairwise_iou(a, b, eps=1e-9):
+    """a [B, M, 4], b [B, N, 4] xyxy -> IoU [B, M, N]."""
+    lt = torch.maximum(a[:, :, None, :2], b[:, None, :, :2])
+    rb = torch.minimum(a[:, :, None, 2:], b[:, None, :, 2:])
+    inter = (rb - lt).clamp(min=0).prod(-1)
+    area_a = (a[..., 2:] - a[..., :2]).clamp(min=0).prod(-1)
+    area_b = (b[..., 2:] - b[..., :2]).clamp(min=0).prod(-1)
+    return inter / (area_a[:, :, None] + area_b[:, None, :] - inter + eps)
+
+
+class DetectionLoss:
+    def __init__(self, cfg: DetectorConfig, size, topk=10, alpha=0.5, beta=6.0, min_candidate=1.5,
+                 gains=(0.5, 7.5, 1.5)):
+        self.cfg = cfg
+        self.points, self.strides = level_points(cfg, size)
+        self.topk, self.alpha, self.beta, self.min_candidate = topk, alpha, beta, min_candidate
+        self.gains = gains
+
+    @torch.no_grad()
+    def assign(self, scores, pred_boxes, gt_boxes, gt_labels, gt_mask):
+        B, N, C = scores.shape
+        M = gt_boxes.shape[1]
+        px, py = self.points[:, 0], self.points[:, 1]
+        half = self.min_candidate * self.strides / 2                                  # [N]
+        cx = (gt_boxes[..., 0] + gt_boxes[..., 2]) / 2
+        cy = (gt_boxes[..., 1] + gt_boxes[..., 3]) / 2
+        hw = torch.maximum((gt_boxes[..., 2] - gt_boxes[..., 0])[..., None] / 2, half)  # [B, M, N]
+        hh = torch.maximum((gt_boxes[..., 3] - gt_boxes[..., 1])[..., None] / 2, half)
+        inside = ((px - cx[..., None]).abs() < hw) & ((py - cy[..., None]).abs() < hh) & gt_mask[..., None]
+        ious = pairwise_iou(gt_boxes, pred_boxes).clamp(min=0) * inside
+        cls = scores.transpose(1, 2).gather(1, gt_labels[..., None].expand(B, M, N))   # [B, M, N]
+        metric = cls.pow(self.alpha) * ious.pow(self.beta) * inside
+        k = min(self.topk, N)
+        top = metric.topk(k, dim=-1).indices
+        pos = torch.zeros_like(inside).scatter_(-1, top, True) & inside
+        multi = pos.sum(1) > 1                                                          # [B, N]
+        if multi.any():
+            best = F.one_hot(ious.argmax(1), M).transpose(1, 2).bool()                  # [B, M, N]
+            pos = torch.where(multi[:, None, :], best & inside, pos)
+        fg = pos.any(1)                                                                 # [B, N]
+        gt_idx = pos.float().argmax(1)                                                  # [B, N]
+        metric = metric * pos
+        ious_pos = ious * pos
+        norm = (metric * ious_pos.amax(-1, keepdim=True) / (metric.amax(-1, keepdim=True) + 1e-9)).amax(1)
+        t_boxes = gt_boxes.gather(1, gt_idx[..., None].expand(B, N, 4))
+        t_labels = gt_labels.gather(1, gt_idx)
+        t_scores = F.one_hot(t_labels, C).float() * (norm * fg)[..., None]
+        return fg, t_boxes, t_scores
+
+    def __call__(self, outputs, gt_boxes, gt_labels, gt_mask):
+        cls, box_t, logvar = flatten_outputs(outputs)
+        cls, box_t, logvar = cls.float(), box_t.float(), logvar.float()
+        pred = boxes_from_t(box_t, self.points, self.strides)
+        fg, t_boxes, t_scores = self.assign(torch.sigmoid(cls).detach(), pred.detach(), gt_boxes, gt_labels,
+                                            gt_mask)
+        total_t = t_scores.sum().clamp(min=1.0)
+        l_cls = F.binary_cross_entropy_with_logits(cls, t_scores, reduction="sum") / total_t
+        if fg.any():
+            w = t_scores.sum(-1)[fg]
+            p, t = pred[fg], t_boxes[fg]
+            l_iou = (torchvision.ops.generalized_box_iou_loss(p, t, reduction="none") * w).sum() / total_t
+            s = self.strides.expand(fg.shape)[fg][:, None]
+            alpha = logvar[fg].clamp(*LOGVAR_RANGE)
+            e = (t - p) / s
+            kl = torch.exp(-alpha) * F.smooth_l1_loss(p / s, t / s, reduction="none", beta=1.0) + alpha / 2
+            l_kl = (kl.sum(-1) * w).sum() / total_t
+            with torch.no_grad():
+                mean_abs_err = e.abs().mean()
+                mean_sigma = torch.exp(alpha / 2).mean()
+        else:
+            l_iou = l_kl = pred.sum() * 0
+            mean_abs_err = mean_sigma = torch.zeros(())
+        g = self.gains
+        loss = g[0] * l_cls + g[1] * l_iou + g[2] * l_kl
+        stats = {"cls": l_cls.item(), "giou": l_iou.item(), "kl": l_kl.item(), "pos": int(fg.sum()),
+                 "err_strides": float(mean_abs_err), "sigma_strides": float(mean_sigma)}
+        return loss, stats
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# COCO evaluation (bbox, all areas, maxDets 100, no crowd): the pycocotools COCOeval algorithm.
+def coco_iou(d, g):
+    """d [D, 4], g [G, 4] xywh -> IoU [D, G] as pycocotools (no +1)."""
+    dx1, dy1, dx2, dy2 = d[:, 0], d[:, 1], d[:, 0] + d[:, 2], d[:, 1] + d[:, 3]
+    gx1, gy1, gx2, gy2 = g[:, 0], g[:, 1], g[:, 0] + g[:, 2], g[:, 1] + g[:, 3]
+    iw = np.clip(np.minimum(dx2[:, None], gx2) - np.maximum(dx1[:, None], gx1), 0, None)
+    ih = np.clip(np.minimum(dy2[:, None], gy2) - np.maximum(dy1[:, None], gy1), 0, None)
+    inter = iw * ih
+    union = (d[:, 2] * d[:, 3])[:, None] + (g[:, 2] * g[:, 3])[None] - inter
+    return inter / union
+
+
+def coco_eval(gt, results, max_dets=100):
+    """gt: COCO instances dict; results: COCO results list. Returns {AP, AP50, AP75} (pycocotools' numbers for
+    iscrowd-free ground truth and area range 'all')."""
+    iou_thrs = np.linspace(0.5, 0.95, 10)
+    rec_thrs = np.linspace(0.0, 1.00, 101)
+    img_ids = sorted(im["id"] for im in gt["images"])
+    cat_ids = sorted(c["id"] for c in gt["categories"])
+    gts, dts = {}, {}
+    for a in gt["annotations"]:
+        gts.setdefault((a["image_id"], a["category_id"]), []).append(a["bbox"])
+    for r in results:
+        dts.setdefault((r["image_id"], r["category_id"]), []).append((r["bbox"], r["score"]))
+    precision = -np.ones((len(iou_thrs), len(rec_thrs), len(cat_ids)))
+    for k, c in enumerate(cat_ids):
+        scores, matches, npig = [], [], 0
+        for i in img_ids:
+            g = np.array(gts.get((i, c), []), np.float64).reshape(-1, 4)
+            d = dts.get((i, c), [])
+            npig += len(g)
+            if not d:
+                continue
+            order = np.argsort([-s for _, s in d], kind="mergesort")[:max_dets]
+            db = np.array([d[j][0] for j in order], np.float64).reshape(-1, 4)
+            ds = np.array([d[j][1] for j in order], np.float64)
+            m = np.zeros((len(iou_thrs), len(ds)), bool)
+            if len(g):
+                ious = coco_iou(db, g)
+                for t, thr in enumerate(iou_thrs):
+                    taken = np.zeros(len(g), bool)
+                    for di in range(len(ds)):
+                        best, iou = -1, min(thr, 1 - 1e-10)
+                        for gi in range(len(g)):
+                            if taken[gi] or ious[di, gi] < iou:
+                                continue
+                            iou, best = ious[di, gi], gi
+                        if best >= 0:
+                            taken[best] = True
+                            m[t, di] = True
+            scores.append(ds)
+            matches.append(m)
+        if npig == 0:
+            continue
+        if not scores:
+            precision[:, :, k] = 0
+            continue
+        s = np.concatenate(scores)
+        order = np.argsort(-s, kind="mergesort")
+        tps = np.concatenate(matches, axis=1)[:, order]
+        fps = ~tps
+        tp_sum = np.cumsum(tps, axis=1).astype(float)
+        fp_sum = np.cumsum(fps, axis=1).astype(float)
+        for t in range(len(iou_thrs)):
+            tp, fp = tp_sum[t], fp_sum[t]
+            rc = tp / npig
+            pr = (tp / (fp + tp + np.spacing(1))).tolist()
+            for i in range(len(pr) - 1, 0, -1):
+                if pr[i] > pr[i - 1]:
+                    pr[i - 1] = pr[i]
+            inds = np.searchsorted(rc, rec_thrs, side="left")
+            q = np.zeros(len(rec_thrs))
+            for ri, pi in enumerate(inds):
+                if pi < len(pr):
+                    q[ri] = pr[pi]
+            precision[t, :, k] = q
+
+    def mean(p):
+        p = p[p > -1]
+        return float(p.mean()) if p.size else -1.0
+    return {"AP": mean(precision), "AP50": mean(precision[0]), "AP75": mean(precision[5])}
+
+
+@torch.no_grad()
+def predict(model, dataset, count=None, batch=8, score_threshold=0.001):
+    """Raw detections (no suppression) per image in source pixels: list of (image record, dict of tensors)."""
+    model.eval()
+    cfg = model.cfg
+    n = len(dataset) if count is None else min(count, len(dataset))
+    out = []
+    for start in range(0, n, batch):
+        idx = list(range(start, min(n, start + batch)))
+        items = [dataset.load(i) for i in idx]
+        x = to_input(torch.stack([torch.from_numpy(np.ascontiguousarray(it[0].transpose(2, 0, 1))) for it in items]))
+        dets = decode(model(x), cfg, score_threshold)
+        for i, it, d in zip(idx, items, dets):
+            sx, sy, px, py = it[3]
+            im = dataset.images[i]
+            b = d["boxes"].clone()
+            b[:, 0::2] = ((b[:, 0::2] - px) / sx).clamp(0, im["width"])
+            b[:, 1::2] = ((b[:, 1::2] - py) / sy).clamp(0, im["height"])
+            sig = d["sigmas"] / torch.tensor([sx, sy, sx, sy])
+            out.append((im, {"boxes": b, "scores": d["scores"], "classes": d["classes"], "sigmas": sig}))
+    return out
+
+
+def to_results(raw, dataset, iou=0.6, max_det=300, pre_nms=3000):
+    """Class-wise greedy NMS (torchvision) on raw detections -> COCO results list."""
+    results = []
+    for im, d in raw:
+        scores, order = d["scores"].sort(descending=True)
+        order = order[:pre_nms]
+        b, s, c = d["boxes"][order], d["scores"][order], d["classes"][order]
+        keep = torchvision.ops.batched_nms(b, s, c, iou)[:max_det] if iou is not None else torch.arange(len(s))
+        for j in keep.tolist():
+            x1, y1, x2, y2 = b[j].tolist()
+            results.append({"image_id": im["id"], "category_id": dataset.categories[int(c[j])]["id"],
+                            "bbox": [x1, y1, x2 - x1, y2 - y1], "score": float(s[j])})
+    return results
+
+
+def evaluate(model, dataset, count=None, ious=(0.6,)):
+    t = time.time()
+    raw = predict(model, dataset, count)
+    ids = {im["id"] for im, _ in raw}
+    gt = {"images": [im for im in dataset.images if im["id"] in ids], "categories": dataset.categories,
+          "annotations": [a for i in ids for a in dataset.anns[i]]}
+    out = {}
+    for iou in ious:
+        out[f"nms{iou}"] = coco_eval(gt, to_results(raw, dataset, iou))
+    out["images"], out["seconds"] = len(raw), round(time.time() - t, 1)
+    out["raw_per_image@0.01"] = round(sum(int((d["scores"] > 0.01).sum()) for _, d in raw) / max(1, len(raw)), 1)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Training
+class EMA:
+    def __init__(self, model, decay=0.998, tau=300.0):
+        self.model = copy.deepcopy(model).eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        self.decay, self.tau, self.updates = decay, tau, 0
+
+    @torch.no_grad()
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / self.tau))
+        msd = model.state_dict()
+        for k, v in self.model.state_dict().items():
+            if v.dtype.is_floating_point:
+                v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
+            else:
+                v.copy_(msd[k])
+
+
+def lr_at(step, total, base, warmup):
+    if step < warmup:
+        return base * (step + 1) / warmup
+    p = (step - warmup) / max(1, total - warmup)
+    return base * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
+
+
+def param_groups(model, weight_decay):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (decay if p.ndim == 4 else no_decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def save_checkpoint(path, **state):
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def batches_for_epoch(n, batch, epoch, seed):
+    g = torch.Generator().manual_seed(seed * 100003 + epoch)
+    perm = torch.randperm(n, generator=g).tolist()
+    return [[(i, epoch) for i in perm[k:k + batch]] for k in range(0, n - batch + 1, batch)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Train the DetectKit detector on synthetic scenes (CPU).")
+    ap.add_argument("--name", default="lk512")
+    ap.add_argument("--size", type=int, default=512, help="letterboxed input side (multiple of 16)")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.05)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--train-count", type=int, default=12000)
+    ap.add_argument("--val-count", type=int, default=500, help="validation scenes generated (seed 1000)")
+    ap.add_argument("--eval-count", type=int, default=200, help="validation scenes used by the periodic eval")
+    ap.add_argument("--data", default=str(HERE / "data"))
+    ap.add_argument("--log-every", type=int, default=20)
+    ap.add_argument("--eval-every", type=int, default=400)
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=1, help="DataLoader worker processes")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--eval-only", default=None, help="evaluate the run's EMA weights on this synth.py directory")
+    ap.add_argument("--max-steps-this-run", type=int, default=None, help="stop (with a checkpoint) after this many")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    run = HERE / "runs" / args.name
+    run.mkdir(parents=True, exist_ok=True)
+    ckpt_path = run / "last.pt"
+    log_file = open(run / "train.log", "a")
+
+    def log(msg):
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {msg}"
+        print(line, flush=True)
+        log_file.write(line + "\n")
+        log_file.flush()
+
+    def metric(record):
+        with open(run / "metrics.jsonl", "a") as f:
+            f.write(json.dumps(record) + "\n")
+
+    cfg = DetectorConfig(input_size=args.size)
+    model = Detector(cfg).to(memory_format=torch.channels_last)
+    ema = EMA(model)
+    opt = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr, betas=(0.9, 0.999))
+    step = 0
+    if ckpt_path.exists():
+        state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(state["model"])
+        ema.model.load_state_dict(state["ema"])
+        ema.updates = state["ema_updates"]
+        opt.load_state_dict(state["optimizer"])
+        step = state["step"]
+        log(f"resumed from {ckpt_path} at step {step}")
+
+    val_dir = Path(args.data) / "val"
+    if args.eval_only:
+        ds = CocoScenes(args.eval_only, args.size)
+        res = evaluate(ema.model, ds, None, ious=(0.5, 0.6, 0.7))
+        log(f"eval-only {args.eval_only} step {step}: {json.dumps(res)}")
+        return
+
+    log(f"config {json.dumps(cfg.to_json())} args {json.dumps(vars(args))}")
+    ensure_data(val_dir, VAL_SEED, args.val_count)
+    train_dir = Path(args.data) / "train"
+    ensure_data(train_dir, TRAIN_SEED, args.train_count)
+    train_ds = CocoScenes(train_dir, args.size, augment=True, seed=args.seed)
+    val_ds = CocoScenes(val_dir, args.size)
+    loss_fn = DetectionLoss(cfg, args.size)
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"model {n_params} parameters; train {len(train_ds)} scenes, val {len(val_ds)}; "
+        f"{len(train_ds) // args.batch} steps per epoch")
+
+    steps_per_epoch = len(train_ds) // args.batch
+    last_ckpt = time.time()
+    stop_at = args.steps if args.max_steps_this_run is None else min(args.steps, step + args.max_steps_this_run)
+
+    def checkpoint():
+        save_checkpoint(ckpt_path, model=model.state_dict(), ema=ema.model.state_dict(), ema_updates=ema.updates,
+                        optimizer=opt.state_dict(), step=step, config=cfg.to_json(), args=vars(args))
+
+    agg, t_log = {}, time.time()
+    while step < stop_at:
+        epoch, offset = divmod(step, steps_per_epoch)
+        batches = batches_for_epoch(len(train_ds), args.batch, epoch, args.seed)[offset:]
+        loader = torch.utils.data.DataLoader(train_ds, batch_sampler=batches, collate_fn=collate,
+                                             num_workers=args.workers, prefetch_factor=2 if args.workers else None,
+                                             worker_init_fn=lambda _: torch.set_num_threads(1))
+        model.train()
+        for imgs, boxes, labels, mask in loader:
+            lr = lr_at(step, args.steps, args.lr, args.warmup)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            loss, stats = loss_fn(model(to_input(imgs)), boxes, labels, mask)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            gn = float(torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0))
+            opt.step()
+            ema.update(model)
+            step += 1
+            stats |= {"loss": loss.item(), "grad_norm": gn}
+            for k, v in stats.items():
+                agg[k] = agg.get(k, 0.0) + v
+            if step % args.log_every == 0:
+                n = args.log_every
+                dt = (time.time() - t_log) / n
+                msg = " ".join(f"{k} {v / n:.4f}" for k, v in agg.items())
+                log(f"step {step}/{args.steps} epoch {epoch} lr {lr:.2e} {msg} | {dt:.2f} s/step")
+                metric({"step": step, "lr": lr, "s_per_step": dt} | {k: v / n for k, v in agg.items()})
+                agg, t_log = {}, time.time()
+            if time.time() - last_ckpt > args.ckpt_minutes * 60:
+                checkpoint()
+                last_ckpt = time.time()
+            if step % args.eval_every == 0 or step == args.steps:
+                checkpoint()
+                last_ckpt = time.time()
+                final = step == args.steps
+                res = evaluate(ema.model, val_ds, None if final else args.eval_count,
+                               ious=(0.5, 0.6, 0.7) if final else (0.6,))
+                log(f"eval step {step}: {json.dumps(res)}")
+                metric({"step": step, "eval": res})
+                model.train()
+                t_log = time.time()
+            if step >= stop_at:
+                break
+    checkpoint()
+    log(f"stopped at step {step}; checkpoint {ckpt_path}")
+
+
+if __name__ == "__main__":
+    main()
