@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "CLIP", targets: ["CLIP"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -41,7 +42,9 @@ let package = Package(
             dependencies: [
                 "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]),
-        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore"]),
+        // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
+        .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"]),
+        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "CLIP"]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -56,6 +59,7 @@ let package = Package(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EvaluationTests", dependencies: ["Evaluation", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLIPTests", dependencies: ["CLIP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]

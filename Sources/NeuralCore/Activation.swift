@@ -6,6 +6,7 @@ import Foundation
 /// - `gelu`: `0.5 · x · (1 + erf(x / √2))` (exact; `F.gelu(x)`)
 /// - `geluTanh`: `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))` (`F.gelu(x, approximate="tanh")`)
 /// - `silu`: `x · σ(x) = x / (1 + e^(−x))` (`F.silu`)
+/// - `quickGELU`: `x · σ(1.702 · x)` (OpenAI's CLIP; `transformers`' `quick_gelu`)
 public enum Activation: String, Sendable, CaseIterable {
     /// `max(x, 0)`.
     case relu
@@ -15,6 +16,8 @@ public enum Activation: String, Sendable, CaseIterable {
     case geluTanh
     /// SiLU (swish).
     case silu
+    /// CLIP's sigmoid approximation of GELU.
+    case quickGELU
 
     /// The activation of one value.
     @inlinable
@@ -26,6 +29,7 @@ public enum Activation: String, Sendable, CaseIterable {
             let d = Double(x)
             return Float(0.5 * d * (1 + tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d))))
         case .silu: return Float(Double(x) / (1 + exp(-Double(x))))
+        case .quickGELU: return Float(Double(x) / (1 + exp(-1.702 * Double(x))))
         }
     }
 
