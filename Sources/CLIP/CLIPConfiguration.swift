@@ -28,7 +28,8 @@ public struct CLIPConfiguration: Sendable, Equatable {
     public var vocabularySize: Int
     /// Longest token sequence (77 for CLIP).
     public var contextLength: Int
-    /// `eos_token_id`; 2 selects the legacy pooling (the position of the largest token id), as in `transformers`.
+    /// `eos_token_id` (default 49407); 2, as older checkpoints have it, selects the legacy pooling (the position of
+    /// the largest token id), as in `transformers`.
     public var endOfTextTokenID: Int
     /// The vision tower.
     public var vision: Tower
@@ -72,7 +73,7 @@ public struct CLIPConfiguration: Sendable, Equatable {
             layerNormEpsilon: Float(textFields.number("layer_norm_eps", 1e-5)))
         vocabularySize = try textFields.integer("vocab_size", 49408)
         contextLength = try textFields.integer("max_position_embeddings", 77)
-        endOfTextTokenID = try textFields.integer("eos_token_id", 2)
+        endOfTextTokenID = try textFields.integer("eos_token_id", 49407)
         vision = try Tower(
             hiddenSize: visionFields.integer("hidden_size", 768), intermediateSize: visionFields.integer("intermediate_size", 3072),
             heads: visionFields.integer("num_attention_heads", 12), layers: visionFields.integer("num_hidden_layers", 12),

@@ -1,0 +1,80 @@
+import Foundation
+import NeuralCore
+
+/// A CLIP model (Radford et al., "Learning Transferable Visual Models From Natural Language Supervision", 2021)
+/// in Hugging Face's `CLIPModel` layout: a vision transformer and a causal text transformer whose pooled outputs
+/// are projected (no bias) into a shared space, where the cosine similarity of an image and a text, times
+/// `exp(logit_scale)`, is their logit.
+///
+/// ``imageFeatures(_:threads:)`` and ``textFeatures(_:)`` equal `transformers`' `get_image_features` and
+/// `get_text_features` (to 1e-4 on the committed fixtures). Loading a directory reads `config.json` and
+/// `model.safetensors` (F32, F16 or BF16); any other tensors in the file (such as `position_ids`) are ignored.
+public struct CLIPModel: Sendable {
+    /// The shape of the model.
+    public let configuration: CLIPConfiguration
+    let vision: CLIPVisionTower
+    let text: CLIPTextTower
+    let visualProjection: Linear, textProjection: Linear
+    /// `logit_scale` (the log of the similarity temperature's inverse; CLIP's is log 100 after training).
+    public let logitScale: Float
+
+    /// Loads `directory/config.json` and `directory/model.safetensors`; throws ``CLIPError`` naming the file
+    /// or the tensor at fault.
+    public init(directory: String) throws {
+        let config = (directory as NSString).appendingPathComponent("config.json")
+        let weights = (directory as NSString).appendingPathComponent("model.safetensors")
+        for path in [config, weights] where !FileManager.default.fileExists(atPath: path) {
+            throw CLIPError.file(path, "missing (a CLIP model directory holds config.json and model.safetensors)")
+        }
+        let file: SafeTensors
+        do {
+            file = try SafeTensors(contentsOf: weights)
+        } catch {
+            throw CLIPError.file(weights, "\(error)")
+        }
+        try self.init(configuration: CLIPConfiguration(contentsOf: config), weights: file)
+    }
+
+    /// A model from a configuration and its weights.
+    public init(configuration c: CLIPConfiguration, weights file: SafeTensors) throws {
+        configuration = c
+        let w = CLIPWeights(file: file)
+        vision = try CLIPVisionTower(w, configuration: c)
+        text = try CLIPTextTower(w, configuration: c)
+        visualProjection = try w.linear("visual_projection", in: c.vision.hiddenSize, out: c.projectionSize, bias: false)
+        textProjection = try w.linear("text_projection", in: c.text.hiddenSize, out: c.projectionSize, bias: false)
+        if let entry = file.entry("logit_scale") {
+            logitScale = try w.tensor("logit_scale", entry.shape).scalars.first ?? 0
+        } else {
+            logitScale = Float(log(100.0))
+        }
+    }
+
+    /// Image features `[N, projection]` (not normalised) for pixel values `[N, 3, S, S]` already preprocessed
+    /// (see ``CLIPImagePreprocessor``).
+    public func imageFeatures(_ pixels: Tensor, threads: Int = 1) throws -> Tensor {
+        try visualProjection(vision(pixels, threads: threads))
+    }
+
+    /// Text features `[N, projection]` (not normalised) for token sequences as ``CLIPTokenizer`` makes them
+    /// (start token, ids, end token; at most the context length).
+    public func textFeatures(_ tokens: [[Int]]) throws -> Tensor {
+        try textProjection(text(tokens))
+    }
+}
+
+extension Tensor {
+    /// Each row of a `[N, D]` tensor divided by its Euclidean length (rows of zeros stay zero).
+    public func rowsNormalized() -> Tensor {
+        guard rank == 2 else { return self }
+        var out = self
+        let d = shape[1]
+        for r in 0..<shape[0] {
+            var sum = 0.0
+            for c in 0..<d { sum += Double(scalars[r * d + c]) * Double(scalars[r * d + c]) }
+            let scale = sum > 0 ? 1 / sum.squareRoot() : 0
+            for c in 0..<d { out.scalars[r * d + c] = Float(Double(scalars[r * d + c]) * scale) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,70 @@
+"""Writes Tests/CLIPTests/Fixtures/models/<name>/: small randomly initialised Hugging Face `CLIPModel`s
+(`config.json` + `model.safetensors`, exactly as `save_pretrained` writes them) and `expected.safetensors` with
+inputs and `transformers`' outputs: `get_image_features` for random pixel values and `get_text_features` for
+random token sequences, one sequence at a time. No download: the models are built from configs.
+
+    quickgelu   OpenAI-style: quick_gelu, eos_token_id 2 (legacy pooling at the largest token id)
+    gelu        gelu in both towers, eos_token_id 999 (pooling at the first end-of-text token), other widths
+
+Deterministic:
+
+    python training/golden_clip.py      # torch, transformers, safetensors (training/requirements.txt)
+"""
+from pathlib import Path
+
+import torch
+import transformers
+from safetensors.torch import save_file
+from transformers import CLIPConfig, CLIPModel
+
+OUT = Path(__file__).resolve().parent.parent / "Tests" / "CLIPTests" / "Fixtures" / "models"
+
+MODELS = {
+    "quickgelu": dict(
+        text_config=dict(hidden_size=32, intermediate_size=64, num_attention_heads=4, num_hidden_layers=2,
+                         vocab_size=1000, max_position_embeddings=16, eos_token_id=2),
+        vision_config=dict(hidden_size=24, intermediate_size=48, num_attention_heads=3, num_hidden_layers=2,
+                           image_size=32, patch_size=8),
+        projection_dim=16),
+    "gelu": dict(
+        text_config=dict(hidden_size=24, intermediate_size=40, num_attention_heads=2, num_hidden_layers=3,
+                         vocab_size=1000, max_position_embeddings=12, eos_token_id=999, bos_token_id=998,
+                         hidden_act="gelu"),
+        vision_config=dict(hidden_size=16, intermediate_size=32, num_attention_heads=4, num_hidden_layers=1,
+                           image_size=24, patch_size=6, hidden_act="gelu"),
+        projection_dim=8),
+}
+
+
+def main() -> None:
+    for name, spec in MODELS.items():
+        torch.manual_seed(sum(map(ord, name)))
+        config = CLIPConfig(**spec)
+        model = CLIPModel(config).eval()
+        with torch.no_grad():  # larger than the default init, so the layers matter
+            for p in model.parameters():
+                p.add_(torch.randn_like(p) * 0.05)
+        folder = OUT / name
+        model.save_pretrained(folder, safe_serialization=True)
+        g = torch.Generator().manual_seed(7)
+        size = config.vision_config.image_size
+        pixels = torch.randn(3, 3, size, size, generator=g)
+        expected = {"pixel_values": pixels}
+        with torch.no_grad():
+            expected["image_embeds"] = model.get_image_features(pixel_values=pixels)
+            eos = config.text_config.eos_token_id
+            for i, length in enumerate([2, 5, config.text_config.max_position_embeddings]):
+                ids = torch.randint(1, 990, (1, length), generator=g)
+                if eos != 2:  # an end token at the end and, for the first sequence, padding after it
+                    ids[0, -1] = eos
+                if i == 0 and eos != 2:
+                    ids = torch.cat([ids, torch.tensor([[eos, 5]])], dim=1)
+                expected[f"input_ids_{i}"] = ids[0].to(torch.int64).float()
+                expected[f"text_embeds_{i}"] = model.get_text_features(input_ids=ids)[0]
+        save_file({k: v.contiguous() for k, v in expected.items()}, str(folder / "expected.safetensors"),
+                  metadata={"transformers": transformers.__version__, "torch": torch.__version__})
+        print(f"{folder}: {sum(p.numel() for p in model.parameters())} parameters")
+
+
+if __name__ == "__main__":
+    main()
