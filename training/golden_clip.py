@@ -1,4 +1,5 @@
-"""Writes Tests/CLIPTests/Fixtures/models/<name>/: small randomly initialised Hugging Face `CLIPModel`s
+"""Writes Tests/CLIPTests/Fixtures/preprocess.safetensors (CLIPImageProcessor's pixel values for a few odd-sized
+images) and Tests/CLIPTests/Fixtures/models/<name>/: small randomly initialised Hugging Face `CLIPModel`s
 (`config.json` + `model.safetensors`, exactly as `save_pretrained` writes them) and `expected.safetensors` with
 inputs and `transformers`' outputs: `get_image_features` for random pixel values and `get_text_features` for
 random token sequences, one sequence at a time. No download: the models are built from configs.
@@ -12,10 +13,12 @@ Deterministic:
 """
 from pathlib import Path
 
+import numpy as np
 import torch
 import transformers
+from PIL import Image
 from safetensors.torch import save_file
-from transformers import CLIPConfig, CLIPModel
+from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
 
 OUT = Path(__file__).resolve().parent.parent / "Tests" / "CLIPTests" / "Fixtures" / "models"
 
@@ -64,6 +67,18 @@ def main() -> None:
         save_file({k: v.contiguous() for k, v in expected.items()}, str(folder / "expected.safetensors"),
                   metadata={"transformers": transformers.__version__, "torch": torch.__version__})
         print(f"{folder}: {sum(p.numel() for p in model.parameters())} parameters")
+    # CLIPImageProcessor on odd-sized RGB images (bicubic resize of the shorter side, centre crop, normalise).
+    rng = np.random.default_rng(3)
+    processor = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
+    preprocess = {}
+    for i, (w, h) in enumerate([(50, 37), (37, 64), (32, 32), (20, 90)]):
+        y, x = np.mgrid[0:h, 0:w]
+        image = np.stack([x * 255 // max(1, w - 1), y * 255 // max(1, h - 1), (x * y) % 256], -1).astype(np.int16)
+        image = (image + rng.integers(-40, 40, image.shape)).clip(0, 255).astype(np.uint8)
+        preprocess[f"image_{i}"] = torch.from_numpy(image.astype(np.float32))
+        pixels = processor(images=Image.fromarray(image), return_tensors="pt")["pixel_values"][0]
+        preprocess[f"pixel_values_{i}"] = pixels
+    save_file(preprocess, str(OUT.parent / "preprocess.safetensors"), metadata={"transformers": transformers.__version__})
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ public enum ResizeFilter: String, Sendable, CaseIterable {
     /// Each output pixel is the mean of the input area it covers, partial pixels weighted by their coverage:
     /// OpenCV's `INTER_AREA` when shrinking (to ±1 level); bilinear when enlarging, as OpenCV does.
     case area
+    /// Pillow's `BICUBIC` (Keys' cubic, a = −0.5, stretched when shrinking), bit for bit for gray and RGB images:
+    /// what CLIP's preprocessing uses.
+    case bicubic
 }
 
 extension Image {
@@ -14,6 +17,7 @@ extension Image {
     public func resized(width outW: Int, height outH: Int, filter: ResizeFilter = .bilinear) throws -> Image {
         guard outW > 0, outH > 0 else { throw ImagingError.invalidImage("resize to \(outW)×\(outH)") }
         if outW == width && outH == height { return self }
+        if filter == .bicubic { return PillowResample.resampled(self, width: outW, height: outH) }
         if filter == .area && width % outW == 0 && height % outH == 0 {
             return reduced(byX: width / outW, y: height / outH)
         }
