@@ -2,12 +2,14 @@
 # Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV and
 # ensemble-boxes (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
 # with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py);
-# with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py).
+# with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py); with --clip,
+# CLIP image and text features against transformers (compare_clip.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
 #   Benchmarks/peers/run.sh --neural [compare_neural.py options…]     e.g. --rounds 5
 #   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000
+#   Benchmarks/peers/run.sh --clip [compare_clip.py options…]               e.g. --rounds 5
 #
 # 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
 # 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
@@ -22,6 +24,7 @@ case "${1:-}" in
     --imaging) script=compare_imaging.py mode=" --imaging"; shift ;;
     --neural) script=compare_neural.py mode=" --neural"; shift ;;
     --evaluation) script=compare_evaluation.py mode=" --evaluation"; shift ;;
+    --clip) script=compare_clip.py mode=" --clip"; shift ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -26,10 +26,10 @@ struct CLIPEncoderLayer: Sendable {
         activation = act
     }
 
-    /// The layer applied to `[N, L, D]`.
-    func callAsFunction(_ x: Tensor, causal: Bool) throws -> Tensor {
-        var h = try x.adding(attention(norm1(x), causal: causal))
-        h = try h.adding(fc2(activation(fc1(norm2(h)))))
+    /// The layer applied to `[N, L, D]`, matrix products spread over `threads` threads.
+    func callAsFunction(_ x: Tensor, causal: Bool, threads: Int) throws -> Tensor {
+        var h = try x.adding(attention(norm1(x), causal: causal, threads: threads))
+        h = try h.adding(fc2(activation(fc1(norm2(h), threads: threads)), threads: threads))
         return h
     }
 }
@@ -39,7 +39,11 @@ extension Tensor {
     func adding(_ other: Tensor) throws -> Tensor {
         guard other.shape == shape else { throw NeuralError.shape("cannot add \(other.shape) to \(shape)") }
         var out = self
-        for i in out.scalars.indices { out.scalars[i] += other.scalars[i] }
+        out.scalars.withUnsafeMutableBufferPointer { o in
+            other.scalars.withUnsafeBufferPointer { p in
+                for i in 0..<o.count { o[i] += p[i] }
+            }
+        }
         return out
     }
 }

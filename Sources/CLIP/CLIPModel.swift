@@ -53,13 +53,13 @@ public struct CLIPModel: Sendable {
     /// Image features `[N, projection]` (not normalised) for pixel values `[N, 3, S, S]` already preprocessed
     /// (see ``CLIPImagePreprocessor``).
     public func imageFeatures(_ pixels: Tensor, threads: Int = 1) throws -> Tensor {
-        try visualProjection(vision(pixels, threads: threads))
+        try visualProjection(vision(pixels, threads: threads), threads: threads)
     }
 
     /// Text features `[N, projection]` (not normalised) for token sequences as ``CLIPTokenizer`` makes them
     /// (start token, ids, end token; at most the context length).
-    public func textFeatures(_ tokens: [[Int]]) throws -> Tensor {
-        try textProjection(text(tokens))
+    public func textFeatures(_ tokens: [[Int]], threads: Int = 1) throws -> Tensor {
+        try textProjection(text(tokens, threads: threads), threads: threads)
     }
 }
 

@@ -21,9 +21,9 @@ struct CLIPTextTower: Sendable {
     }
 
     /// Pooled outputs `[N, D]` for token sequences (each at most the context length, ids below the vocabulary
-    /// size). Sequences of different lengths are padded at the end, which the causal mask keeps from touching
-    /// any earlier position.
-    func callAsFunction(_ sequences: [[Int]]) throws -> Tensor {
+    /// size), matrix products spread over `threads` threads. Sequences of different lengths are padded at the
+    /// end, which the causal mask keeps from touching any earlier position.
+    func callAsFunction(_ sequences: [[Int]], threads: Int) throws -> Tensor {
         let d = configuration.text.hiddenSize
         let length = sequences.map(\.count).max() ?? 0
         guard length > 0, sequences.allSatisfy({ !$0.isEmpty }) else { throw CLIPError.input("empty token sequence") }
@@ -44,7 +44,7 @@ struct CLIPTextTower: Sendable {
             }
         }
         var h = try Tensor(shape: [n, length, d], scalars: x)
-        for layer in layers { h = try layer(h, causal: true) }
+        for layer in layers { h = try layer(h, causal: true, threads: threads) }
         h = try finalNorm(h)
         var pooled = [Float](repeating: 0, count: n * d)
         for (i, s) in sequences.enumerated() {

@@ -43,7 +43,7 @@ struct CLIPVisionTower: Sendable {
             }
         }
         var h = try preNorm(Tensor(shape: [n, tokens, d], scalars: x))
-        for layer in layers { h = try layer(h, causal: false) }
+        for layer in layers { h = try layer(h, causal: false, threads: threads) }
         var pooled = [Float](repeating: 0, count: n * d)
         for i in 0..<n { for c in 0..<d { pooled[i * d + c] = h.scalars[(i * tokens) * d + c] } }
         return try postNorm(Tensor(shape: [n, d], scalars: pooled))

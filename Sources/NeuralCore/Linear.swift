@@ -1,5 +1,6 @@
 /// A fully connected layer, `y = x · Wᵀ + b`, with PyTorch's layout: `weight` `[out, in]`, `bias` `[out]`
-/// (`torch.nn.Linear`). The input is `[..., in]`; the output `[..., out]`. One BLAS `sgemm` over all rows.
+/// (`torch.nn.Linear`). The input is `[..., in]`; the output `[..., out]`. One BLAS `sgemm` over all rows (per
+/// block of output features when threaded).
 public struct Linear: Sendable {
     /// `[out, in]`.
     public let weight: Tensor
@@ -23,26 +24,38 @@ public struct Linear: Sendable {
     /// Output features.
     public var outFeatures: Int { weight.shape[0] }
 
-    /// Applies the layer to `[..., in]`.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    /// Applies the layer to `[..., in]`, the output features split into blocks over `threads` threads.
+    public func callAsFunction(_ x: Tensor, threads: Int = 1) throws -> Tensor {
         guard let last = x.shape.last, last == inFeatures else {
             throw NeuralError.shape("linear input must end in \(inFeatures) features, got \(x.shape)")
         }
-        let rows = x.count / inFeatures
+        let rows = x.count / inFeatures, out = outFeatures, k = inFeatures
         var outShape = x.shape
-        outShape[outShape.count - 1] = outFeatures
-        var y = try Tensor(zeros: outShape)
-        guard rows > 0 else { return y }
-        if let bias {  // start from the bias, then add x · Wᵀ
-            for r in 0..<rows { y.scalars.replaceSubrange((r * outFeatures)..<((r + 1) * outFeatures), with: bias.scalars) }
-        }
+        outShape[outShape.count - 1] = out
+        guard rows > 0 else { return try Tensor(zeros: outShape) }
         let beta: Float = bias == nil ? 0 : 1
-        x.scalars.withUnsafeBufferPointer { a in
-            weight.scalars.withUnsafeBufferPointer { w in
-                y.scalars.withUnsafeMutableBufferPointer { c in
-                    MatrixMultiply.gemm(
-                        m: rows, n: outFeatures, k: inFeatures, a: a.baseAddress!, b: w.baseAddress!, transposeB: true,
-                        c: c.baseAddress!, beta: beta)
+        let bias = self.bias?.scalars
+        let blocks = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, out / 64))
+        let y = try x.scalars.withUnsafeBufferPointer { a in
+            try weight.scalars.withUnsafeBufferPointer { w in
+                try Tensor(shape: outShape) { c in
+                    // Each block writes its own output columns j0..<j1 (starting on multiples of 16 floats).
+                    nonisolated(unsafe) let (ap, wp, cp) = (a.baseAddress!, w.baseAddress!, c.baseAddress!)
+                    WorkerPool.shared.forEach(blocks, threads: blocks) { block in
+                        let j0 = block == 0 ? 0 : (out * block / blocks) & ~15
+                        let j1 = block == blocks - 1 ? out : (out * (block + 1) / blocks) & ~15
+                        for r in 0..<rows {  // start from the bias (or zero), then add x · Wᵀ
+                            let row = cp + r * out
+                            if let bias {
+                                for j in j0..<j1 { row[j] = bias[j] }
+                            } else {
+                                (row + j0).update(repeating: 0, count: j1 - j0)
+                            }
+                        }
+                        MatrixMultiply.gemm(
+                            m: rows, n: j1 - j0, k: k, a: ap, b: wp + j0 * k, transposeB: true, c: cp + j0, ldc: out,
+                            beta: beta)
+                    }
                 }
             }
         }

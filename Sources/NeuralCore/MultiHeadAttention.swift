@@ -29,61 +29,70 @@ public struct MultiHeadAttention: Sendable {
         self.heads = heads
     }
 
-    /// Attends over `[N, L, D]`.
-    public func callAsFunction(_ x: Tensor, causal: Bool = false) throws -> Tensor {
+    /// Attends over `[N, L, D]`, spreading the projections and the (image, head) pairs over `threads` threads.
+    public func callAsFunction(_ x: Tensor, causal: Bool = false, threads: Int = 1) throws -> Tensor {
         guard x.rank == 3, x.shape[2] == query.inFeatures else {
             throw NeuralError.shape("attention input must be [N, L, \(query.inFeatures)], got \(x.shape)")
         }
         let (n, l, d) = (x.shape[0], x.shape[1], x.shape[2])
         let hd = d / heads
         let scale = Float(1 / Double(hd).squareRoot())
-        let q = try query(x), k = try key(x), v = try value(x)
-        var mixed = try Tensor(zeros: x.shape)
-        var qh = [Float](repeating: 0, count: l * hd), kh = qh, vh = qh
-        var scores = [Float](repeating: 0, count: l * l), context = qh
-        for image in 0..<n {
-            for h in 0..<heads {
-                // Gather one head's rows: [L, hd].
-                for t in 0..<l {
-                    let from = (image * l + t) * d + h * hd
-                    for i in 0..<hd {
-                        qh[t * hd + i] = q.scalars[from + i] * scale
-                        kh[t * hd + i] = k.scalars[from + i]
-                        vh[t * hd + i] = v.scalars[from + i]
-                    }
-                }
-                qh.withUnsafeBufferPointer { a in
-                    kh.withUnsafeBufferPointer { b in
-                        scores.withUnsafeMutableBufferPointer { c in
-                            MatrixMultiply.gemm(m: l, n: l, k: hd, a: a.baseAddress!, b: b.baseAddress!, transposeB: true, c: c.baseAddress!)
+        let q = try query(x, threads: threads), k = try key(x, threads: threads), v = try value(x, threads: threads)
+        let workers = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, n * heads))
+        // Per thread: one head's q, k, v, scores and context.
+        let slot = 4 * l * hd + l * l
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: slot * workers)
+        defer { scratch.deallocate() }
+        nonisolated(unsafe) let base = scratch
+        let mixed = try q.scalars.withUnsafeBufferPointer { qp in
+            try k.scalars.withUnsafeBufferPointer { kp in
+                try v.scalars.withUnsafeBufferPointer { vp in
+                    try Tensor(shape: x.shape) { out in
+                        // Each (image, head) writes its own columns of `out`.
+                        nonisolated(unsafe) let (qs, ks, vs, os) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, out.baseAddress!)
+                        WorkerPool.shared.forEach(n * heads, threads: workers) { item, thread in
+                            let image = item / heads, h = item % heads
+                            let qh = base + thread * slot, kh = qh + l * hd, vh = kh + l * hd, context = vh + l * hd
+                            let scores = context + l * hd
+                            for t in 0..<l {  // gather one head's rows: [L, hd]
+                                let from = (image * l + t) * d + h * hd
+                                for i in 0..<hd {
+                                    qh[t * hd + i] = qs[from + i] * scale
+                                    kh[t * hd + i] = ks[from + i]
+                                    vh[t * hd + i] = vs[from + i]
+                                }
+                            }
+                            MatrixMultiply.gemm(m: l, n: l, k: hd, a: qh, b: kh, transposeB: true, c: scores)
+                            Self.softmaxRows(scores, l, causal: causal)
+                            MatrixMultiply.gemm(m: l, n: hd, k: l, a: scores, b: vh, c: context)
+                            for t in 0..<l {
+                                let to = (image * l + t) * d + h * hd
+                                for i in 0..<hd { os[to + i] = context[t * hd + i] }
+                            }
                         }
                     }
-                }
-                for r in 0..<l {  // softmax per row, masked above the diagonal when causal
-                    let end = causal ? r + 1 : l
-                    var top = -Float.infinity
-                    for c in 0..<end { top = Swift.max(top, scores[r * l + c]) }
-                    var total = 0.0
-                    for c in 0..<l {
-                        let e = c < end ? exp(Double(scores[r * l + c] - top)) : 0
-                        scores[r * l + c] = Float(e)
-                        total += e
-                    }
-                    for c in 0..<l { scores[r * l + c] = Float(Double(scores[r * l + c]) / total) }
-                }
-                scores.withUnsafeBufferPointer { a in
-                    vh.withUnsafeBufferPointer { b in
-                        context.withUnsafeMutableBufferPointer { c in
-                            MatrixMultiply.gemm(m: l, n: hd, k: l, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                        }
-                    }
-                }
-                for t in 0..<l {
-                    let to = (image * l + t) * d + h * hd
-                    for i in 0..<hd { mixed.scalars[to + i] = context[t * hd + i] }
                 }
             }
         }
-        return try output(mixed)
+        return try output(mixed, threads: threads)
+    }
+
+    /// Softmax of each row of an `l × l` score matrix, in place, with `Double` sums; above the diagonal masked to
+    /// zero when `causal`.
+    static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, _ l: Int, causal: Bool) {
+        for r in 0..<l {
+            let row = scores + r * l, end = causal ? r + 1 : l
+            var top = -Float.infinity
+            for c in 0..<end { top = Swift.max(top, row[c]) }
+            var total = 0.0
+            for c in 0..<end {
+                let e = exp(row[c] - top)
+                row[c] = e
+                total += Double(e)
+            }
+            let inverse = Float(1 / total)
+            for c in 0..<end { row[c] *= inverse }
+            for c in end..<l { row[c] = 0 }
+        }
     }
 }

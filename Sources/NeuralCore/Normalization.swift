@@ -41,13 +41,24 @@ public struct LayerNorm: Sendable {
         let n = weight.count
         guard x.shape.last == n else { throw NeuralError.shape("layer norm input must end in \(n) features, got \(x.shape)") }
         var out = x
-        for row in stride(from: 0, to: x.count, by: n) {
-            let slice = x.scalars[row..<(row + n)].map(Double.init)
-            let mean = slice.reduce(0, +) / Double(n)
-            let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
-            let scale = 1 / (variance + Double(epsilon)).squareRoot()
-            for i in 0..<n {
-                out.scalars[row + i] = Float((slice[i] - mean) * scale * Double(weight.scalars[i]) + Double(bias.scalars[i]))
+        let eps = Double(epsilon)
+        weight.scalars.withUnsafeBufferPointer { w in
+            bias.scalars.withUnsafeBufferPointer { b in
+                out.scalars.withUnsafeMutableBufferPointer { p in
+                    for row in stride(from: 0, to: p.count, by: n) {
+                        let v = p.baseAddress! + row
+                        var sum = 0.0
+                        for i in 0..<n { sum += Double(v[i]) }
+                        let mean = sum / Double(n)
+                        var squares = 0.0
+                        for i in 0..<n {
+                            let d = Double(v[i]) - mean
+                            squares += d * d
+                        }
+                        let scale = Float(1 / (squares / Double(n) + eps).squareRoot()), m = Float(mean)
+                        for i in 0..<n { v[i] = (v[i] - m) * scale * w[i] + b[i] }
+                    }
+                }
             }
         }
         return out

@@ -14,6 +14,10 @@ void dk_depthwise_conv2d(const float *input, const float *weight, const float *b
 /// Floats `scratch` must hold for `dk_depthwise_conv2d`.
 size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
 
+/// `x[i] = x[i] / (1 + exp(-scale · x[i]))` in place: SiLU for scale 1, CLIP's quick GELU for 1.702. A vectorised
+/// exp within a few ulp of expf.
+void dk_sigmoid_gate(float *x, size_t n, float scale);
+
 /// Instruction set the kernels run with: "avx512", "avx2" or "portable".
 const char *dk_neural_isa(void);
 

@@ -1,0 +1,63 @@
+// Element-wise activations over float arrays, vectorised with a polynomial exp (Cephes' expf: range reduction
+// by ln 2, degree-6 polynomial, exponent by bit manipulation; within 2 ulp of expf), chosen at run time like the
+// depthwise kernel. quick_gelu(x) = x · σ(1.702 x) (CLIP); silu(x) = x · σ(x).
+#include "CNeuralKernels.h"
+
+#include <math.h>
+
+#pragma clang diagnostic ignored "-Wpsabi"  // v16 values only cross always-inlined functions
+
+typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
+typedef int i16 __attribute__((ext_vector_type(16), aligned(4)));
+
+static inline __attribute__((always_inline)) v16 exp16(v16 x) {
+    const v16 hi = 88.3762626647949f, lo = -87.3365447504019f;
+    x = __builtin_elementwise_min(__builtin_elementwise_max(x, lo), hi);
+    v16 n = __builtin_elementwise_floor(x * 1.44269504088896341f + 0.5f);
+    v16 r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    v16 y = 1.9875691500E-4f;
+    y = y * r + 1.3981999507E-3f;
+    y = y * r + 8.3334519073E-3f;
+    y = y * r + 4.1665795894E-2f;
+    y = y * r + 1.6666665459E-1f;
+    y = y * r + 5.0000001201E-1f;
+    y = y * (r * r) + r + 1.0f;
+    i16 e = (__builtin_convertvector(n, i16) + 127) << 23;
+    return y * (v16)e;
+}
+
+/// x / (1 + exp(-k x)) for k = scale, in place.
+static inline __attribute__((always_inline)) void sigmoid_gate(float *x, size_t n, float scale) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v16 v = *(v16 *)(x + i);
+        *(v16 *)(x + i) = v / (1.0f + exp16(-scale * v));
+    }
+    for (; i < n; i++) x[i] = x[i] / (1.0f + expf(-scale * x[i]));
+}
+
+static void gate_portable(float *x, size_t n, float k) { sigmoid_gate(x, n, k); }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void gate_avx2(float *x, size_t n, float k) { sigmoid_gate(x, n, k); }
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void gate_avx512(float *x, size_t n, float k) {
+    sigmoid_gate(x, n, k);
+}
+#endif
+
+void dk_sigmoid_gate(float *x, size_t n, float scale) {
+#if defined(__x86_64__) || defined(__i386__)
+    static int level = -1;
+    int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
+    if (l < 0) {
+        __builtin_cpu_init();
+        l = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")
+                ? 2
+                : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
+        __atomic_store_n(&level, l, __ATOMIC_RELAXED);
+    }
+    if (l == 2) return gate_avx512(x, n, scale);
+    if (l == 1) return gate_avx2(x, n, scale);
+#endif
+    gate_portable(x, n, scale);
+}

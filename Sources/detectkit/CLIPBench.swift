@@ -1,0 +1,51 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit bench clip`: image and text features of a CLIP model on fixed random inputs.
+struct CLIPBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clip",
+        abstract: "Time a CLIP model's image features for N images and text features for N token sequences.")
+
+    @Option(help: "Hugging Face CLIPModel folder (config.json, model.safetensors).")
+    var model: String
+
+    @Option(help: "Images and texts per batch.")
+    var batch = 1
+
+    @Option(help: "Tokens per text sequence (start and end included).")
+    var tokens = 12
+
+    @Option(help: "Threads (default 1).")
+    var threads = 1
+
+    @Option(help: "Timed samples; the median is reported.")
+    var samples = 11
+
+    @Flag(help: "One JSON line per result: {\"name\",\"median_ms\"}.")
+    var json = false
+
+    func run() throws {
+        try CommandFailure.report {
+            let clip = try CLIPModel(directory: model)
+            let c = clip.configuration
+            var rng = SplitMix64(seed: 3)
+            let pixels = try Tensor(
+                shape: [batch, 3, c.imageSize, c.imageSize],
+                scalars: (0..<(batch * 3 * c.imageSize * c.imageSize)).map { _ in Float(rng.unit() * 4 - 2) })
+            let length = max(2, min(tokens, c.contextLength))
+            let eos = c.endOfTextTokenID == 2 ? c.vocabularySize - 1 : c.endOfTextTokenID
+            let sequences = (0..<batch).map { _ in
+                [0] + (0..<(length - 2)).map { _ in Int(rng.next() % UInt64(max(1, c.vocabularySize - 2))) } + [eos]
+            }
+            let image = try BenchTiming.median(samples: samples) { _ = try clip.imageFeatures(pixels, threads: threads) }
+            let text = try BenchTiming.median(samples: samples) { _ = try clip.textFeatures(sequences, threads: threads) }
+            for (name, seconds) in [("image", image), ("text", text)] {
+                let label = "clip \(name) batch \(batch) t\(threads)"
+                print(json ? "{\"name\":\"\(label)\",\"median_ms\":\(seconds * 1e3)}"
+                           : "\(label): median \(String(format: "%.3f", seconds * 1e3)) ms")
+            }
+        }
+    }
+}
