@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "CLIP", targets: ["CLIP"]),
+        .library(name: "Detector", targets: ["Detector"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -42,9 +43,13 @@ let package = Package(
             dependencies: [
                 "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]),
+        // The bundled large-kernel detector: weights from training/export.py, raw detections with bbox_std.
+        .target(name: "Detector", dependencies: ["NeuralCore", "Imaging", "Suppression"]),
         // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
         .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"]),
-        .target(name: "DetectKit", dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "CLIP"]),
+        .target(
+            name: "DetectKit",
+            dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -59,6 +64,7 @@ let package = Package(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EvaluationTests", dependencies: ["Evaluation", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPTests", dependencies: ["CLIP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),

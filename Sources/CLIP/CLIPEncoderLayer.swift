@@ -33,17 +33,3 @@ struct CLIPEncoderLayer: Sendable {
         return h
     }
 }
-
-extension Tensor {
-    /// Element-wise sum with a tensor of the same shape.
-    func adding(_ other: Tensor) throws -> Tensor {
-        guard other.shape == shape else { throw NeuralError.shape("cannot add \(other.shape) to \(shape)") }
-        var out = self
-        out.scalars.withUnsafeMutableBufferPointer { o in
-            other.scalars.withUnsafeBufferPointer { p in
-                for i in 0..<o.count { o[i] += p[i] }
-            }
-        }
-        return out
-    }
-}

@@ -30,6 +30,18 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 
+    /// The element-wise sum with a tensor of the same shape (a residual connection).
+    public func adding(_ other: Tensor) throws -> Tensor {
+        guard other.shape == shape else { throw TensorError.shapeMismatch(shape: shape, count: other.count) }
+        var out = self
+        out.scalars.withUnsafeMutableBufferPointer { o in
+            other.scalars.withUnsafeBufferPointer { p in
+                for i in 0..<o.count { o[i] += p[i] }
+            }
+        }
+        return out
+    }
+
     /// Number of values: the product of the shape (1 for a scalar).
     public var count: Int { scalars.count }
 

@@ -1,0 +1,135 @@
+import Foundation
+
+/// The shape of a DetectKit large-kernel detector, read from the `config.json` that `training/export.py` writes
+/// (format `detectkit-lk-detector/1`).
+public struct DetectorConfiguration: Sendable, Equatable {
+    /// One category: its COCO id and name.
+    public struct Category: Sendable, Equatable, Decodable {
+        /// COCO `category_id`.
+        public var id: Int
+        /// Name.
+        public var name: String
+    }
+
+    /// Categories, in the order of the class outputs.
+    public var categories: [Category]
+    /// Side of the square, letterboxed input (a multiple of the largest stride).
+    public var inputSize: Int
+    /// Output channels of the two stem convolutions.
+    public var stemChannels: [Int]
+    /// Channels of the stride-8 and stride-16 stages.
+    public var channels: [Int]
+    /// Large-kernel blocks per stage.
+    public var depths: [Int]
+    /// Width multiplier of each block's 1×1 feed-forward.
+    public var ffnRatio: Int
+    /// Training-form depthwise branches of each block, `(kernel, dilation)`; merged into one kernel of side
+    /// `max d(k − 1) + 1`.
+    public var branches: [[Int]]
+    /// Channels of the neck and heads.
+    public var neckChannels: Int
+    /// Kernel side of the heads' depthwise convolutions.
+    public var headKernel: Int
+    /// Strides of the two output levels (8 and 16).
+    public var strides: [Int]
+    /// Locations scoring at or below this emit no box.
+    public var scoreThreshold: Float
+    /// Letterbox background level.
+    public var fill: UInt8
+    /// Clamp of the box outputs before `exp`.
+    public var boxMaximum: Float
+    /// Clamp of the log-variances.
+    public var logVarianceRange: ClosedRange<Float>
+    /// BatchNorm epsilon (training-form weights).
+    public var batchNormEpsilon: Float
+    /// Name of the weights file next to the config.
+    public var weightsFile: String
+
+    /// Side of the merged large kernel.
+    public var mergedKernel: Int { branches.map { $0[1] * ($0[0] - 1) + 1 }.max() ?? 1 }
+
+    private struct File: Decodable {
+        var format: String?
+        var categories: [Category]
+        var input_size: Int
+        var stem_channels: [Int]
+        var channels: [Int]
+        var depths: [Int]
+        var ffn_ratio: Int
+        var branches: [[Int]]
+        var neck_channels: Int
+        var head_kernel: Int
+        var strides: [Int]
+        var activation: String?
+        var score_threshold: Float
+        var bn_eps: Float?
+        var weights: String?
+        var preprocess: Preprocess?
+        var decode: Decode?
+        struct Preprocess: Decodable { var fill: Int? }
+        struct Decode: Decodable { var box_t_max: Float?; var logvar_min: Float?; var logvar_max: Float? }
+    }
+
+    /// Reads `config.json`; throws ``DetectorError`` naming the file and what does not fit.
+    public init(contentsOf path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DetectorError.file(path, "cannot read: \(error.localizedDescription)")
+        }
+        let f: File
+        do {
+            f = try JSONDecoder().decode(File.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw DetectorError.file(path, "missing field \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw DetectorError.file(path, "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type")
+        } catch {
+            throw DetectorError.file(path, "not a detector config: \(error.localizedDescription)")
+        }
+        if let format = f.format, format != "detectkit-lk-detector/1" {
+            throw DetectorError.file(path, "format \"\(format)\" is not detectkit-lk-detector/1")
+        }
+        if let a = f.activation, a != "silu" { throw DetectorError.file(path, "activation \"\(a)\" is not silu") }
+        categories = f.categories
+        inputSize = f.input_size
+        stemChannels = f.stem_channels
+        channels = f.channels
+        depths = f.depths
+        ffnRatio = f.ffn_ratio
+        branches = f.branches
+        neckChannels = f.neck_channels
+        headKernel = f.head_kernel
+        strides = f.strides
+        scoreThreshold = f.score_threshold
+        fill = UInt8(clamping: f.preprocess?.fill ?? 114)
+        boxMaximum = f.decode?.box_t_max ?? 8
+        logVarianceRange = (f.decode?.logvar_min ?? -12)...(f.decode?.logvar_max ?? 12)
+        batchNormEpsilon = f.bn_eps ?? 1e-5
+        weightsFile = f.weights ?? "detector.safetensors"
+        guard !categories.isEmpty, stemChannels.count == 2, channels.count == 2, depths.count == 2, strides == [8, 16],
+            inputSize > 0, inputSize % 16 == 0, ffnRatio > 0, neckChannels > 0, headKernel % 2 == 1,
+            !branches.isEmpty, branches.allSatisfy({ $0.count == 2 && $0[0] % 2 == 1 && $0[1] > 0 }),
+            (stemChannels + channels).allSatisfy({ $0 > 0 }), depths.allSatisfy({ $0 >= 0 })
+        else {
+            throw DetectorError.file(path, "the sizes do not fit the architecture (two stem convs, two stages at strides 8 and 16, odd kernels, input a multiple of 16)")
+        }
+    }
+}
+
+/// A problem loading or running a detector: which file or tensor, and what.
+public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A model file that is missing or wrong.
+    case file(String, String)
+    /// A weight tensor that is missing or has the wrong shape.
+    case tensor(String, String)
+
+    /// `FILE: message` or `tensor NAME: message`.
+    public var description: String {
+        switch self {
+        case .file(let path, let message): return "\(path): \(message)"
+        case .tensor(let name, let message): return "tensor \(name): \(message)"
+        }
+    }
+}
