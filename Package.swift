@@ -46,7 +46,7 @@ let package = Package(
         // The bundled large-kernel detector: weights from training/export.py, raw detections with bbox_std.
         .target(name: "Detector", dependencies: ["NeuralCore", "Imaging", "Suppression"]),
         // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
-        .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"]),
+        .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"], resources: [.copy("Resources")]),
         .target(
             name: "DetectKit",
             dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"]),
