@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"], resources: [.copy("Resources")]),
         .target(
             name: "DetectKit",
-            dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"]),
+            dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"],
+            resources: [.copy("Models")]),
         .executableTarget(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -18,7 +18,7 @@ import torch
 import transformers
 from PIL import Image
 from safetensors.torch import save_file
-from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
+from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPTokenizer
 
 OUT = Path(__file__).resolve().parent.parent / "Tests" / "CLIPTests" / "Fixtures" / "models"
 
@@ -79,6 +79,52 @@ def main() -> None:
         pixels = processor(images=Image.fromarray(image), return_tensors="pt")["pixel_values"][0]
         preprocess[f"pixel_values_{i}"] = pixels
     save_file(preprocess, str(OUT.parent / "preprocess.safetensors"), metadata={"transformers": transformers.__version__})
+    zero_shot(rng)
+
+
+def zero_shot(rng) -> None:
+    """A model with CLIP's full vocabulary (narrow, float16) and transformers' zero-shot probabilities for two
+    images and three labels, prompts from two templates (normalised text features averaged per label and
+    renormalised, images' normalised features, softmax of exp(logit_scale) · cosine)."""
+    torch.manual_seed(11)
+    config = CLIPConfig(
+        text_config=dict(hidden_size=8, intermediate_size=16, num_attention_heads=2, num_hidden_layers=1),
+        vision_config=dict(hidden_size=8, intermediate_size=16, num_attention_heads=2, num_hidden_layers=1,
+                           image_size=16, patch_size=8),
+        projection_dim=8)
+    model = CLIPModel(config).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.5)
+        model.logit_scale.fill_(3.0)
+    folder = OUT / "zeroshot"
+    model.half().save_pretrained(folder, safe_serialization=True)
+    model = CLIPModel.from_pretrained(folder, dtype=torch.float32).eval()
+    tokenizer_dir = OUT.parents[3] / "Sources" / "CLIP" / "Resources" / "tokenizer"
+    tokenizer = CLIPTokenizer(str(tokenizer_dir / "vocab.json"), str(tokenizer_dir / "merges.txt"))
+    labels, templates = ["red circle", "blue star", "green square"], ["a photo of a {}.", "a drawing of a {}."]
+    processor = CLIPImageProcessor(size={"shortest_edge": 16}, crop_size={"height": 16, "width": 16})
+    expected = {}
+    with torch.no_grad():
+        rows = []
+        for label in labels:
+            ids = tokenizer([t.replace("{}", label) for t in templates], padding=True, return_tensors="pt")
+            f = model.get_text_features(**ids)
+            f = f / f.norm(dim=-1, keepdim=True)
+            mean = f.mean(dim=0)
+            rows.append(mean / mean.norm())
+        text = torch.stack(rows)
+        images = []
+        for i, (w, h) in enumerate([(20, 16), (16, 30)]):
+            image = rng.integers(0, 256, (h, w, 3)).astype(np.uint8)
+            images.append(processor(images=Image.fromarray(image), return_tensors="pt")["pixel_values"][0])
+            expected[f"image_{i}"] = torch.from_numpy(image.astype(np.float32))
+        f = model.get_image_features(pixel_values=torch.stack(images))
+        f = f / f.norm(dim=-1, keepdim=True)
+        expected["probabilities"] = (model.logit_scale.exp() * f @ text.T).softmax(dim=-1)
+    save_file(expected, str(folder / "expected.safetensors"),
+              metadata={"labels": "|".join(labels), "templates": "|".join(templates)})
+    print(f"{folder}: zero-shot probabilities {expected['probabilities'].tolist()}")
 
 
 if __name__ == "__main__":

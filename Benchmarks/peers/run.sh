@@ -3,13 +3,15 @@
 # ensemble-boxes (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
 # with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py);
 # with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py); with --clip,
-# CLIP image and text features against transformers (compare_clip.py).
+# CLIP image and text features against transformers (compare_clip.py); with --detector, the detector network
+# against the same model in PyTorch eager mode (compare_detector.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
 #   Benchmarks/peers/run.sh --neural [compare_neural.py options…]     e.g. --rounds 5
 #   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000
 #   Benchmarks/peers/run.sh --clip [compare_clip.py options…]               e.g. --rounds 5
+#   Benchmarks/peers/run.sh --detector [compare_detector.py options…]       e.g. --model DIR
 #
 # 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
 # 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
@@ -25,6 +27,7 @@ case "${1:-}" in
     --neural) script=compare_neural.py mode=" --neural"; shift ;;
     --evaluation) script=compare_evaluation.py mode=" --evaluation"; shift ;;
     --clip) script=compare_clip.py mode=" --clip"; shift ;;
+    --detector) script=compare_detector.py mode=" --detector"; shift ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

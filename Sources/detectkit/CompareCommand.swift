@@ -16,11 +16,13 @@ struct CompareCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "COCO instances JSON (images, annotations, categories).")
-    var groundTruth: String
+    @Option(name: .long, help: "COCO instances JSON (images, annotations, categories); default SAMPLES_DIR/annotations.json.")
+    var groundTruth: String?
 
-    @Argument(help: "Raw (not yet suppressed) detections as COCO results JSON.")
+    @Argument(help: "Raw (not yet suppressed) detections as COCO results JSON, or a SAMPLES_DIR whose images/ the detector runs on.")
     var raw: String
+
+    @OptionGroup var detectorFlags: DetectorFlags
 
     @Option(name: .long, help: "Methods to compare, comma-separated, with optional parameters (default: all).")
     var methods: String?
@@ -52,15 +54,20 @@ struct CompareCommand: ParsableCommand {
             let chosen = try methods.map { try SuppressionMethod.list(parsing: $0) }
                 ?? SuppressionMethod.names.map { try SuppressionMethod($0) }
             guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
-            let truth = try COCOGroundTruth(contentsOf: groundTruth)
-            let results = try COCOResults(contentsOf: raw)
+            var isFolder: ObjCBool = false
+            let samples = FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
+            let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)
+            guard let truthPath else { throw ValidationError("--ground-truth GT.json is needed with a results file") }
+            let truth = try COCOGroundTruth(contentsOf: truthPath)
+            let results = samples ? try detectSamples(truth) : try COCOResults(contentsOf: raw)
             let progress = ProgressBar(total: chosen.count, label: "compare")
             let comparison = try MethodComparison(
                 groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads
             ) { _ in progress.advance() }
             print(json ? Self.json(comparison) : Self.table(comparison))
             if let report {
-                failures = try writeReport(comparison, truth: truth, results: results, to: report)
+                let imageFolder = images ?? (samples ? (raw as NSString).appendingPathComponent("images") : nil)
+                failures = try writeReport(comparison, truth: truth, results: results, imageFolder: imageFolder, to: report)
             }
         }
         if failures > 0 { throw ExitCode.failure }
@@ -92,7 +99,34 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// Writes the grids (when `--images` is given) and index.html; returns how many grids failed.
-    private func writeReport(_ c: MethodComparison, truth: COCOGroundTruth, results: COCOResults, to folder: String) throws -> Int {
+    /// Raw detections of the detector on the ground truth's images (SAMPLES_DIR/images/<file_name>), as results.
+    private func detectSamples(_ truth: COCOGroundTruth) throws -> COCOResults {
+        let detector = try detectorFlags.load(), threshold = detectorFlags.detectorThreshold
+        let folder = (raw as NSString).appendingPathComponent("images")
+        let progress = ProgressBar(total: truth.images.count, label: "detect")
+        let slots = RecordSlots(count: truth.images.count), errors = ErrorLog()
+        DispatchQueue.concurrentPerform(iterations: truth.images.count) { i in
+            defer { progress.advance() }
+            let record = truth.images[i]
+            guard let name = record.fileName else { return errors.append("\(truthPath(truth)): images[\(i)] has no file_name") }
+            let path = (folder as NSString).appendingPathComponent(name)
+            do {
+                let found = try detector.detect(Image(contentsOfFile: path), scoreThreshold: threshold)
+                slots.set(i, DetectionRecords.records(found, imageID: record.id))
+            } catch {
+                errors.append("\(path): \(error)")
+            }
+        }
+        if let first = errors.lines.first { throw ValidationError(first) }
+        let text = "[" + slots.all.flatMap { $0 }.joined(separator: ",\n") + "]"
+        return try COCOResults(data: Data(text.utf8), source: "detector on \(folder)")
+    }
+
+    private func truthPath(_ truth: COCOGroundTruth) -> String { truth.source }
+
+    private func writeReport(
+        _ c: MethodComparison, truth: COCOGroundTruth, results: COCOResults, imageFolder images: String?, to folder: String
+    ) throws -> Int {
         let gridFolder = (folder as NSString).appendingPathComponent("grids")
         try FileManager.default.createDirectory(atPath: gridFolder, withIntermediateDirectories: true)
         let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -149,7 +183,7 @@ struct CompareCommand: ParsableCommand {
             grids = slots.indices.filter { done.contains($0) }.map { slots[$0] }
         }
         let page = ComparisonReport(
-            subtitle: "ground truth \((groundTruth as NSString).lastPathComponent) (\(truth.images.count) images, "
+            subtitle: "ground truth \((truth.source as NSString).lastPathComponent) (\(truth.images.count) images, "
                 + "\(truth.annotations.count) boxes), raw detections \((raw as NSString).lastPathComponent) (\(results.count) boxes)",
             comparison: c, categoryNames: names, grids: grids)
         try AtomicFile.write(Data(page.html.utf8), to: (folder as NSString).appendingPathComponent("index.html"))

@@ -1,0 +1,81 @@
+import ArgumentParser
+import DetectKit
+import Foundation
+
+/// `detectkit embed`: CLIP image and text features as JSON.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Print CLIP image and/or text features as JSON: {\"image_embeds\": [[…]], \"text_embeds\": [[…]]}.",
+        discussion: """
+            The features are those of transformers' CLIPModel.get_image_features / get_text_features: images go \
+            through CLIP's preprocessing (shorter side resized bicubically, centre crop, CLIP mean and std), texts \
+            through CLIP's tokenizer (start and end tokens, truncated to the context length). --model loads any \
+            Hugging Face CLIP folder (config.json, model.safetensors, and vocab.json + merges.txt, or the bundled \
+            tokenizer).
+            """
+    )
+
+    @OptionGroup var model: CLIPModelFlags
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Images to embed.")
+    var image: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Texts to embed.")
+    var text: [String] = []
+
+    @Flag(help: "Scale every embedding to unit length.")
+    var normalize = false
+
+    @Option(help: "Threads (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard !image.isEmpty || !text.isEmpty else { throw ValidationError("give --image IMAGE… or --text TEXT… (or both)") }
+    }
+
+    func run() throws {
+        try CommandFailure.report {
+            let (clip, tokenizer) = try model.load()
+            var imageRows: [[Float]] = [], textRows: [[Float]] = []
+            if !image.isEmpty {
+                let images = try image.map { try Image(contentsOfFile: $0) }
+                let pixels = try CLIPImagePreprocessor(size: clip.configuration.imageSize)(images)
+                imageRows = try Self.rows(clip.imageFeatures(pixels, threads: threads), normalize)
+            }
+            if !text.isEmpty {
+                let tokens = try text.map { try tokenizer.tokenize($0, contextLength: clip.configuration.contextLength) }
+                textRows = try Self.rows(clip.textFeatures(tokens, threads: threads), normalize)
+            }
+            func list(_ rows: [[Float]]) -> String {
+                "[" + rows.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+            }
+            print("{\"image_embeds\": \(list(imageRows)), \"text_embeds\": \(list(textRows))}")
+        }
+    }
+
+    static func rows(_ t: Tensor, _ normalize: Bool) throws -> [[Float]] {
+        let m = normalize ? t.rowsNormalized() : t, d = t.shape[1]
+        return (0..<t.shape[0]).map { Array(m.scalars[($0 * d)..<(($0 + 1) * d)]) }
+    }
+}
+
+/// `--model DIR`: which CLIP model to use.
+struct CLIPModelFlags: ParsableArguments {
+    @Option(name: .long, help: "Hugging Face CLIP model folder (default: the bundled zero-shot model).")
+    var model: String?
+
+    /// The model folder: `--model`, else the bundled model's, if any.
+    var folder: String? { model ?? BundledModels.clipDirectory }
+
+    /// The model and its tokenizer (the folder's vocab.json and merges.txt, else the bundled ones).
+    func load() throws -> (CLIPModel, CLIPTokenizer) {
+        guard let folder else { throw ValidationError("this build has no bundled CLIP model; pass --model DIR") }
+        let clip = try CLIPModel(directory: folder)
+        let vocabulary = (folder as NSString).appendingPathComponent("vocab.json")
+        let merges = (folder as NSString).appendingPathComponent("merges.txt")
+        let tokenizer = FileManager.default.fileExists(atPath: vocabulary) && FileManager.default.fileExists(atPath: merges)
+            ? try CLIPTokenizer(vocabularyFile: vocabulary, mergesFile: merges) : try CLIPTokenizer.bundled()
+        return (clip, tokenizer)
+    }
+}

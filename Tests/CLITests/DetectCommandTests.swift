@@ -1,0 +1,69 @@
+import DetectKit
+import Foundation
+import Testing
+
+/// `detect`, `compare SAMPLES_DIR` and detector-driven `annotate` end to end, with the small detector of the
+/// Detector tests (`Tests/DetectorTests/Fixtures/small`, 64×64 input).
+@Suite struct DetectCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DetectorTests/Fixtures/small")
+
+    /// The golden 64×64 image written as `dir/images/000001.png`, with ground truth in `dir/annotations.json`.
+    static func samples() throws -> URL {
+        let dir = try TemporaryFile.directory()
+        let images = dir.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        let golden = try SafeTensors(contentsOf: fixtures.appendingPathComponent("golden.safetensors").path)
+        let raw = try golden.tensor("image")
+        try Image(width: 64, height: 64, channels: 3, pixels: raw.scalars.map { UInt8($0) })
+            .write(toFile: images.appendingPathComponent("000001.png").path)
+        try """
+            {"images": [{"id": 1, "file_name": "000001.png", "width": 64, "height": 64}],
+             "categories": [{"id": 1, "name": "dot"}, {"id": 2, "name": "bar"}, {"id": 3, "name": "ring"}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [4, 4, 20, 20], "area": 400, "iscrowd": 0},
+                             {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 30, 25, 12], "area": 300, "iscrowd": 0}]}
+            """.write(to: dir.appendingPathComponent("annotations.json"), atomically: false, encoding: .utf8)
+        return dir
+    }
+
+    @Test func detectWritesRawAndSuppressedRecordsWithTheirDeviations() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("images/000001.png").path
+        let raw = try Detectkit.run(["detect", image, "--detector", Self.fixtures.path, "--raw", "--detector-threshold", "0.3"])
+        #expect(raw.status == 0, "\(raw.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [[String: Any]])
+        let golden = try SafeTensors(contentsOf: Self.fixtures.appendingPathComponent("golden.safetensors").path)
+        #expect(records.count == (try golden.tensor("detections.scores")).count)
+        #expect(records.allSatisfy { $0["image_id"] as? Int == 1 && ($0["bbox_std"] as? [Double])?.count == 4 })
+        let kept = try Detectkit.run(["detect", dir.appendingPathComponent("images").path, "--detector", Self.fixtures.path,
+                                      "--detector-threshold", "0.3", "--method", "nms"])
+        let keptRecords = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [[String: Any]])
+        #expect(!keptRecords.isEmpty && keptRecords.count < records.count)
+        let missing = try Detectkit.run(["detect", "/nonexistent.png", "--detector", Self.fixtures.path])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.png"))
+    }
+
+    @Test func compareRunsTheDetectorOnASamplesFolder() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Detectkit.run(["compare", dir.path, "--detector", Self.fixtures.path, "--methods", "nms,soft-gaussian", "--json",
+                                   "--report", dir.appendingPathComponent("report").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report/grids/0-000001.png").path))
+    }
+
+    @Test func annotateWithoutDetectionsRunsTheDetector() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out").path
+        let r = try Detectkit.run(["annotate", dir.appendingPathComponent("images").path, "--detector", Self.fixtures.path,
+                                   "--detector-threshold", "0.3", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let drawn = try Image(contentsOfFile: out + "/000001.png")
+        let source = try Image(contentsOfFile: dir.appendingPathComponent("images/000001.png").path)
+        #expect(drawn.pixels != source.pixels)
+    }
+}
