@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # DetectKit's main job on the bundled samples: builds the command-line tool (release) and runs every
 # suppression method over samples/raw_detections.json, writing the survivors to out/suppressed/<method>.json
-# and printing, per method, the boxes kept and the median suppression time.
+# and printing, per method, the boxes kept and the median suppression time. When the build bundles the trained
+# detector, it then annotates samples/images into out/annotated/ and prints the comparison of every method on
+# the 40 sample scenes against their ground truth (HTML report in out/report/).
 #
 #   bash run.sh
 #
@@ -23,3 +25,13 @@ for method in nms soft-linear soft-gaussian softer weighted diou ciou cluster ma
     "$detectkit" bench suppress --method "$method" --samples 9 "$input" | sed 's/^/  /'
 done
 echo "Survivors: out/suppressed/<method>.json"
+
+if "$detectkit" bench detector --samples 1 >/dev/null 2>&1; then
+    "$detectkit" annotate samples/images -o out/annotated
+    echo "Annotated: out/annotated/"
+    echo "Suppression methods compared on samples/ (detector's raw boxes against samples/annotations.json):"
+    "$detectkit" compare samples --report out/report
+    echo "Report: out/report/index.html"
+else
+    echo "This build has no bundled detector yet (training/train.py makes it); skipping annotate and compare."
+fi
