@@ -45,7 +45,46 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void gate_avx512
 }
 #endif
 
-void dk_sigmoid_gate(float *x, size_t n, float scale) {
+/// Softmax of each row of a rows × cols matrix, in place; with `causal`, row r keeps columns 0...r and the rest
+/// become 0.
+static inline __attribute__((always_inline)) void softmax_rows(float *m, size_t rows, size_t cols, int causal) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = m + r * cols;
+        size_t end = causal ? (r + 1 < cols ? r + 1 : cols) : cols;
+        float top = -INFINITY;
+        for (size_t c = 0; c < end; c++) top = row[c] > top ? row[c] : top;
+        v16 acc = 0.0f;
+        size_t c = 0;
+        for (; c + 16 <= end; c += 16) {
+            v16 e = exp16(*(v16 *)(row + c) - top);
+            *(v16 *)(row + c) = e;
+            acc += e;
+        }
+        float total = 0;
+        for (int k = 0; k < 16; k++) total += acc[k];
+        for (; c < end; c++) {
+            row[c] = expf(row[c] - top);
+            total += row[c];
+        }
+        float inverse = 1.0f / total;
+        for (c = 0; c < end; c++) row[c] *= inverse;
+        for (c = end; c < cols; c++) row[c] = 0;
+    }
+}
+
+static void softmax_portable(float *m, size_t r, size_t c, int causal) { softmax_rows(m, r, c, causal); }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void softmax_avx2(float *m, size_t r, size_t c, int causal) {
+    softmax_rows(m, r, c, causal);
+}
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void softmax_avx512(float *m, size_t r, size_t c,
+                                                                                     int causal) {
+    softmax_rows(m, r, c, causal);
+}
+#endif
+
+/// 2 for AVX-512, 1 for AVX2 (both with FMA), 0 otherwise; worked out once.
+static int vector_level(void) {
 #if defined(__x86_64__) || defined(__i386__)
     static int level = -1;
     int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
@@ -56,6 +95,24 @@ void dk_sigmoid_gate(float *x, size_t n, float scale) {
                 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
         __atomic_store_n(&level, l, __ATOMIC_RELAXED);
     }
+    return l;
+#else
+    return 0;
+#endif
+}
+
+void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal) {
+#if defined(__x86_64__) || defined(__i386__)
+    int l = vector_level();
+    if (l == 2) return softmax_avx512(m, rows, cols, causal);
+    if (l == 1) return softmax_avx2(m, rows, cols, causal);
+#endif
+    softmax_portable(m, rows, cols, causal);
+}
+
+void dk_sigmoid_gate(float *x, size_t n, float scale) {
+#if defined(__x86_64__) || defined(__i386__)
+    int l = vector_level();
     if (l == 2) return gate_avx512(x, n, scale);
     if (l == 1) return gate_avx2(x, n, scale);
 #endif

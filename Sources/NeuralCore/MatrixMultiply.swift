@@ -9,12 +9,12 @@ import COpenBLAS
 /// BLAS runs on one thread: DetectKit spreads whole-image work over cores itself, and a multi-threaded BLAS
 /// under it would oversubscribe them.
 public enum MatrixMultiply {
-    /// `C = A · op(B) + beta · C`, row-major: `A` is `m × k`; `B` is `k × n`, or `n × k` when `transposeB`
-    /// (PyTorch's `[out, in]` weights); `C` is `m × n`. `ldb` and `ldc` are the row strides of `B` and `C` when
-    /// they are blocks of wider matrices (default: their widths).
+    /// `C = alpha · A · op(B) + beta · C`, row-major: `A` is `m × k`; `B` is `k × n`, or `n × k` when `transposeB`
+    /// (PyTorch's `[out, in]` weights); `C` is `m × n`. `lda`, `ldb` and `ldc` are the row strides of `A`, `B` and
+    /// `C` when they are blocks of wider matrices (default: their widths).
     public static func gemm(
-        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int? = nil,
-        transposeB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int? = nil, beta: Float = 0
+        m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>,
+        ldb: Int? = nil, transposeB: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int? = nil, beta: Float = 0
     ) {
         guard m > 0, n > 0 else { return }
         let ldc = ldc ?? n
@@ -24,8 +24,8 @@ public enum MatrixMultiply {
         }
         _ = singleThreaded
         cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a,
-            Int32(k), b, Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc))
+            CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a,
+            Int32(lda ?? k), b, Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc))
     }
 
     /// Pins OpenBLAS to one thread, once.
@@ -35,7 +35,7 @@ public enum MatrixMultiply {
         #endif
     }()
 
-    /// Plain scalar reference of ``gemm(m:n:k:a:b:ldb:transposeB:c:ldc:beta:)``, summing in `k` order in `Double`.
+    /// Plain scalar reference of ``gemm(m:n:k:alpha:a:lda:b:ldb:transposeB:c:ldc:beta:)``, summing in `k` order in `Double`.
     public static func reference(
         m: Int, n: Int, k: Int, a: [Float], b: [Float], transposeB: Bool = false, c: [Float], beta: Float = 0
     ) -> [Float] {

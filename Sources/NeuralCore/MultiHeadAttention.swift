@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 
 /// Multi-head self-attention as in CLIP (Hugging Face's `CLIPAttention`), on `[N, L, D]`:
@@ -7,7 +8,8 @@ import Foundation
 ///
 /// where the causal mask, when asked for, is −∞ above the diagonal (a token sees only itself and earlier ones,
 /// as CLIP's text tower). Projections are ``Linear`` layers with PyTorch's `[out, in]` weights; the score and
-/// value products go through BLAS.
+/// value products go through BLAS, reading and writing each head in place; the softmax is a vectorised C kernel
+/// (float sums, as PyTorch's).
 public struct MultiHeadAttention: Sendable {
     /// The query, key, value and output projections, each `D → D`.
     public let query: Linear, key: Linear, value: Linear, output: Linear
@@ -39,9 +41,8 @@ public struct MultiHeadAttention: Sendable {
         let scale = Float(1 / Double(hd).squareRoot())
         let q = try query(x, threads: threads), k = try key(x, threads: threads), v = try value(x, threads: threads)
         let workers = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, n * heads))
-        // Per thread: one head's q, k, v, scores and context.
-        let slot = 4 * l * hd + l * l
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: slot * workers)
+        // Per thread: one head's score matrix. Heads are read in place (row stride D) and written in place.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: l * l * workers)
         defer { scratch.deallocate() }
         nonisolated(unsafe) let base = scratch
         let mixed = try q.scalars.withUnsafeBufferPointer { qp in
@@ -51,48 +52,18 @@ public struct MultiHeadAttention: Sendable {
                         // Each (image, head) writes its own columns of `out`.
                         nonisolated(unsafe) let (qs, ks, vs, os) = (qp.baseAddress!, kp.baseAddress!, vp.baseAddress!, out.baseAddress!)
                         WorkerPool.shared.forEach(n * heads, threads: workers) { item, thread in
-                            let image = item / heads, h = item % heads
-                            let qh = base + thread * slot, kh = qh + l * hd, vh = kh + l * hd, context = vh + l * hd
-                            let scores = context + l * hd
-                            for t in 0..<l {  // gather one head's rows: [L, hd]
-                                let from = (image * l + t) * d + h * hd
-                                for i in 0..<hd {
-                                    qh[t * hd + i] = qs[from + i] * scale
-                                    kh[t * hd + i] = ks[from + i]
-                                    vh[t * hd + i] = vs[from + i]
-                                }
-                            }
-                            MatrixMultiply.gemm(m: l, n: l, k: hd, a: qh, b: kh, transposeB: true, c: scores)
-                            Self.softmaxRows(scores, l, causal: causal)
-                            MatrixMultiply.gemm(m: l, n: hd, k: l, a: scores, b: vh, c: context)
-                            for t in 0..<l {
-                                let to = (image * l + t) * d + h * hd
-                                for i in 0..<hd { os[to + i] = context[t * hd + i] }
-                            }
+                            let offset = (item / heads) * l * d + (item % heads) * hd
+                            let scores = base + thread * l * l
+                            MatrixMultiply.gemm(
+                                m: l, n: l, k: hd, alpha: scale, a: qs + offset, lda: d, b: ks + offset, ldb: d,
+                                transposeB: true, c: scores)
+                            dk_softmax_rows(scores, l, l, causal ? 1 : 0)
+                            MatrixMultiply.gemm(m: l, n: hd, k: l, a: scores, b: vs + offset, ldb: d, c: os + offset, ldc: d)
                         }
                     }
                 }
             }
         }
         return try output(mixed, threads: threads)
-    }
-
-    /// Softmax of each row of an `l × l` score matrix, in place, with `Double` sums; above the diagonal masked to
-    /// zero when `causal`.
-    static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, _ l: Int, causal: Bool) {
-        for r in 0..<l {
-            let row = scores + r * l, end = causal ? r + 1 : l
-            var top = -Float.infinity
-            for c in 0..<end { top = Swift.max(top, row[c]) }
-            var total = 0.0
-            for c in 0..<end {
-                let e = exp(row[c] - top)
-                row[c] = e
-                total += Double(e)
-            }
-            let inverse = Float(1 / total)
-            for c in 0..<end { row[c] *= inverse }
-            for c in end..<l { row[c] = 0 }
-        }
     }
 }

@@ -18,6 +18,10 @@ size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
 /// exp within a few ulp of expf.
 void dk_sigmoid_gate(float *x, size_t n, float scale);
 
+/// Softmax of each row of a `rows × cols` matrix in place (max subtracted, vectorised exp, float sums); with
+/// `causal`, row r keeps columns 0...r and the others become 0.
+void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal);
+
 /// Instruction set the kernels run with: "avx512", "avx2" or "portable".
 const char *dk_neural_isa(void);
 
