@@ -110,6 +110,56 @@ void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal) {
     softmax_portable(m, rows, cols, causal);
 }
 
+/// Layer norm of each row of a rows × n matrix in place: mean, then the mean of squared deviations (both summed
+/// in 16 float lanes, then in double), y = (x − mean) / sqrt(var + eps) · w + b.
+static inline __attribute__((always_inline)) void layer_norm_rows(float *m, size_t rows, size_t n, const float *w,
+                                                                 const float *b, float eps) {
+    for (size_t r = 0; r < rows; r++) {
+        float *x = m + r * n;
+        v16 acc = 0.0f;
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16) acc += *(v16 *)(x + i);
+        double sum = 0;
+        for (int k = 0; k < 16; k++) sum += acc[k];
+        for (; i < n; i++) sum += x[i];
+        const float mean = (float)(sum / (double)n);
+        acc = 0.0f;
+        for (i = 0; i + 16 <= n; i += 16) {
+            v16 d = *(v16 *)(x + i) - mean;
+            acc += d * d;
+        }
+        double squares = 0;
+        for (int k = 0; k < 16; k++) squares += acc[k];
+        for (; i < n; i++) squares += (double)(x[i] - mean) * (double)(x[i] - mean);
+        const float scale = (float)(1.0 / sqrt(squares / (double)n + (double)eps));
+        for (i = 0; i < n; i++) x[i] = (x[i] - mean) * scale * w[i] + b[i];
+    }
+}
+
+static void layer_norm_portable(float *m, size_t r, size_t n, const float *w, const float *b, float e) {
+    layer_norm_rows(m, r, n, w, b, e);
+}
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void layer_norm_avx2(float *m, size_t r, size_t n, const float *w,
+                                                                const float *b, float e) {
+    layer_norm_rows(m, r, n, w, b, e);
+}
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void layer_norm_avx512(float *m, size_t r, size_t n,
+                                                                                        const float *w, const float *b,
+                                                                                        float e) {
+    layer_norm_rows(m, r, n, w, b, e);
+}
+#endif
+
+void dk_layer_norm_rows(float *m, size_t rows, size_t n, const float *w, const float *b, float eps) {
+#if defined(__x86_64__) || defined(__i386__)
+    int l = vector_level();
+    if (l == 2) return layer_norm_avx512(m, rows, n, w, b, eps);
+    if (l == 1) return layer_norm_avx2(m, rows, n, w, b, eps);
+#endif
+    layer_norm_portable(m, rows, n, w, b, eps);
+}
+
 void dk_sigmoid_gate(float *x, size_t n, float scale) {
 #if defined(__x86_64__) || defined(__i386__)
     int l = vector_level();

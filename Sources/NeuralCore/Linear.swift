@@ -24,7 +24,7 @@ public struct Linear: Sendable {
     /// Output features.
     public var outFeatures: Int { weight.shape[0] }
 
-    /// Applies the layer to `[..., in]`, the output features split into blocks over `threads` threads.
+    /// Applies the layer to `[..., in]`, rows or output features split into blocks over `threads` threads.
     public func callAsFunction(_ x: Tensor, threads: Int = 1) throws -> Tensor {
         guard let last = x.shape.last, last == inFeatures else {
             throw NeuralError.shape("linear input must end in \(inFeatures) features, got \(x.shape)")
@@ -35,16 +35,21 @@ public struct Linear: Sendable {
         guard rows > 0 else { return try Tensor(zeros: outShape) }
         let beta: Float = bias == nil ? 0 : 1
         let bias = self.bias?.scalars
-        let blocks = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, out / 64))
+        // Blocks of rows when there are more rows than outputs (each thread packs only its rows; the weights are
+        // small), else blocks of output columns (each thread packs only its weights), starting on multiples of 16.
+        let byRows = rows >= out
+        let blocks = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, (byRows ? rows : out) / 64))
         let y = try x.scalars.withUnsafeBufferPointer { a in
             try weight.scalars.withUnsafeBufferPointer { w in
                 try Tensor(shape: outShape) { c in
-                    // Each block writes its own output columns j0..<j1 (starting on multiples of 16 floats).
+                    // Each block writes its own rows or columns of the output.
                     nonisolated(unsafe) let (ap, wp, cp) = (a.baseAddress!, w.baseAddress!, c.baseAddress!)
                     WorkerPool.shared.forEach(blocks, threads: blocks) { block in
-                        let j0 = block == 0 ? 0 : (out * block / blocks) & ~15
-                        let j1 = block == blocks - 1 ? out : (out * (block + 1) / blocks) & ~15
-                        for r in 0..<rows {  // start from the bias (or zero), then add x · Wᵀ
+                        let total = byRows ? rows : out
+                        let lo = block == 0 ? 0 : (total * block / blocks) & ~15
+                        let hi = block == blocks - 1 ? total : (total * (block + 1) / blocks) & ~15
+                        let (r0, r1, j0, j1) = byRows ? (lo, hi, 0, out) : (0, rows, lo, hi)
+                        for r in r0..<r1 {  // start from the bias (or zero), then add x · Wᵀ
                             let row = cp + r * out
                             if let bias {
                                 for j in j0..<j1 { row[j] = bias[j] }
@@ -53,8 +58,8 @@ public struct Linear: Sendable {
                             }
                         }
                         MatrixMultiply.gemm(
-                            m: rows, n: j1 - j0, k: k, a: ap, b: wp + j0 * k, transposeB: true, c: cp + j0, ldc: out,
-                            beta: beta)
+                            m: r1 - r0, n: j1 - j0, k: k, a: ap + r0 * k, b: wp + j0 * k, transposeB: true,
+                            c: cp + r0 * out + j0, ldc: out, beta: beta)
                     }
                 }
             }

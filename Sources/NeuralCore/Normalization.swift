@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 
 /// Softmax over the last dimension, `exp(x_i − max x) / Σ_j exp(x_j − max x)` (the maximum subtracted first, as
@@ -16,8 +17,8 @@ public func softmax(_ t: Tensor) throws -> Tensor {
 }
 
 /// Layer normalisation over the last dimension (`torch.nn.LayerNorm(features, eps=1e-5)`):
-/// `y = (x − mean) / √(var + eps) · weight + bias`, the variance biased (divided by `features`), statistics in
-/// `Double`.
+/// `y = (x − mean) / √(var + eps) · weight + bias`, the variance biased (divided by `features`); sums in 16
+/// float lanes, then `Double` (a vectorised C kernel).
 public struct LayerNorm: Sendable {
     /// `[features]`.
     public let weight: Tensor
@@ -41,23 +42,10 @@ public struct LayerNorm: Sendable {
         let n = weight.count
         guard x.shape.last == n else { throw NeuralError.shape("layer norm input must end in \(n) features, got \(x.shape)") }
         var out = x
-        let eps = Double(epsilon)
         weight.scalars.withUnsafeBufferPointer { w in
             bias.scalars.withUnsafeBufferPointer { b in
                 out.scalars.withUnsafeMutableBufferPointer { p in
-                    for row in stride(from: 0, to: p.count, by: n) {
-                        let v = p.baseAddress! + row
-                        var sum = 0.0
-                        for i in 0..<n { sum += Double(v[i]) }
-                        let mean = sum / Double(n)
-                        var squares = 0.0
-                        for i in 0..<n {
-                            let d = Double(v[i]) - mean
-                            squares += d * d
-                        }
-                        let scale = Float(1 / (squares / Double(n) + eps).squareRoot()), m = Float(mean)
-                        for i in 0..<n { v[i] = (v[i] - m) * scale * w[i] + b[i] }
-                    }
+                    dk_layer_norm_rows(p.baseAddress!, p.count / n, n, w.baseAddress!, b.baseAddress!, epsilon)
                 }
             }
         }

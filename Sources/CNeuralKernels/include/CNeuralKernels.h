@@ -22,6 +22,9 @@ void dk_sigmoid_gate(float *x, size_t n, float scale);
 /// `causal`, row r keeps columns 0...r and the others become 0.
 void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal);
 
+/// Layer norm of each row of a `rows × n` matrix in place, with weight `w` and bias `b` (`n` each).
+void dk_layer_norm_rows(float *m, size_t rows, size_t n, const float *w, const float *b, float eps);
+
 /// Instruction set the kernels run with: "avx512", "avx2" or "portable".
 const char *dk_neural_isa(void);
 
