@@ -70,3 +70,29 @@ import Testing
         #expect(["avx512", "avx2", "portable"].contains(DepthwiseConv2D.instructionSet))
     }
 }
+
+/// Merged re-parameterised kernels (a dense centre and sparse dilated taps, most weights zero) take the path that
+/// skips zero taps; it equals the reference bit for bit.
+@Suite struct SparseKernelTests {
+    @Test func mergedKernelsEqualTheReference() throws {
+        let c = 3, k = 29
+        var weights = [Float](repeating: 0, count: c * k * k)
+        let dense = try DepthwiseConv2DTests.random([c, 1, k, k], seed: 12)
+        for ch in 0..<c {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let (dy, dx) = (abs(ky - 14), abs(kx - 14))
+                    // A 13×13 centre, taps 7 and 13 apart on the axes and diagonals.
+                    let keep = (dy <= 6 && dx <= 6) || ((dy % 7 == 0 || dy % 13 == 0) && (dx % 7 == 0 || dx % 13 == 0))
+                    if keep { weights[(ch * k + ky) * k + kx] = dense.scalars[(ch * k + ky) * k + kx] }
+                }
+            }
+        }
+        let conv = try DepthwiseConv2D(weight: Tensor(shape: [c, 1, k, k], scalars: weights), bias: DepthwiseConv2DTests.random([c], seed: 2))
+        for (h, w) in [(9, 70), (33, 31)] {
+            let x = try DepthwiseConv2DTests.random([1, c, h, w], seed: UInt64(h))
+            let reference = try conv.reference(x).scalars.map(\.bitPattern)
+            for threads in [1, 2] { #expect(try conv(x, threads: threads).scalars.map(\.bitPattern) == reference) }
+        }
+    }
+}

@@ -7,7 +7,8 @@
 /// channels `first..<end` of one image: `input` and `output` are `[channels][height][width]`, `weight`
 /// `[channels][kernel][kernel]`, `bias` `[channels]` or NULL. `scratch` holds one padded plane:
 /// `(height + kernel - 1) * (width + kernel - 1 + 64)` floats. Each output is `bias + Σ_ky Σ_kx w·x` accumulated
-/// in that order, one fused multiply-add per tap, so it equals the scalar reference bit for bit.
+/// in that order, one fused multiply-add per tap with a non-zero weight (zero taps are skipped), so it equals
+/// the scalar reference bit for bit.
 void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
                          size_t end, size_t height, size_t width, size_t kernel, float *scratch);
 
