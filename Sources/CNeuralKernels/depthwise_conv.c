@@ -51,7 +51,7 @@ size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel) {
     }
 static inline __attribute__((always_inline)) void
 depthwise_rows(const float *scratch, size_t pw, const float *w, const uint64_t *masks, size_t words, size_t kernel,
-               float b, float *out, size_t width, size_t y, size_t x0, const size_t rows) {
+               float b, float *out, size_t width, size_t y, size_t x0, const size_t rows, const int dense) {
     v16 acc[DK_ROWS][4];
     for (size_t r = 0; r < DK_ROWS; r++)
         for (size_t j = 0; j < 4; j++) acc[r][j] = b;
@@ -60,6 +60,12 @@ depthwise_rows(const float *scratch, size_t pw, const float *w, const uint64_t *
         // Output rows fed by input row iy: r with 0 <= iy - r < kernel.
         const size_t lo = iy + 1 > kernel ? iy + 1 - kernel : 0, hi = iy < rows - 1 ? iy : rows - 1;
         const float *wrow = w + iy * kernel;  // tap row of output row r: wrow - r * kernel
+        if (dense) {  // no zero weight anywhere: every tap, no masks
+            const size_t word = 0;
+            (void)word;
+            for (size_t kx = 0; kx < kernel; kx++) DK_TAP(0)
+            continue;
+        }
         for (size_t word = 0; word < words; word++) {
             uint64_t any = 0, all = ~(uint64_t)0;  // columns non-zero for some / for every row fed
             for (size_t r = lo; r <= hi; r++) {
@@ -110,14 +116,24 @@ depthwise_body(const float *input, const float *weight, const float *bias, float
         float *out = output + c * height * width;
         const float b = bias ? bias[c] : 0.0f;
         memset(masks, 0, kernel * words * sizeof(uint64_t));
+        size_t nonzero = 0;
         for (size_t ky = 0; ky < kernel; ky++)
             for (size_t kx = 0; kx < kernel; kx++)
-                if (w[ky * kernel + kx] != 0.0f) masks[ky * words + kx / 64] |= (uint64_t)1 << (kx & 63);
+                if (w[ky * kernel + kx] != 0.0f) {
+                    masks[ky * words + kx / 64] |= (uint64_t)1 << (kx & 63);
+                    nonzero++;
+                }
+        const int dense = nonzero == kernel * kernel;
         for (size_t y = 0; y < height; y++) memcpy(scratch + (y + pad) * pw + pad, in + y * width, width * sizeof(float));
         for (size_t x0 = 0; x0 < width; x0 += DK_BLOCK) {
             size_t y = 0;
-            for (; y + rows <= height; y += rows) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, rows);
-            for (; y < height; y++) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, 1);
+            if (dense) {
+                for (; y + rows <= height; y += rows) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, rows, 1);
+                for (; y < height; y++) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, 1, 1);
+            } else {
+                for (; y + rows <= height; y += rows) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, rows, 0);
+                for (; y < height; y++) depthwise_rows(scratch, pw, w, masks, words, kernel, b, out, width, y, x0, 1, 0);
+            }
         }
     }
 }
