@@ -26,8 +26,10 @@ images it is true of (many crops share a caption or colour-shape pair; plain Inf
 apart); loss = mean of the two cross-entropies. Only the batch's distinct captions go through the text tower.
 Augmentation: the 8 symmetries of the square (the shapes are drawn at random rotations anyway); no colour jitter
 (colour is a label). Batch 128 (per image, one core runs batches of <= 192 about 1.4x faster than 256: cache),
-8000 steps; AdamW (lr 5e-4, betas 0.9/0.98, eps 1e-6, weight decay 0.1 on matrices other than the token/position
-embeddings), 500 warm-up steps, cosine to 2 % of lr, gradient norm clipped at 1.
+8000 steps; AdamW (lr 1.5e-3, betas 0.9/0.98, eps 1e-6, weight decay 0.1 on matrices other than the
+token/position embeddings), 200 warm-up steps, cosine to 2 % of lr, gradient norm clipped at 1. (Measured here:
+shape is what the small ViT learns slowly, colour is ~97 % within 1000 steps; lr 5e-4 with 500 warm-up steps
+reached 30 % top-1 on seen pairs at step 500 and 49 % at step 1000, lr 1.5e-3 40 % at step 500.)
 
 Evaluation (every --eval-every steps and at the end, on the validation crops: seed 3001 scenes, half of the
 objects from held-out pairs): zero-shot top-1 over ALL 80 colour-shape pairs (chance 1.25 %), with the single
@@ -251,9 +253,9 @@ def main():
     ap.add_argument("--name", required=True)
     ap.add_argument("--steps", type=int, default=8000)
     ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr", type=float, default=1.5e-3)
     ap.add_argument("--wd", type=float, default=0.1)
-    ap.add_argument("--warmup", type=int, default=500)
+    ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0, help="initialisation, data order, augmentation, captions")
     ap.add_argument("--train-scenes", type=int, default=12000)
     ap.add_argument("--val-scenes", type=int, default=400)
