@@ -348,7 +348,7 @@ def main():
     def run_eval():
         t = time.time()
         m = evaluate(model, tokenizer, val)
-        m.update(step=step, logit_scale=float(model.logit_scale.exp()), eval_s=round(time.time() - t, 1))
+        m.update(step=step, logit_scale=float(model.logit_scale.detach().exp()), eval_s=round(time.time() - t, 1))
         with open(run / "metrics.jsonl", "a") as f:
             f.write(json.dumps(m) + "\n")
         log(f"eval step {step}: seen single {m['seen_single']:.4f} ensemble {m['seen_ensemble']:.4f} | held-out "
