@@ -3,9 +3,11 @@ ground truth. Deterministic (numpy + Pillow only): the same seed and index give 
 
     python training/synth.py --seed 1000 --count 500 --out training/data/val       # held-out validation
     python training/synth.py --seed 2000 --count 40  --out training/data/samples   # held-out samples
+    python training/synth.py --seed 3000 --count 300 --out /tmp/heldout            # held-out test (README)
+    python training/synth.py --seed 3000 --count 300 --crowded-only --out /tmp/heldout-crowded   # its crowded share
 
 Seed ranges (never mix them): **train seed 1** (train.py renders scenes 0, 1, 2, ... of seed 1 on the fly, one
-new scene per training sample), **val seed 1000**, **samples / test seed 2000**. Scene `i` of seed `S` is drawn
+new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**. Scene `i` of seed `S` is drawn
 from `numpy.random.default_rng([S, i])` alone, so any scene can be rebuilt without the ones before it and
 `--workers` does not change the output.
 
@@ -314,11 +316,21 @@ def _neighbour_centre(rng, cx, cy, size_a, size_b):
     return (cx + math.copysign(fx * side, rng.random() - 0.5), cy + math.copysign(fy * side, rng.random() - 0.5))
 
 
+def _draw_size_and_kind(rng):
+    """The first draws of every scene: its width, height and whether it is crowded."""
+    w, h = (int(v) for v in rng.integers(320, 641, 2))
+    return w, h, bool(rng.random() < CROWDED_SHARE)
+
+
+def is_crowded(seed, index):
+    """Whether scene `index` of `seed` is a crowded one, without rendering it."""
+    return _draw_size_and_kind(np.random.default_rng([seed, index]))[2]
+
+
 def render_scene(seed, index):
     """One scene: (uint8 H x W x 3 image, crowded flag, [(category name, [x, y, w, h])])."""
     rng = np.random.default_rng([seed, index])
-    w, h = (int(v) for v in rng.integers(320, 641, 2))
-    crowded = bool(rng.random() < CROWDED_SHARE)
+    w, h, crowded = _draw_size_and_kind(rng)
     canvas = Canvas(background(rng, w, h))
     if not crowded:
         for _ in range(int(rng.integers(1, MAX_OBJECTS + 1))):
@@ -390,11 +402,13 @@ def categories_json():
     return [{"id": i + 1, "name": n, "supercategory": "shape"} for i, n in enumerate(CATEGORIES)]
 
 
-def generate(seed, count, out, start=0, workers=1):
+def generate(seed, count, out, start=0, workers=1, crowded_only=False):
+    """Writes scenes start..start+count-1 of `seed` (only the crowded ones among them with `crowded_only`)."""
     out = Path(out)
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(seed, i, str(images_dir)) for i in range(start, start + count)]
+    indices = [i for i in range(start, start + count) if not crowded_only or is_crowded(seed, i)]
+    jobs = [(seed, i, str(images_dir)) for i in indices]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write_one, jobs, chunksize=4))
@@ -421,11 +435,13 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--start", type=int, default=0, help="first scene index (default 0)")
     ap.add_argument("--workers", type=int, default=1, help="processes (the output does not depend on it)")
+    ap.add_argument("--crowded-only", action="store_true",
+                    help="write only the crowded scenes among the --count scenes (the crowded share of that set)")
     a = ap.parse_args()
-    coco = generate(a.seed, a.count, a.out, a.start, a.workers)
+    coco = generate(a.seed, a.count, a.out, a.start, a.workers, a.crowded_only)
     n = len(coco["annotations"])
     crowded = sum(im["crowded"] for im in coco["images"])
-    print(f"{a.out}: {a.count} images ({crowded} crowded), {n} objects")
+    print(f"{a.out}: {len(coco['images'])} images ({crowded} crowded), {n} objects")
 
 
 if __name__ == "__main__":
