@@ -1,9 +1,10 @@
 """Exports the CLIP model trained by clip_train.py as DetectKit's default zero-shot labeller, in Hugging Face
 `CLIPModel` format, and checks it end to end through transformers:
 
-    python training/clip_export.py --name clip64            # training/runs/clip64/last.pt -> training/export/clip/
+    python training/clip_export.py --name clip64 --out Sources/DetectKit/Models/clip \
+        --golden-out Tests/DetectKitTests/Fixtures/bundled-clip     # training/runs/clip64/last.pt -> the bundle
 
-training/export/clip/ then holds
+The folder (default training/export/clip/) then holds
     config.json, model.safetensors   CLIPModel.save_pretrained, weights in float16 (--dtype; the token embedding
                                      alone is 49,408 x 64, so float32 would not fit the 10 MB budget)
     vocab.json, merges.txt           CLIP's BPE tokenizer (49,408 tokens), copied from Sources/CLIP/Resources/
@@ -58,6 +59,40 @@ def raw_crops(count, first_scene=100000):
     return out[:count]
 
 
+GOLDEN_IMAGE = "000010.png"
+GOLDEN_LABELS = ["red circle", "blue star", "green square", "yellow triangle", "white ring", "black cross",
+                 "purple hexagon", "orange ellipse", "gray star", "pink circle"]
+
+
+def write_golden(folder, model, processor, templates):
+    """transformers' zero-shot labelling, with the exported weights, of the first ground-truth boxes of a sample
+    image (cropped at integer pixel edges) over GOLDEN_LABELS: image features, single-template text features and
+    ensemble probabilities, for DetectKitTests' check of the bundled model."""
+    from PIL import Image
+    coco = json.loads((ROOT / "samples" / "annotations.json").read_text())
+    image = next(i for i in coco["images"] if i["file_name"] == GOLDEN_IMAGE)
+    boxes = [a["bbox"] for a in coco["annotations"] if a["image_id"] == image["id"]][:4]
+    with Image.open(ROOT / "samples" / "images" / GOLDEN_IMAGE) as im:
+        rgb = im.convert("RGB")
+        crops = [rgb.crop((x, y, x + w, y + h)) for x, y, w, h in boxes]
+    with torch.no_grad():
+        pix = processor(images=crops, return_tensors="pt")["pixel_values"]
+        img = model.get_image_features(pixel_values=pix)
+        one = model.get_text_features(**processor(text=[templates[0].format(t) for t in GOLDEN_LABELS],
+                                                  return_tensors="pt", padding=True))
+        txt = model.get_text_features(**processor(text=[t.format(lbl) for lbl in GOLDEN_LABELS for t in templates],
+                                                  return_tensors="pt", padding=True))
+        w = F.normalize(F.normalize(txt, dim=-1).view(len(GOLDEN_LABELS), len(templates), -1).mean(1), dim=-1)
+        probs = (model.logit_scale.exp() * F.normalize(img, dim=-1) @ w.t()).softmax(-1)
+    folder.mkdir(parents=True, exist_ok=True)
+    from safetensors.torch import save_file
+    save_file({"image_embeds": img.contiguous(), "text_embeds": one.contiguous(), "probabilities": probs.contiguous(),
+               "boxes": torch.tensor([[x, y, x + w, y + h] for x, y, w, h in boxes], dtype=torch.float32)},
+              str(folder / "golden.safetensors"),
+              metadata={"image": GOLDEN_IMAGE, "labels": json.dumps(GOLDEN_LABELS)})
+    print(f"golden: {folder / 'golden.safetensors'} ({len(boxes)} crops of {GOLDEN_IMAGE}, {len(GOLDEN_LABELS)} labels)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--name", default="clip64", help="run name: training/runs/<name>/last.pt")
@@ -65,6 +100,8 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "training" / "export" / "clip"))
     ap.add_argument("--dtype", choices=["float16", "float32", "bfloat16"], default="float16")
     ap.add_argument("--check-crops", type=int, default=400)
+    ap.add_argument("--golden-out", default=None,
+                    help="also write golden.safetensors here: transformers' zero-shot labelling of sample crops")
     a = ap.parse_args()
     from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPProcessor
     from transformers.utils import logging as hf_logging
@@ -148,6 +185,8 @@ def main():
     print(f"zero-shot (ensemble, 80 pairs) on {len(crops)} raw crops via CLIPProcessor: seen "
           f"{float(ok[~held].mean()):.4f} ({int((~held).sum())}), held-out {float(ok[held].mean()):.4f} "
           f"({int(held.sum())})")
+    if a.golden_out:
+        write_golden(Path(a.golden_out), loaded, processor, templates)
     total = 0
     for f in sorted(out.iterdir()):
         total += f.stat().st_size

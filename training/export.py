@@ -3,8 +3,12 @@ re-parameterised (every BatchNorm folded into its conv, each block's depthwise b
 depthwise conv), float32 safetensors plus config.json, and checks the export with a plain functional forward
 (`reference_forward`, the exact op sequence Swift must run) against the training-form model.
 
-    python training/export.py --name lk512 --out training/export       # detector.safetensors, config.json,
-                                                                        # golden.safetensors (for Swift tests)
+    python training/export.py --name lk512 --out Sources/DetectKit/Models/detector   # detector.safetensors and
+        # config.json (the bundled model), golden.safetensors (Tests/DetectKitTests/Fixtures/bundled-detector)
+
+The golden file holds the raw detections of the deploy network on the top-left input-size square of a sample
+image (samples/images/000010.png by default), cropped rather than letterboxed so that no resampling stands between
+PyTorch and Swift; DetectKitTests checks the bundled detector against it.
 
 Tensors (all float32, PyTorch layouts: conv weight [out, in / groups, kh, kw], bias [out]); every conv has a
 bias; "same" padding (k - 1) // 2 everywhere; stride 2 only in stem1, stem2, down3, down4; groups = channels for
@@ -41,7 +45,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model import BOX_T_MAX, LOGVAR_RANGE, Detector, DetectorConfig, count_parameters, decode  # noqa: E402
-from train import HERE, letterbox, read_rgb  # noqa: E402
+from train import HERE, read_rgb  # noqa: E402
 
 
 def reference_forward(t, cfg: DetectorConfig, x):
@@ -118,8 +122,9 @@ def main():
     ap.add_argument("--checkpoint", default=None, help="default training/runs/<name>/last.pt")
     ap.add_argument("--out", default=str(HERE / "export"))
     ap.add_argument("--raw", action="store_true", help="export the raw (non-EMA) weights")
-    ap.add_argument("--golden-image", default=None,
-                    help="image for golden.safetensors (default: the first image of training/data/val)")
+    ap.add_argument("--golden-image", default=str(HERE.parent / "samples" / "images" / "000010.png"),
+                    help="image whose top-left input-size square is the golden input (at least that large)")
+    ap.add_argument("--golden-out", default=None, help="where golden.safetensors goes (default: --out)")
     args = ap.parse_args()
     torch.set_num_threads(2)
     ckpt = Path(args.checkpoint or HERE / "runs" / args.name / "last.pt")
@@ -130,15 +135,12 @@ def main():
     model.eval()
     train_params = count_parameters(model)
 
-    # A real input for the checks: a letterboxed validation (or given) image.
-    if args.golden_image:
-        img_path = Path(args.golden_image)
-    else:
-        val = HERE / "data" / "val"
-        first = json.loads((val / "annotations.json").read_text())["images"][0]["file_name"]
-        img_path = val / "images" / first
-    lb, (sx, sy, px, py) = letterbox(read_rgb(img_path), cfg.input_size)
-    x = torch.from_numpy(np.ascontiguousarray(lb.transpose(2, 0, 1)))[None].float() / 255
+    # A real input for the checks: the top-left input-size square of a sample image.
+    img_path, s = Path(args.golden_image), cfg.input_size
+    img = read_rgb(img_path)
+    if img.shape[0] < s or img.shape[1] < s:
+        raise SystemExit(f"{img_path}: {img.shape[1]}x{img.shape[0]} is smaller than the {s}x{s} golden input")
+    x = torch.from_numpy(np.ascontiguousarray(img[:s, :s].transpose(2, 0, 1)))[None].float() / 255
     with torch.no_grad():
         ref = model(x)
         model.reparameterize()
@@ -158,13 +160,11 @@ def main():
     back = load_file(str(out / "detector.safetensors"))
     assert all(torch.equal(back[k], tensors[k]) for k in tensors)
     dets = decode(deployed, cfg)[0]
-    golden = {"input": x.contiguous(), "letterbox": torch.tensor([sx, sy, px, py], dtype=torch.float64)}
-    for (cls, box, logvar), level in zip(deployed, ("p3", "p4")):
-        golden |= {f"{level}.cls": cls.contiguous(), f"{level}.box": box.contiguous(),
-                   f"{level}.logvar": logvar.contiguous()}
-    golden |= {f"detections.{k}": v.contiguous() for k, v in dets.items()}
-    save_file(golden, str(out / "golden.safetensors"), metadata={"image": img_path.name,
-                                                                 "score_threshold": str(cfg.score_threshold)})
+    golden_dir = Path(args.golden_out or out)
+    golden_dir.mkdir(parents=True, exist_ok=True)
+    save_file({f"detections.{k}": v.float().contiguous() for k, v in dets.items()}, str(golden_dir / "golden.safetensors"),
+              metadata={"image": img_path.name, "crop": f"0 0 {s} {s}", "step": str(state["step"]),
+                        "score_threshold": str(cfg.score_threshold)})
     size = (out / "detector.safetensors").stat().st_size
     print(f"{out}/detector.safetensors: {len(tensors)} tensors, {n_params} parameters, {size / 1e6:.2f} MB "
           f"(step {state['step']}, {'raw' if args.raw else 'EMA'} weights); export vs training form max |diff| = "
