@@ -68,6 +68,9 @@ let package = Package(
         .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPTests", dependencies: ["CLIP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "DetectKitTests", dependencies: ["DetectKit", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]
 )

@@ -27,7 +27,7 @@ public struct COCOCatalog: Sendable {
             guard let name = image["file_name"] as? String else { throw fail("images: missing \"file_name\"", record: k) }
             let id: COCOImageID
             switch image["id"] {
-            case let n as NSNumber where !(n is Bool) && n.doubleValue.isFinite: id = .number(n.doubleValue)
+            case let n as NSNumber where !Self.isBoolean(n) && n.doubleValue.isFinite: id = .number(n.doubleValue)
             case let t as String: id = .text(t)
             default: throw fail("images: \"id\" must be a number or a string", record: k)
             }
@@ -43,4 +43,8 @@ public struct COCOCatalog: Sendable {
         imageIDs = ids
         categoryNames = names
     }
+
+    /// Whether JSONSerialization read `n` from `true` or `false`. (`n is Bool` will not do: on Linux it also holds
+    /// for the numbers 0 and 1.)
+    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
 }

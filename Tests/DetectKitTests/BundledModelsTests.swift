@@ -1,0 +1,81 @@
+import Boxes
+import CLIP
+import DetectKit
+import Detector
+import Foundation
+import Imaging
+import NeuralCore
+import Testing
+
+/// The models bundled with DetectKit against PyTorch on a sample scene (`Fixtures/bundled-*`, written by
+/// `training/export.py --golden-out` and `training/clip_export.py --golden-out` from the same weights).
+@Suite struct BundledModelsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func golden(_ name: String) throws -> SafeTensors {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)/golden", withExtension: "safetensors"))
+        return try SafeTensors(contentsOf: url.path)
+    }
+
+    static func sample(_ file: String) throws -> Image {
+        try Image(contentsOfFile: root.appendingPathComponent("samples/images/\(file)").path)
+    }
+
+    static func worst(_ a: [Float], _ b: [Float]) -> Float {
+        a.count == b.count ? zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 : .infinity
+    }
+
+    /// The bundled detector's raw detections on the top-left 512 × 512 of a sample equal the exported network's
+    /// in PyTorch: boxes, scores, classes and σ, in the same order.
+    @Test func bundledDetectorMatchesPyTorch() throws {
+        let folder = try #require(BundledModels.detectorDirectory, "this build bundles no detector")
+        let detector = try LargeKernelDetector(directory: folder)
+        let s = Float(detector.configuration.inputSize)
+        let image = try #require(try Self.sample("000010.png").cropped(to: Box(x1: 0, y1: 0, x2: s, y2: s)))
+        let golden = try Self.golden("bundled-detector")
+        let found = try detector.detect(image, threads: 2)
+        let boxes = try golden.tensor("detections.boxes").scalars, scores = try golden.tensor("detections.scores").scalars
+        let classes = try golden.tensor("detections.classes").scalars, sigmas = try golden.tensor("detections.sigmas").scalars
+        #expect(found.count == scores.count && found.count > 5)
+        guard found.count == scores.count else { return }
+        for i in 0..<found.count {
+            let b = found.boxes[i], want = Array(boxes[(i * 4)..<(i * 4 + 4)]).map { min(max($0, 0), s) }
+            #expect(Self.worst([b.x1, b.y1, b.x2, b.y2], want) < 1e-4, "box \(i)")
+            #expect(abs(found.scores[i] - scores[i]) < 1e-5, "score \(i)")
+            #expect(found.categories[i] == Int(classes[i]) + 1, "class \(i)")
+            let d = try #require(found.deviations?[i])
+            #expect(Self.worst([d.x, d.y, d.z, d.w], Array(sigmas[(i * 4)..<(i * 4 + 4)])) < 1e-4, "sigma \(i)")
+        }
+    }
+
+    /// The bundled CLIP model labels crops of a sample exactly as transformers' `CLIPModel` does with the same
+    /// folder: image and text features, and the template-ensemble probabilities; and the folder fits 10 MB.
+    @Test func bundledCLIPMatchesTransformers() throws {
+        let folder = try #require(BundledModels.clipDirectory, "this build bundles no CLIP model")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let bytes = try files.reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? 0)
+        }
+        #expect(bytes <= 10_000_000, "\(bytes) bytes")
+        let model = try CLIPModel(directory: folder)
+        let tokenizer = try CLIPTokenizer(vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
+        let golden = try Self.golden("bundled-clip")
+        let labels = ["red circle", "blue star", "green square", "yellow triangle", "white ring", "black cross",
+                      "purple hexagon", "orange ellipse", "gray star", "pink circle"]
+        let image = try Self.sample("000010.png")
+        let b = try golden.tensor("boxes").scalars
+        let crops = try (0..<(b.count / 4)).map { i in
+            try #require(image.cropped(to: Box(x1: b[i * 4], y1: b[i * 4 + 1], x2: b[i * 4 + 2], y2: b[i * 4 + 3])))
+        }
+        let pixels = try CLIPImagePreprocessor(size: model.configuration.imageSize)(crops)
+        let imageFeatures = try model.imageFeatures(pixels, threads: 2)
+        #expect(Self.worst(imageFeatures.scalars, try golden.tensor("image_embeds").scalars) < 1e-4)
+        let templates = try #require(try ZeroShotClassifier.templates(in: folder))
+        let prompts = try labels.map { try tokenizer.tokenize(templates[0].replacingOccurrences(of: "{}", with: $0), contextLength: model.configuration.contextLength) }
+        #expect(Self.worst(try model.textFeatures(prompts, threads: 2).scalars, try golden.tensor("text_embeds").scalars) < 1e-4)
+        let classifier = try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: labels, templates: templates)
+        let probabilities = try classifier.classify(crops, threads: 2).flatMap(\.probabilities)
+        #expect(Self.worst(probabilities, try golden.tensor("probabilities").scalars) < 1e-4)
+    }
+}

@@ -1,0 +1,32 @@
+import DetectKit
+import Foundation
+import Suppression
+import Testing
+
+/// `COCOCatalog`: image ids by file name, category names, and errors naming the record.
+@Suite struct COCOCatalogTests {
+    static func catalog(_ json: String) throws -> COCOCatalog {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString).json")
+        try json.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try COCOCatalog(contentsOf: url.path)
+    }
+
+    /// Ids 0 and 1 are numbers, not booleans (on Linux, `NSNumber(1) is Bool` holds).
+    @Test func numericAndTextIDs() throws {
+        let c = try Self.catalog("""
+            {"images": [{"id": 0, "file_name": "a/0.png"}, {"id": 1, "file_name": "1.jpg"}, {"id": 2.5, "file_name": "x.png"},
+                        {"id": "seven", "file_name": "7.png"}],
+             "categories": [{"id": 1, "name": "circle"}]}
+            """)
+        #expect(c.imageIDs == ["0.png": .number(0), "1.jpg": .number(1), "x.png": .number(2.5), "7.png": .text("seven")])
+        #expect(c.categoryNames == [1: "circle"])
+    }
+
+    @Test func booleanIDIsAnErrorNamingTheRecord() throws {
+        let error = #expect(throws: COCOResultsError.self) {
+            try Self.catalog(#"{"images": [{"id": 3, "file_name": "3.png"}, {"id": true, "file_name": "t.png"}]}"#)
+        }
+        #expect(error?.record == 1)
+    }
+}
