@@ -74,12 +74,27 @@ struct AnnotateCommand: ParsableCommand {
             let namer = try labels.map { try ZeroShotNamer(labels: $0, model: clip) }
             let options = suppression.options, threshold = detectorFlags.detectorThreshold
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            // DIR/<stem>.<format> for each input; an input whose output an earlier one already takes is reported,
+            // not written over it.
+            let targets = files.map {
+                (output as NSString).appendingPathComponent(
+                    "\((($0 as NSString).lastPathComponent as NSString).deletingPathExtension).\(format.rawValue)")
+            }
+            var firstWriter: [String: String] = [:], earlier: [Int: String] = [:]
+            for (i, target) in targets.enumerated() {
+                if let first = firstWriter[target] { earlier[i] = first } else { firstWriter[target] = files[i] }
+            }
+            let clashes = earlier
             let progress = ProgressBar(total: files.count, label: "annotate")
             let errors = ErrorLog()
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 defer { progress.advance() }
                 let file = files[i]
                 let name = (file as NSString).lastPathComponent
+                if let first = clashes[i] {
+                    errors.append("\(file): not annotated: its output \(targets[i]) is that of \(first)")
+                    return
+                }
                 do {
                     let image = try Image(contentsOfFile: file, options: DecodeOptions(maxPixels: maxPixels))
                     var found: [(box: Box, score: Float, category: Int)] = []
@@ -94,9 +109,7 @@ struct AnnotateCommand: ParsableCommand {
                         Annotation(box: $0.box, label: "\(names[$0.category] ?? String($0.category)) \(String(format: "%.2f", $0.score))", colorIndex: $0.category)
                     }
                     let labelled = try namer?.relabel(annotations, in: image) ?? annotations
-                    let stem = (name as NSString).deletingPathExtension
-                    let target = (output as NSString).appendingPathComponent("\(stem).\(format.rawValue)")
-                    try image.drawing(labelled).write(toFile: target, format == .png ? .png() : .jpeg())
+                    try image.drawing(labelled).write(toFile: targets[i], format == .png ? .png() : .jpeg())
                 } catch {
                     errors.append("\(error)")
                 }

@@ -44,6 +44,21 @@ import Testing
         #expect(la == (try Image(contentsOfFile: dir.appendingPathComponent("la.png").path)))
     }
 
+    /// `photo.jpg` and `photo.png` would both become `photo.png`: the second is reported, not written over the first.
+    @Test func inputsWithTheSameOutputNameAreReported() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("broken.png"))
+        let jpeg = try Image(contentsOfFile: dir.appendingPathComponent("photo.jpg").path)
+        try jpeg.write(toFile: dir.appendingPathComponent("photo.png").path)
+        let results = try TemporaryFile(Self.detections)
+        let out = dir.appendingPathComponent("out").path
+        let r = try Detectkit.run(["annotate", dir.path, "--detections", results.path, "-o", out])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("not annotated: its output \(out)/photo.png is that of"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["000042.png", "la.png", "photo.png"])
+    }
+
     @Test func catalogNamesImagesAndClassesAndJPEGOutput() throws {
         let dir = try Self.inputs()
         defer { try? FileManager.default.removeItem(at: dir) }
