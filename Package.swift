@@ -55,8 +55,8 @@ let package = Package(
             name: "detectkit",
             dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Deterministic random inputs shared by the test targets; not a product.
-        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression"]),
+        // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
+        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SuppressionTests", dependencies: ["Suppression", "DetectKitTestSupport"],
@@ -65,11 +65,11 @@ let package = Package(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EvaluationTests", dependencies: ["Evaluation", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DetectorTests", dependencies: ["Detector"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLIPTests", dependencies: ["CLIP"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectorTests", dependencies: ["Detector", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLIPTests", dependencies: ["CLIP", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "DetectKitTests", dependencies: ["DetectKit", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
+            name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
     ]

@@ -1,4 +1,5 @@
 import CLIP
+import DetectKitTestSupport
 import Foundation
 import NeuralCore
 import Testing
@@ -11,10 +12,6 @@ import Testing
         return url.path
     }
 
-    static func worst(_ a: [Float], _ b: [Float]) -> Float {
-        a.count == b.count ? zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 : .infinity
-    }
-
     @Test(arguments: ["quickgelu", "gelu"])
     func featuresMatchTransformers(name: String) throws {
         let dir = try Self.folder(name)
@@ -22,20 +19,20 @@ import Testing
         let expected = try SafeTensors(contentsOf: dir + "/expected.safetensors")
         for threads in [1, 2] {
             let image = try model.imageFeatures(expected.tensor("pixel_values"), threads: threads)
-            #expect(Self.worst(image.scalars, try expected.tensor("image_embeds").scalars) < 1e-4, "\(name) image")
+            #expect(worstRelativeError(image.scalars, try expected.tensor("image_embeds").scalars) < 1e-4, "\(name) image")
         }
         var sequences: [[Int]] = []
         for i in 0..<3 {
             let ids = try expected.tensor("input_ids_\(i)").scalars.map { Int($0) }
             sequences.append(ids)
             let one = try model.textFeatures([ids])
-            #expect(Self.worst(one.scalars, try expected.tensor("text_embeds_\(i)").scalars) < 1e-4, "\(name) text \(i)")
+            #expect(worstRelativeError(one.scalars, try expected.tensor("text_embeds_\(i)").scalars) < 1e-4, "\(name) text \(i)")
         }
         // A batch of different lengths gives each sequence's own features.
         let batch = try model.textFeatures(sequences)
         let d = model.configuration.projectionSize
         for i in 0..<3 {
-            #expect(Self.worst(Array(batch.scalars[(i * d)..<((i + 1) * d)]), try expected.tensor("text_embeds_\(i)").scalars) < 1e-4)
+            #expect(worstRelativeError(Array(batch.scalars[(i * d)..<((i + 1) * d)]), try expected.tensor("text_embeds_\(i)").scalars) < 1e-4)
         }
     }
 

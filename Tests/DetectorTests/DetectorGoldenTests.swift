@@ -1,4 +1,5 @@
 import Boxes
+import DetectKitTestSupport
 import Detector
 import Foundation
 import Imaging
@@ -12,10 +13,6 @@ import Testing
         try #require(Bundle.module.url(forResource: "Fixtures/small", withExtension: nil)).path
     }
 
-    static func worst(_ a: [Float], _ b: [Float]) -> Float {
-        a.count == b.count ? zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 : .infinity
-    }
-
     @Test(arguments: ["detector.safetensors", "training.safetensors"])
     func rawOutputsMatchPyTorch(weights: String) throws {
         let dir = try Self.folder()
@@ -25,9 +22,9 @@ import Testing
         for threads in [1, 2] {
             let outputs = try detector(golden.tensor("input"), threads: threads)
             for (level, out) in zip(["p3", "p4"], outputs) {
-                #expect(Self.worst(out.classes.scalars, try golden.tensor("\(level).cls").scalars) < 1e-4, "\(weights) \(level) cls")
-                #expect(Self.worst(out.boxes.scalars, try golden.tensor("\(level).box").scalars) < 1e-4, "\(weights) \(level) box")
-                #expect(Self.worst(out.logVariances.scalars, try golden.tensor("\(level).logvar").scalars) < 1e-4, "\(weights) \(level) logvar")
+                #expect(worstRelativeError(out.classes.scalars, try golden.tensor("\(level).cls").scalars) < 1e-4, "\(weights) \(level) cls")
+                #expect(worstRelativeError(out.boxes.scalars, try golden.tensor("\(level).box").scalars) < 1e-4, "\(weights) \(level) box")
+                #expect(worstRelativeError(out.logVariances.scalars, try golden.tensor("\(level).logvar").scalars) < 1e-4, "\(weights) \(level) logvar")
             }
         }
     }
@@ -39,18 +36,12 @@ import Testing
         let raw = try golden.tensor("image")
         let image = try Image(width: 64, height: 64, channels: 3, pixels: raw.scalars.map { UInt8($0) })
         let found = try detector.detect(image, threads: 2)
-        let boxes = try golden.tensor("detections.boxes").scalars, scores = try golden.tensor("detections.scores").scalars
-        let classes = try golden.tensor("detections.classes").scalars, sigmas = try golden.tensor("detections.sigmas").scalars
-        #expect(found.count == scores.count && found.count > 20)
-        guard found.count == scores.count else { return }
-        for i in 0..<found.count {
-            let b = found.boxes[i], want = Array(boxes[(i * 4)..<(i * 4 + 4)]).map { min(max($0, 0), 64) }
-            #expect(Self.worst([b.x1, b.y1, b.x2, b.y2], want) < 1e-4, "box \(i)")
-            #expect(abs(found.scores[i] - scores[i]) < 1e-5)
-            #expect(found.categories[i] == Int(classes[i]) + 1)
-            let d = try #require(found.deviations?[i])
-            #expect(Self.worst([d.x, d.y, d.z, d.w], Array(sigmas[(i * 4)..<(i * 4 + 4)])) < 1e-4)
-        }
+        let e = try GoldenDetections(golden).errors(of: found, clampingBoxesTo: 64)
+        #expect(e.countsMatch && found.count > 20, "\(found.count) detections")
+        #expect(e.box < 1e-4)
+        #expect(e.score < 1e-5)
+        #expect(e.wrongCategories.isEmpty)
+        #expect(e.sigma < 1e-4)
     }
 
     @Test func badWeightsNameTheTensor() throws {

@@ -1,3 +1,4 @@
+import DetectKitTestSupport
 import Foundation
 import NeuralCore
 import Testing
@@ -8,10 +9,6 @@ import Testing
     static func file() throws -> SafeTensors {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/neural/conv", withExtension: "safetensors"))
         return try SafeTensors(contentsOf: url.path)
-    }
-
-    static func worst(_ a: Tensor, _ b: Tensor) -> Float {
-        a.shape == b.shape ? zip(a.scalars, b.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 : .infinity
     }
 
     struct Meta: Decodable {
@@ -30,8 +27,8 @@ import Testing
             parameters: .init(stride: (m.stride[0], m.stride[1]), padding: (m.padding[0], m.padding[1]),
                               dilation: (m.dilation[0], m.dilation[1]), groups: m.groups))
         let x = try f.tensor("c\(index).input"), expected = try f.tensor("c\(index).output")
-        #expect(Self.worst(try conv(x, threads: 2), expected) < 1e-4, "case \(index)")
-        #expect(Self.worst(try conv.reference(x), expected) < 1e-5, "reference, case \(index)")
+        #expect(worstRelativeError(try conv(x, threads: 2), expected) < 1e-4, "case \(index)")
+        #expect(worstRelativeError(try conv.reference(x), expected) < 1e-5, "reference, case \(index)")
     }
 
     static func batchNorm(_ f: SafeTensors, _ prefix: String) throws -> BatchNorm2D {
@@ -44,7 +41,7 @@ import Testing
         let f = try Self.file()
         let conv = try Conv2D(weight: f.tensor("bn.weight"), parameters: .init(padding: (1, 1)))
         let folded = try Self.batchNorm(f, "bn.bn").folded(into: conv)
-        #expect(Self.worst(try folded(f.tensor("bn.input")), try f.tensor("bn.output")) < 1e-4)
+        #expect(worstRelativeError(try folded(f.tensor("bn.input")), try f.tensor("bn.output")) < 1e-4)
     }
 
     @Test func replkBranchesMergeIntoOneLargeKernel() throws {
@@ -58,7 +55,7 @@ import Testing
         }
         let merged = try Reparameterization.merge(branches)
         #expect(merged.weight.shape == [4, 1, 13, 13])
-        #expect(Self.worst(try merged(f.tensor("rep.input")), try f.tensor("rep.output")) < 1e-4)
+        #expect(worstRelativeError(try merged(f.tensor("rep.input")), try f.tensor("rep.output")) < 1e-4)
         // A branch that is not depthwise "same" is refused.
         let dense = try Conv2D(weight: Tensor(zeros: [4, 4, 3, 3]), parameters: .init(padding: (1, 1)))
         #expect(throws: NeuralError.self) { try Reparameterization.merge([.init(conv: dense)]) }
@@ -78,14 +75,14 @@ import Testing
         let merged = try Reparameterization.merge(branches)
         #expect(merged.weight.shape == [4, 1, 27, 27])
         let x = try f.tensor("rep27.input"), expected = try f.tensor("rep27.output")
-        #expect(Self.worst(try merged(x, threads: 2), expected) < 1e-4)
+        #expect(worstRelativeError(try merged(x, threads: 2), expected) < 1e-4)
         // The unmerged branches, summed, give the same (each through the general convolution path).
         var sum = try Tensor(zeros: expected.shape)
         for b in branches {
             let y = try (try b.batchNorm.map { try $0.folded(into: b.conv) } ?? b.conv)(x)
             for i in sum.scalars.indices { sum.scalars[i] += y.scalars[i] }
         }
-        #expect(Self.worst(sum, expected) < 1e-4)
+        #expect(worstRelativeError(sum, expected) < 1e-4)
     }
 
     @Test func fastPathsEqualTheReference() throws {
@@ -94,7 +91,7 @@ import Testing
                                 ([6, 2, 3, 3], .init(stride: (2, 1), padding: (1, 0), dilation: (1, 2), groups: 3))] {
             let conv = try Conv2D(weight: DepthwiseConv2DTests.random(shape, seed: 3), bias: DepthwiseConv2DTests.random([shape[0]], seed: 4), parameters: params)
             let x = try DepthwiseConv2DTests.random([2, 6, 11, 13], seed: 5)
-            #expect(Self.worst(try conv(x), try conv.reference(x)) < 1e-5, "\(shape)")
+            #expect(worstRelativeError(try conv(x), try conv.reference(x)) < 1e-5, "\(shape)")
         }
     }
 

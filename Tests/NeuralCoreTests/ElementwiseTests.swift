@@ -1,3 +1,4 @@
+import DetectKitTestSupport
 import Foundation
 import NeuralCore
 import Testing
@@ -9,23 +10,19 @@ import Testing
         return try SafeTensors(contentsOf: url.path)
     }
 
-    static func worst(_ a: Tensor, _ b: Tensor) -> Float {
-        zip(a.scalars, b.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-    }
-
     @Test(arguments: [(Activation.relu, "relu"), (.gelu, "gelu"), (.geluTanh, "gelu_tanh"), (.silu, "silu")])
     func activationsMatchPyTorch(activation: Activation, name: String) throws {
         let f = try Self.file()
         let out = activation(try f.tensor("input"))
-        #expect(Self.worst(out, try f.tensor(name)) < 1e-5, "\(name)")
+        #expect(worstRelativeError(out, try f.tensor(name)) < 1e-5, "\(name)")
     }
 
     @Test func softmaxAndLayerNormMatchPyTorch() throws {
         let f = try Self.file()
         let x = try f.tensor("input")
-        #expect(Self.worst(try softmax(x), try f.tensor("softmax")) < 1e-6)
+        #expect(worstRelativeError(try softmax(x), try f.tensor("softmax")) < 1e-6)
         let ln = try LayerNorm(weight: f.tensor("ln_weight"), bias: f.tensor("ln_bias"))
-        #expect(Self.worst(try ln(x), try f.tensor("layer_norm")) < 1e-5)
+        #expect(worstRelativeError(try ln(x), try f.tensor("layer_norm")) < 1e-5)
     }
 
     @Test func softmaxIsStableAndShapesAreChecked() throws {
