@@ -6,13 +6,16 @@ checkpoint, which is written every few minutes):
     nohup nice -n 19 python training/train.py --name lk512 > /dev/null 2>&1 &
     tail -f training/runs/lk512/train.log
 
-The bundled weights are this run's step 3100 (about 3 hours on this 2-core machine, shared with the CLIP run).
-Its schedule length changed twice on resume, to fit the machine's time: --steps 4000 for steps 0..800, 2600 for
-800..1329, then 3100 (the default now; from scratch, the learning rate of steps 300..1329 differs by at most
-17 %). To redo it exactly:
+The bundled weights are this run's step 6400 (HOURS hours on this 2-core machine, shared with the CLIP run). Its
+schedule length changed on resume, to fit the machine's time: --steps 4000 for steps 0..800, 2600 for
+800..1329, 3100 for 1329..3100 (from scratch, the learning rate of steps 300..1329 differs by at most 17 %;
+the first bundled weights were step 3100), then 8000 for 3100..4100 (a warm restart: the learning rate went
+back from 2 % to 71 % of its peak) and 6400 (the default now) for 4100..6400. To redo it exactly:
 
     python training/train.py --name lk512 --steps 4000 --max-steps-this-run 800
     python training/train.py --name lk512 --steps 2600 --max-steps-this-run 529
+    python training/train.py --name lk512 --steps 3100 --max-steps-this-run 1771
+    python training/train.py --name lk512 --steps 8000 --max-steps-this-run 1000
     python training/train.py --name lk512
 
 It first generates what is missing under training/data/ (train: seed 1, scenes 0..11999; val: seed 1000, scenes
@@ -450,7 +453,7 @@ def main():
     ap.add_argument("--name", default="lk512")
     ap.add_argument("--size", type=int, default=512, help="letterboxed input side (multiple of 16)")
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--steps", type=int, default=3100)
+    ap.add_argument("--steps", type=int, default=6400)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--warmup", type=int, default=300)
