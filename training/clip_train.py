@@ -8,7 +8,7 @@ missing under training/data/clip/, train seed 3 scenes 0..11999, val seed 3001 s
     tail -f training/runs/clip64/train.log
 
 Then clip_export.py writes the folder DetectKit bundles (see its docstring). The bundled model is this run's step
-7500 (HOURS hours on this 2-core machine, shared with the detector's run). Its schedule changed on resume, to fit
+7500 (2.9 hours on this 2-core machine, shared with the detector's run). Its schedule changed on resume, to fit
 the machine's time: --steps 8000 for steps 0..3000, then 4500 for 3000..4500 (the first bundled model), both
 with 12 % shape-only and 8 % colour-only captions; then a warm restart (the learning rate back to 37 % of its
 peak) with --steps 7500 and the caption mix of the defaults now, 35 % shape-only and 15 % colour-only, for
