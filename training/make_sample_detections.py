@@ -1,5 +1,5 @@
-"""Writes samples/raw_detections.json: raw (not yet suppressed) detector-like COCO results for the README's
-main job, until the bundled detector produces its own.
+"""Writes samples/raw_detections.json: raw (not yet suppressed) detector-like COCO results, the fixed input of the
+first step of the README's main job (`detectkit suppress` with every method), which needs no detector.
 
 4 images of 640x480, 3 categories, objects of 16-200 px each with a cluster of jittered candidate boxes, every
 record with an "id" and a "bbox_std" (pixels) growing with the jitter of the candidate. Deterministic:
