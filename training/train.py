@@ -6,7 +6,7 @@ checkpoint, which is written every few minutes):
     nohup nice -n 19 python training/train.py --name lk512 > /dev/null 2>&1 &
     tail -f training/runs/lk512/train.log
 
-The bundled weights are this run's step 6400 (HOURS hours on this 2-core machine, shared with the CLIP run). Its
+The bundled weights are this run's step 6400 (5.4 hours on this 2-core machine, shared with the CLIP run). Its
 schedule length changed on resume, to fit the machine's time: --steps 4000 for steps 0..800, 2600 for
 800..1329, 3100 for 1329..3100 (from scratch, the learning rate of steps 300..1329 differs by at most 17 %;
 the first bundled weights were step 3100), then 8000 for 3100..4100 (a warm restart: the learning rate went
