@@ -11,7 +11,8 @@ resumes at the first missing shard), each with `images` (N x 64 x 64 x 3 uint8, 
 the mean/std normalisation), `colour`, `shape`, `size_class` (0 small, 1 medium, 2 large), `box` (visible tight
 box x, y, w, h in the scene), `visible` (visible fraction), `scene` (scene index).
 
-Seeds (never mix them): train **seed 3**, validation **seed 3001** (the detector uses 1 / 1000 / 2000). Scene `i` of
+Seeds (never mix them): train **seed 3**, validation **seed 3001**, off-palette **seed 4** (the detector uses 1 /
+1000 / 2000). Scene `i` of
 seed `S` is drawn from `numpy.random.default_rng([S, i, 77])` alone.
 
 Colours (COLOURS): 10 names, each a box in HSV (hue degrees, saturation, value); an object's base colour is drawn
@@ -26,6 +27,11 @@ triangle, blue star, purple circle, pink square, white ellipse, gray star, black
 never painted in a training scene at all (neither as the cropped object nor as a neighbour). Validation scenes
 draw half their objects from the held-out pairs and half from the seen ones, so both halves of the evaluation
 have thousands of crops.
+
+Off-palette scenes (`--split offpalette`, used by clip_train.py --off-palette-scenes): the same scenes with every
+object in one of OFF_PALETTE's colours that no label names (lime, teal, brown, olive; check_off_palette asserts
+that each keeps clear of every named colour), all 8 shapes; their crops carry colour index >= 10
+(ALL_COLOUR_NAMES) and are captioned by shape alone, to show the image tower each shape in more colours.
 
 Scenes follow synth.render_scene: 320..640 px, 70 % normal (1..30 objects, size log-uniform 14..200 px) and
 30 % crowded (clusters of 2..5 objects of one shape and similar size next to each other, distinct colours where
@@ -78,6 +84,19 @@ COLOUR_NAMES = list(COLOURS)
 # Never in training: each colour once; shapes star and hexagon twice, the others once.
 HELD_OUT = [("red", "hexagon"), ("orange", "ring"), ("yellow", "cross"), ("green", "triangle"), ("blue", "star"),
             ("purple", "circle"), ("pink", "square"), ("white", "ellipse"), ("gray", "star"), ("black", "hexagon")]
+# Colours that no label names (clip_train.py --off-palette-scenes): each shape painted in more colours than the
+# named ones, captioned by its shape alone, so that the image tower sees shape apart from colour. Each box keeps
+# >= 10 degrees of hue from every chromatic named box, or leaves its saturation / value range by >= 0.15, and
+# none lies next to a held-out pair's colour in a way that would show that pair (no blue-violet, no grays):
+# lime between yellow and green, teal between green and blue, brown and olive below orange's and yellow's value.
+OFF_PALETTE = {
+    "lime": ((72, 84), (0.60, 1.00), (0.60, 1.00)),
+    "teal": ((160, 185), (0.50, 1.00), (0.45, 1.00)),
+    "brown": ((18, 32), (0.60, 1.00), (0.30, 0.55)),
+    "olive": ((50, 62), (0.60, 1.00), (0.35, 0.60)),
+}
+ALL_COLOUR_NAMES = COLOUR_NAMES + list(OFF_PALETTE)  # shard colour index; >= len(COLOUR_NAMES): off-palette
+OFF_PALETTE_SEED = 4
 ALL_COMBOS = [(c, s) for c in COLOUR_NAMES for s in SHAPES]
 SEEN = [p for p in ALL_COMBOS if p not in HELD_OUT]
 SIZE_WORDS = ["small", None, "large"]  # index = size class
@@ -115,7 +134,7 @@ def phrase(colour=None, shape=None, size=None):
 
 
 def named_colour(rng, name):
-    (h0, h1), (s0, s1), (v0, v1) = COLOURS[name]
+    (h0, h1), (s0, s1), (v0, v1) = COLOURS[name] if name in COLOURS else OFF_PALETTE[name]
     h = (rng.uniform(h0, h1) % 360) / 360
     r, g, b = colorsys.hsv_to_rgb(h, rng.uniform(s0, s1), rng.uniform(v0, v1))
     return np.array([r, g, b], np.float32) * 255
@@ -186,8 +205,27 @@ class NamedCanvas(synth.Canvas):
         return out
 
 
+def check_off_palette(margin_hue=10, margin_sv=0.15):
+    """Asserts what OFF_PALETTE's comment promises: every off-palette box is apart from every named box."""
+    def apart(a, b):
+        (h0, h1), (s0, s1), (v0, v1) = a
+        (H0, H1), (S0, S1), (V0, V1) = b
+        achromatic = S1 <= 0.25
+        after, before = (H0 - h1) % 360, (h0 - H1) % 360  # gaps going round the hue circle from a to b, b to a
+        disjoint = abs(after + before + (h1 - h0) + (H1 - H0) - 360) < 1e-9
+        hue = achromatic or disjoint and min(after, before) >= margin_hue
+        return hue or s0 - S1 >= margin_sv or S0 - s1 >= margin_sv or v0 - V1 >= margin_sv or V0 - v1 >= margin_sv
+    for off, box in OFF_PALETTE.items():
+        for name, named in COLOURS.items():
+            assert apart(box, named) and (named[1][1] > 0.25 or box[1][0] - named[1][1] >= margin_sv), (off, name)
+
+
 def _combo(rng, split, shape=None):
-    """A (colour, shape) pair: train draws from the seen pairs; val half from the held-out ones."""
+    """A (colour, shape) pair: train draws from the seen pairs; val half from the held-out ones; offpalette from
+    the off-palette colours with every shape."""
+    if split == "offpalette":
+        colour = list(OFF_PALETTE)[int(rng.integers(len(OFF_PALETTE)))]
+        return colour, shape if shape is not None else SHAPES[int(rng.integers(len(SHAPES)))]
     pool = SEEN if split == "train" or rng.random() >= 0.5 else HELD_OUT
     if shape is not None:
         pool = [p for p in pool if p[1] == shape] or [p for p in SEEN if p[1] == shape]
@@ -278,7 +316,7 @@ def scene_crops(split, seed, index, size=IMAGE_SIZE):
         y0 = max(0, int(round(y - m[2] * bh)))
         y1 = min(H, int(round(y + bh + m[3] * bh)))
         shape, _, _, colour = canvas.objects[i]
-        rows.append(dict(image=clip_preprocess(img[y0:y1, x0:x1], size), colour=COLOUR_NAMES.index(colour),
+        rows.append(dict(image=clip_preprocess(img[y0:y1, x0:x1], size), colour=ALL_COLOUR_NAMES.index(colour),
                          shape=SHAPES.index(shape), size_class=size_class(max(bw, bh)), box=[x, y, bw, bh],
                          visible=vis, scene=index))
     return rows
@@ -303,7 +341,9 @@ def write_shard(split, seed, first, count, path, size=IMAGE_SIZE):
 
 def generate(split, scenes, out, seed=None, log=print, size=IMAGE_SIZE):
     """Writes the missing shards for scenes 0..scenes-1 of the split under out; returns the shard paths."""
-    seed = seed if seed is not None else (TRAIN_SEED if split == "train" else VAL_SEED)
+    seed = seed if seed is not None else {"train": TRAIN_SEED, "val": VAL_SEED, "offpalette": OFF_PALETTE_SEED}[split]
+    if split == "offpalette":
+        check_off_palette()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -357,15 +397,15 @@ def load(paths):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["train", "val"], required=True)
+    ap.add_argument("--split", choices=["train", "val", "offpalette"], required=True)
     ap.add_argument("--scenes", type=int, required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--seed", type=int, default=None, help="default: 3 for train, 3001 for val")
+    ap.add_argument("--seed", type=int, default=None, help="default: 3 for train, 3001 for val, 4 for offpalette")
     a = ap.parse_args()
     paths = generate(a.split, a.scenes, a.out, a.seed)
     d = load(paths)
     pairs = set(zip(d["colour"].tolist(), d["shape"].tolist()))
-    held = sum((COLOUR_NAMES[c], SHAPES[s]) in HELD_OUT for c, s in zip(d["colour"], d["shape"]))
+    held = sum((ALL_COLOUR_NAMES[c], SHAPES[s]) in HELD_OUT for c, s in zip(d["colour"], d["shape"]))
     print(f"{a.out}: {len(d['colour'])} crops, {len(pairs)} colour-shape pairs, {held} of held-out pairs, "
           f"sizes small/medium/large {np.bincount(d['size_class'], minlength=3).tolist()}")
 

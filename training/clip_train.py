@@ -34,6 +34,12 @@ shape-word" ("red shape", --colour-only, 15 %), with the size word ("small"/"lar
 crops that have one. A caption is TRUE of an image when every attribute it names matches the image (so "a photo
 of a star." is true of every star, "a small red star" only of small red stars).
 
+Off-palette crops (--off-palette-scenes N, default 0; not in the bundled model): the crops of N scenes of
+clip_data's offpalette split join the training set, always captioned by their shape alone. An experiment on the
+held-out gap above, started from the bundled step 7500 as run clip64x:
+
+    python training/clip_train.py --name clip64x --steps 10500 --off-palette-scenes 4000   # last.pt of clip64 copied in
+
 Loss: symmetric InfoNCE with caption-level targets: logits = exp(s) * normalised image x text embeddings (B x B);
 image i's target is uniform over the batch's captions that are true of it, caption j's target uniform over the
 images it is true of (many crops share a caption or colour-shape pair; plain InfoNCE would push true pairs
@@ -164,7 +170,9 @@ def sample_captions(rng, caps, colour, shape, size, shape_only, colour_only):
     ids = np.empty(n, np.int64)
     for i in range(n):
         c, s = int(colour[i]), int(shape[i])
-        if kind[i] >= 1 - colour_only:
+        if c >= len(cd.COLOUR_NAMES):  # an off-palette colour: no label names it
+            c = NO
+        elif kind[i] >= 1 - colour_only:
             s = NO
         elif kind[i] >= 1 - colour_only - shape_only:
             c = NO
@@ -279,6 +287,8 @@ def main():
     ap.add_argument("--shape-only", type=float, default=0.35, help="share of captions that name the shape alone")
     ap.add_argument("--colour-only", type=float, default=0.15, help="share of captions that name the colour alone")
     ap.add_argument("--train-scenes", type=int, default=12000)
+    ap.add_argument("--off-palette-scenes", type=int, default=0,
+                    help="add the crops of this many scenes painted in colours no label names (shape captions only)")
     ap.add_argument("--val-scenes", type=int, default=400)
     ap.add_argument("--data", default=str(ROOT / "training" / "data" / "clip"))
     ap.add_argument("--eval-every", type=int, default=500)
@@ -320,15 +330,18 @@ def main():
     log(f"start: {' '.join(sys.argv)}")
     train_paths = cd.generate("train", a.train_scenes, data / "train", log=log)
     val_paths = cd.generate("val", a.val_scenes, data / "val", log=log)
+    if a.off_palette_scenes:
+        train_paths += cd.generate("offpalette", a.off_palette_scenes, data / "offpalette", log=log)
     train, val = cd.load(train_paths), cd.load(val_paths)
     if a.eval_count and a.eval_count < len(val["colour"]):
         pick = np.random.default_rng([a.seed, 99]).choice(len(val["colour"]), a.eval_count, replace=False)
         pick.sort()
         val = {k: v[pick] for k, v in val.items()}
-    held_train = sum((cd.COLOUR_NAMES[c], cd.SHAPES[s]) in cd.HELD_OUT for c, s in zip(train["colour"], train["shape"]))
+    held_train = sum((cd.ALL_COLOUR_NAMES[c], cd.SHAPES[s]) in cd.HELD_OUT for c, s in zip(train["colour"], train["shape"]))
     assert held_train == 0, "held-out pairs in the training crops"
     N = len(train["colour"])
-    log(f"data: {N} train crops ({a.train_scenes} scenes), {len(val['colour'])} val crops for evaluation")
+    log(f"data: {N} train crops ({a.train_scenes} scenes + {a.off_palette_scenes} off-palette), "
+        f"{len(val['colour'])} val crops for evaluation")
 
     tokenizer = load_tokenizer()
     caps = Captions(tokenizer)
