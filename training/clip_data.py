@@ -210,14 +210,15 @@ def check_off_palette(margin_hue=10, margin_sv=0.15):
     def apart(a, b):
         (h0, h1), (s0, s1), (v0, v1) = a
         (H0, H1), (S0, S1), (V0, V1) = b
-        achromatic = S1 <= 0.25
+        if S1 <= 0.25:  # an achromatic name: hue means nothing there, saturation must part them
+            return s0 - S1 >= margin_sv
         after, before = (H0 - h1) % 360, (h0 - H1) % 360  # gaps going round the hue circle from a to b, b to a
         disjoint = abs(after + before + (h1 - h0) + (H1 - H0) - 360) < 1e-9
-        hue = achromatic or disjoint and min(after, before) >= margin_hue
+        hue = disjoint and min(after, before) >= margin_hue
         return hue or s0 - S1 >= margin_sv or S0 - s1 >= margin_sv or v0 - V1 >= margin_sv or V0 - v1 >= margin_sv
     for off, box in OFF_PALETTE.items():
         for name, named in COLOURS.items():
-            assert apart(box, named) and (named[1][1] > 0.25 or box[1][0] - named[1][1] >= margin_sv), (off, name)
+            assert apart(box, named), (off, name)
 
 
 def _combo(rng, split, shape=None):
