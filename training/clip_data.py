@@ -11,9 +11,9 @@ resumes at the first missing shard), each with `images` (N x 64 x 64 x 3 uint8, 
 the mean/std normalisation), `colour`, `shape`, `size_class` (0 small, 1 medium, 2 large), `box` (visible tight
 box x, y, w, h in the scene), `visible` (visible fraction), `scene` (scene index).
 
-Seeds (never mix them): train **seed 3**, validation **seed 3001**, off-palette **seed 4** (the detector uses 1 /
-1000 / 2000). Scene `i` of
-seed `S` is drawn from `numpy.random.default_rng([S, i, 77])` alone.
+Seeds (never mix them): train **seed 3**, validation **seed 3001**, off-palette **seed 4**, any-colour **seed 5**
+(the detector uses 1 / 1000 / 2000). Scene `i` of seed `S` is drawn from `numpy.random.default_rng([S, i, 77])`
+alone.
 
 Colours (COLOURS): 10 names, each a box in HSV (hue degrees, saturation, value); an object's base colour is drawn
 uniformly from its name's box (up to 12 draws, keeping the first at RGB distance >= 60 from the mean colour under
@@ -32,6 +32,10 @@ Off-palette scenes (`--split offpalette`, used by clip_train.py --off-palette-sc
 object in one of OFF_PALETTE's colours that no label names (lime, teal, brown, olive; check_off_palette asserts
 that each keeps clear of every named colour), all 8 shapes; their crops carry colour index >= 10
 (ALL_COLOUR_NAMES) and are captioned by shape alone, to show the image tower each shape in more colours.
+Any-colour scenes (`--split anycolour`, clip_train.py --any-colour-scenes) go further: every object gets a colour
+of its own, drawn uniformly in the HSV cube among the colours that apart() keeps clear of every named box (about
+a third of the cube: saturation >= 0.21, value >= 0.29, and off every named hue range or its saturation / value
+range by the margins), colour index ANY_COLOUR, again captioned by shape alone.
 
 Scenes follow synth.render_scene: 320..640 px, 70 % normal (1..30 objects, size log-uniform 14..200 px) and
 30 % crowded (clusters of 2..5 objects of one shape and similar size next to each other, distinct colours where
@@ -95,8 +99,9 @@ OFF_PALETTE = {
     "brown": ((18, 32), (0.60, 1.00), (0.30, 0.55)),
     "olive": ((50, 62), (0.60, 1.00), (0.35, 0.60)),
 }
-ALL_COLOUR_NAMES = COLOUR_NAMES + list(OFF_PALETTE)  # shard colour index; >= len(COLOUR_NAMES): off-palette
-OFF_PALETTE_SEED = 4
+ANY_COLOUR = "other"  # the anycolour split: each object a colour of its own, apart from every named box (any_colour)
+ALL_COLOUR_NAMES = COLOUR_NAMES + list(OFF_PALETTE) + [ANY_COLOUR]  # shard colour index; >= 10: no label names it
+OFF_PALETTE_SEED, ANY_COLOUR_SEED = 4, 5
 ALL_COMBOS = [(c, s) for c in COLOUR_NAMES for s in SHAPES]
 SEEN = [p for p in ALL_COMBOS if p not in HELD_OUT]
 SIZE_WORDS = ["small", None, "large"]  # index = size class
@@ -116,6 +121,7 @@ TEMPLATES = [
     "a {} on a background.",
 ]
 TRAIN_SEED, VAL_SEED = 3, 3001
+SEEDS = {"train": TRAIN_SEED, "val": VAL_SEED, "offpalette": OFF_PALETTE_SEED, "anycolour": ANY_COLOUR_SEED}
 SHARD_SCENES = 500
 MIN_VISIBLE = 0.6
 SIZE_RANGE = (14, 200)
@@ -134,6 +140,9 @@ def phrase(colour=None, shape=None, size=None):
 
 
 def named_colour(rng, name):
+    """An RGB colour (float32 0..255) drawn uniformly in name's HSV box; ANY_COLOUR: any_colour."""
+    if name == ANY_COLOUR:
+        return any_colour(rng)
     (h0, h1), (s0, s1), (v0, v1) = COLOURS[name] if name in COLOURS else OFF_PALETTE[name]
     h = (rng.uniform(h0, h1) % 360) / 360
     r, g, b = colorsys.hsv_to_rgb(h, rng.uniform(s0, s1), rng.uniform(v0, v1))
@@ -205,27 +214,47 @@ class NamedCanvas(synth.Canvas):
         return out
 
 
-def check_off_palette(margin_hue=10, margin_sv=0.15):
+def apart(a, b, margin_hue=10, margin_sv=0.15):
+    """True when HSV box a (an off-palette colour) keeps clear of named box b: hue ranges disjoint by margin_hue
+    degrees, or saturation / value ranges by margin_sv. For an achromatic name hue means nothing: saturation must
+    part them (gray, white), or value for a dark one (black: a saturated colour at value 0.15 still looks black)."""
+    (h0, h1), (s0, s1), (v0, v1) = a
+    (H0, H1), (S0, S1), (V0, V1) = b
+    if S1 <= 0.25:
+        return v0 - V1 >= margin_sv if V1 < 0.3 else s0 - S1 >= margin_sv
+    after, before = (H0 - h1) % 360, (h0 - H1) % 360  # gaps going round the hue circle from a to b, b to a
+    disjoint = abs(after + before + (h1 - h0) + (H1 - H0) - 360) < 1e-9
+    hue = disjoint and min(after, before) >= margin_hue
+    return hue or s0 - S1 >= margin_sv or S0 - s1 >= margin_sv or v0 - V1 >= margin_sv or V0 - v1 >= margin_sv
+
+
+def check_off_palette():
     """Asserts what OFF_PALETTE's comment promises: every off-palette box is apart from every named box."""
-    def apart(a, b):
-        (h0, h1), (s0, s1), (v0, v1) = a
-        (H0, H1), (S0, S1), (V0, V1) = b
-        if S1 <= 0.25:  # an achromatic name: hue means nothing there, saturation must part them
-            return s0 - S1 >= margin_sv
-        after, before = (H0 - h1) % 360, (h0 - H1) % 360  # gaps going round the hue circle from a to b, b to a
-        disjoint = abs(after + before + (h1 - h0) + (H1 - H0) - 360) < 1e-9
-        hue = disjoint and min(after, before) >= margin_hue
-        return hue or s0 - S1 >= margin_sv or S0 - s1 >= margin_sv or v0 - V1 >= margin_sv or V0 - v1 >= margin_sv
     for off, box in OFF_PALETTE.items():
         for name, named in COLOURS.items():
             assert apart(box, named), (off, name)
 
 
+def any_colour(rng):
+    """An RGB colour (float32 0..255) drawn uniformly in the HSV cube among the colours apart from every named box
+    (rejection sampling; about half the cube qualifies)."""
+    while True:
+        h, s, v = rng.uniform(0, 360), rng.uniform(0, 1), rng.uniform(0, 1)
+        if all(apart(((h, h), (s, s), (v, v)), named) for named in COLOURS.values()):
+            r, g, b = colorsys.hsv_to_rgb(h / 360, s, v)
+            return np.array([r, g, b], np.float32) * 255
+
+
+def held_out_count(d):
+    """How many crops of shard dict d show a held-out colour-shape pair."""
+    return sum((ALL_COLOUR_NAMES[c], SHAPES[s]) in HELD_OUT for c, s in zip(d["colour"], d["shape"]))
+
+
 def _combo(rng, split, shape=None):
     """A (colour, shape) pair: train draws from the seen pairs; val half from the held-out ones; offpalette from
-    the off-palette colours with every shape."""
-    if split == "offpalette":
-        colour = list(OFF_PALETTE)[int(rng.integers(len(OFF_PALETTE)))]
+    the off-palette colours with every shape, anycolour ANY_COLOUR with every shape."""
+    if split in ("offpalette", "anycolour"):
+        colour = list(OFF_PALETTE)[int(rng.integers(len(OFF_PALETTE)))] if split == "offpalette" else ANY_COLOUR
         return colour, shape if shape is not None else SHAPES[int(rng.integers(len(SHAPES)))]
     pool = SEEN if split == "train" or rng.random() >= 0.5 else HELD_OUT
     if shape is not None:
@@ -342,7 +371,7 @@ def write_shard(split, seed, first, count, path, size=IMAGE_SIZE):
 
 def generate(split, scenes, out, seed=None, log=print, size=IMAGE_SIZE):
     """Writes the missing shards for scenes 0..scenes-1 of the split under out; returns the shard paths."""
-    seed = seed if seed is not None else {"train": TRAIN_SEED, "val": VAL_SEED, "offpalette": OFF_PALETTE_SEED}[split]
+    seed = seed if seed is not None else SEEDS[split]
     if split == "offpalette":
         check_off_palette()
     out = Path(out)
@@ -398,15 +427,15 @@ def load(paths):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=["train", "val", "offpalette"], required=True)
+    ap.add_argument("--split", choices=list(SEEDS), required=True)
     ap.add_argument("--scenes", type=int, required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--seed", type=int, default=None, help="default: 3 for train, 3001 for val, 4 for offpalette")
+    ap.add_argument("--seed", type=int, default=None, help="default: 3 for train, 3001 for val, 4 for offpalette, 5 for anycolour")
     a = ap.parse_args()
     paths = generate(a.split, a.scenes, a.out, a.seed)
     d = load(paths)
     pairs = set(zip(d["colour"].tolist(), d["shape"].tolist()))
-    held = sum((ALL_COLOUR_NAMES[c], SHAPES[s]) in HELD_OUT for c, s in zip(d["colour"], d["shape"]))
+    held = held_out_count(d)
     print(f"{a.out}: {len(d['colour'])} crops, {len(pairs)} colour-shape pairs, {held} of held-out pairs, "
           f"sizes small/medium/large {np.bincount(d['size_class'], minlength=3).tolist()}")
 

@@ -44,7 +44,8 @@ crops that have one. A caption is TRUE of an image when every attribute it names
 of a star." is true of every star, "a small red star" only of small red stars).
 
 Off-palette crops (--off-palette-scenes N, default 0): the crops of N scenes of clip_data's offpalette split join
-the training set, always captioned by their shape alone (no label names their colours).
+the training set, always captioned by their shape alone (no label names their colours). --any-colour-scenes N
+does the same with clip_data's anycolour split (each object its own colour, clear of every named one).
 
 Loss: symmetric InfoNCE with caption-level targets: logits = exp(s) * normalised image x text embeddings (B x B);
 image i's target is uniform over the batch's captions that are true of it, caption j's target uniform over the
@@ -296,6 +297,8 @@ def main():
     ap.add_argument("--train-scenes", type=int, default=12000)
     ap.add_argument("--off-palette-scenes", type=int, default=0,
                     help="add the crops of this many scenes painted in colours no label names (shape captions only)")
+    ap.add_argument("--any-colour-scenes", type=int, default=0,
+                    help="scenes of clip_data's anycolour split added to training, captioned by shape alone")
     ap.add_argument("--val-scenes", type=int, default=400)
     ap.add_argument("--data", default=str(ROOT / "training" / "data" / "clip"))
     ap.add_argument("--eval-every", type=int, default=500)
@@ -341,15 +344,17 @@ def main():
     val_paths = cd.generate("val", a.val_scenes, data / "val", log=log)
     if a.off_palette_scenes:
         train_paths += cd.generate("offpalette", a.off_palette_scenes, data / "offpalette", log=log)
+    if a.any_colour_scenes:
+        train_paths += cd.generate("anycolour", a.any_colour_scenes, data / "anycolour", log=log)
     train, val = cd.load(train_paths), cd.load(val_paths)
     if a.eval_count and a.eval_count < len(val["colour"]):
         pick = np.random.default_rng([a.seed, 99]).choice(len(val["colour"]), a.eval_count, replace=False)
         pick.sort()
         val = {k: v[pick] for k, v in val.items()}
-    held_train = sum((cd.ALL_COLOUR_NAMES[c], cd.SHAPES[s]) in cd.HELD_OUT for c, s in zip(train["colour"], train["shape"]))
-    assert held_train == 0, "held-out pairs in the training crops"
+    assert cd.held_out_count(train) == 0, "held-out pairs in the training crops"
     N = len(train["colour"])
-    log(f"data: {N} train crops ({a.train_scenes} scenes + {a.off_palette_scenes} off-palette), "
+    log(f"data: {N} train crops ({a.train_scenes} scenes + {a.off_palette_scenes} off-palette + "
+        f"{a.any_colour_scenes} any-colour), "
         f"{len(val['colour'])} val crops for evaluation")
 
     tokenizer = load_tokenizer()
