@@ -16,6 +16,7 @@ The folder (default training/export/clip/) then holds
                                      "a photo of a {}.", is the single template; the zero-shot ensemble averages
                                      the normalised text embeddings over all of them and renormalises
     clip_info.json                   colours, shapes, held-out pairs, the checkpoint's step and last evaluation
+                                     (for a clip_soup.py checkpoint: the steps it averages instead)
 
 The check: CLIPModel.from_pretrained(folder) (float32) against the checkpoint's float32 model on the same inputs,
 then zero-shot labels with CLIPProcessor.from_pretrained(folder) on raw detector-style box crops of fresh
@@ -137,9 +138,10 @@ def main():
     (out / "templates.json").write_text(json.dumps(cd.TEMPLATES, indent=2) + "\n")
     metrics = None
     mpath = ckpt.parent / "metrics.jsonl"
-    if mpath.exists() and mpath.read_text().strip():
+    if mpath.exists() and mpath.read_text().strip() and "soup" not in state:  # the run's evaluations are not the soup's
         metrics = [json.loads(line) for line in mpath.read_text().splitlines() if line.strip()][-1]
     info = {"checkpoint_step": state["step"], "final": state.get("final", False), "weights_dtype": a.dtype,
+            "averaged_steps": state.get("soup"),
             "colours": {k: {"hue_degrees": v[0], "saturation": v[1], "value": v[2]} for k, v in cd.COLOURS.items()},
             "shapes": cd.SHAPES, "held_out_pairs": [f"{c} {s}" for c, s in cd.HELD_OUT],
             "size_words": {"small": f"longer side < {cd.SMALL_BELOW} px", "large": f"longer side > {cd.LARGE_ABOVE} px"},
