@@ -8,7 +8,8 @@ steadier than any one of them.
     python training/clip_soup.py --name clip64y --from-step 20000          # -> training/runs/clip64y/soup.pt
 
 The output holds `model` (the mean of every floating-point tensor; integer buffers such as position ids from
-the last checkpoint), `config`, `args` and `step` of the last checkpoint, and `soup` (the steps averaged).
+the last checkpoint), `config`, `args`, `step` and `final` of the last checkpoint, and `soup` (the steps
+averaged).
 """
 import argparse
 import os
@@ -48,7 +49,7 @@ def main():
     out = Path(a.out) if a.out else run / "soup.pt"
     tmp = out.with_suffix(".tmp")
     torch.save(dict(model=soup, config=last["config"], args=last["args"], step=last["step"],
-                    soup=[s for s, _ in chosen]), tmp)
+                    final=last.get("final", False), soup=[s for s, _ in chosen]), tmp)
     os.replace(tmp, out)
     print(f"{out}: mean of {len(chosen)} checkpoints, steps {chosen[0][0]}..{chosen[-1][0]}")
 
