@@ -237,7 +237,7 @@ def check_off_palette():
 
 def any_colour(rng):
     """An RGB colour (float32 0..255) drawn uniformly in the HSV cube among the colours apart from every named box
-    (rejection sampling; about half the cube qualifies)."""
+    (rejection sampling; about a third of the cube qualifies)."""
     while True:
         h, s, v = rng.uniform(0, 360), rng.uniform(0, 1), rng.uniform(0, 1)
         if all(apart(((h, h), (s, s), (v, v)), named) for named in COLOURS.values()):
@@ -430,7 +430,8 @@ def main():
     ap.add_argument("--split", choices=list(SEEDS), required=True)
     ap.add_argument("--scenes", type=int, required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--seed", type=int, default=None, help="default: 3 for train, 3001 for val, 4 for offpalette, 5 for anycolour")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="default: " + ", ".join(f"{seed} for {split}" for split, seed in SEEDS.items()))
     a = ap.parse_args()
     paths = generate(a.split, a.scenes, a.out, a.seed)
     d = load(paths)
