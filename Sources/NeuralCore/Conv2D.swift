@@ -4,7 +4,8 @@
 ///
 /// Weights use PyTorch's layout `[out, in / groups, kh, kw]`. Depthwise convolutions with stride 1, dilation 1
 /// and "same" padding go to ``DepthwiseConv2D``; everything else is im2col (skipped for 1×1, stride-1, unpadded
-/// convolutions, whose input already is the matrix) followed by one BLAS `sgemm` per image and group.
+/// convolutions, whose input already is the matrix) followed by BLAS `sgemm` per image and group, over
+/// column blocks that depend on the output size alone (``BlockPartition``), so any thread count gives the same bits.
 public struct Conv2D: Sendable {
     /// Stride, zero padding and dilation per axis, and the number of groups.
     public struct Parameters: Sendable, Equatable {
@@ -84,8 +85,9 @@ public struct Conv2D: Sendable {
                 try Tensor(shape: [n, outChannels, oh, ow]) { dst in
                     nonisolated(unsafe) let (s, wp, d) = (src.baseAddress!, wt.baseAddress!, dst.baseAddress!)
                     let planeStride = h * w, outPlane = oh * ow
-                    /// Bias (or nothing) into the job's output, then `C += W · cols`, over columns `c0..<c1`.
-                    func product(_ job: Int, _ b: UnsafePointer<Float>, _ c0: Int = 0, _ c1: Int = columns) {
+                    /// Bias (or nothing) into the job's output, then `C += W · cols`, over the columns `range`.
+                    func product(_ job: Int, _ b: UnsafePointer<Float>, _ range: Range<Int>) {
+                        let (c0, c1) = (range.lowerBound, range.upperBound)
                         let image = job / p.groups, g = job % p.groups
                         let out = d + (image * outChannels + g * cout) * outPlane
                         if let bias {
@@ -98,19 +100,23 @@ public struct Conv2D: Sendable {
                     func planes(_ job: Int) -> UnsafePointer<Float> {
                         s + ((job / p.groups) * inChannels + (job % p.groups) * cin) * planeStride
                     }
+                    // The product of every job is split into the same column blocks on any thread count
+                    // (BlockPartition), so the BLAS calls, and the bits, do not depend on `threads`.
+                    let blocks = BlockPartition(columns, minimumSize: 128)
                     if jobs >= workers {
                         WorkerPool.shared.forEach(workers, threads: workers) { worker in
                             let cols = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
                             defer { cols?.deallocate() }
                             for job in stride(from: worker, to: jobs, by: workers) {
                                 if let cols { Self.im2col(planes(job), cin, h, w, kh, kw, p, oh, ow, into: cols) }
-                                product(job, cols.map { UnsafePointer($0) } ?? planes(job))
+                                let matrix = cols.map { UnsafePointer($0) } ?? planes(job)
+                                for block in 0..<blocks.count { product(job, matrix, blocks[block]) }
                             }
                         }
                         return
                     }
-                    // Fewer jobs than threads (one image, no groups): the unrolling is split over input channels;
-                    // the product stays one BLAS call. Two products side by side on this machine's two cores,
+                    // Fewer jobs than threads (one image, no groups): the unrolling is split over input channels,
+                    // then the column blocks over threads. Two products side by side on this machine's two cores,
                     // which share their vector units, ran 1.2–2× slower than one after the other.
                     let cols = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
                     defer { cols?.deallocate() }
@@ -123,13 +129,7 @@ public struct Conv2D: Sendable {
                             }
                         }
                         nonisolated(unsafe) let matrix = cols.map { UnsafePointer($0) } ?? source
-                        // Column blocks of 64 or more, starting on multiples of 16 floats.
-                        let blocks = Swift.max(1, Swift.min(workers, columns / 64))
-                        WorkerPool.shared.forEach(blocks, threads: workers) { block in
-                            let c0 = block == 0 ? 0 : (columns * block / blocks) & ~15
-                            let c1 = block == blocks - 1 ? columns : (columns * (block + 1) / blocks) & ~15
-                            product(job, matrix, c0, c1)
-                        }
+                        WorkerPool.shared.forEach(blocks.count, threads: workers) { block in product(job, matrix, blocks[block]) }
                     }
                 }
             }

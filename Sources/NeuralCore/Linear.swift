@@ -1,6 +1,6 @@
 /// A fully connected layer, `y = x · Wᵀ + b`, with PyTorch's layout: `weight` `[out, in]`, `bias` `[out]`
-/// (`torch.nn.Linear`). The input is `[..., in]`; the output `[..., out]`. One BLAS `sgemm` over all rows (per
-/// block of output features when threaded).
+/// (`torch.nn.Linear`). The input is `[..., in]`; the output `[..., out]`. One BLAS `sgemm` per block of rows or of
+/// output features (``BlockPartition``: the same blocks on any thread count).
 public struct Linear: Sendable {
     /// `[out, in]`.
     public let weight: Tensor
@@ -35,20 +35,19 @@ public struct Linear: Sendable {
         guard rows > 0 else { return try Tensor(zeros: outShape) }
         let beta: Float = bias == nil ? 0 : 1
         let bias = self.bias?.scalars
-        // Blocks of rows when there are more rows than outputs (each thread packs only its rows; the weights are
-        // small), else blocks of output columns (each thread packs only its weights), starting on multiples of 16.
+        // Blocks of rows when there are more rows than outputs (each block packs only its rows; the weights are
+        // small), else blocks of output columns (each block packs only its weights). The blocks depend on the
+        // shapes alone (BlockPartition), so every thread count makes the same BLAS calls.
         let byRows = rows >= out
-        let blocks = Swift.max(1, Swift.min(threads, WorkerPool.shared.maximumThreads, (byRows ? rows : out) / 64))
+        let blocks = BlockPartition(byRows ? rows : out)
         let y = try x.scalars.withUnsafeBufferPointer { a in
             try weight.scalars.withUnsafeBufferPointer { w in
                 try Tensor(shape: outShape) { c in
                     // Each block writes its own rows or columns of the output.
                     nonisolated(unsafe) let (ap, wp, cp) = (a.baseAddress!, w.baseAddress!, c.baseAddress!)
-                    WorkerPool.shared.forEach(blocks, threads: blocks) { block in
-                        let total = byRows ? rows : out
-                        let lo = block == 0 ? 0 : (total * block / blocks) & ~15
-                        let hi = block == blocks - 1 ? total : (total * (block + 1) / blocks) & ~15
-                        let (r0, r1, j0, j1) = byRows ? (lo, hi, 0, out) : (0, rows, lo, hi)
+                    WorkerPool.shared.forEach(blocks.count, threads: threads) { block in
+                        let range = blocks[block]
+                        let (r0, r1, j0, j1) = byRows ? (range.lowerBound, range.upperBound, 0, out) : (0, rows, range.lowerBound, range.upperBound)
                         for r in r0..<r1 {  // start from the bias (or zero), then add x · Wᵀ
                             let row = cp + r * out
                             if let bias {

@@ -19,8 +19,24 @@ import Synchronization
 /// inside an item — runs on its caller alone, so nested or concurrent callers never oversubscribe the cores.
 /// BLAS itself is kept on one thread (``MatrixMultiply``) for the same reason.
 package final class WorkerPool: @unchecked Sendable {
-    /// The pool shared by every kernel: one worker fewer than the machine has cores.
-    package static let shared = WorkerPool(workers: ProcessInfo.processInfo.activeProcessorCount - 1)
+    /// The pool shared by every kernel: one worker fewer than the machine has cores, and at least one, so that
+    /// `threads: 2` means two threads everywhere (and the thread-count tests run two threads on one core too).
+    package static let shared = WorkerPool(workers: Swift.max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+
+    /// Counts the items that workers (not the caller) ran in the loops started while it is bound
+    /// (``tally``): proof for a test that a loop really ran on more than one thread, since a loop that finds the
+    /// pool busy runs on its caller alone.
+    package final class Tally: Sendable {
+        private let helped = Atomic<Int>(0)
+        /// An empty tally.
+        package init() {}
+        /// Items run by a worker so far.
+        package var helperItems: Int { helped.load(ordering: .relaxed) }
+        fileprivate func add() { helped.add(1, ordering: .relaxed) }
+    }
+
+    /// The tally that loops started in the current task (or thread) report to; bind it with `$tally.withValue`.
+    @TaskLocal package static var tally: Tally?
 
     /// Threads a loop can use: the workers plus the caller.
     package var maximumThreads: Int { workers.count + 1 }
@@ -78,8 +94,13 @@ package final class WorkerPool: @unchecked Sendable {
             for i in 0..<count { body(i, 0) }
             return
         }
+        let tally = Self.tally
         let ran: Bool? = busy.withLockIfAvailable { _ in
             withoutActuallyEscaping(body) { body in
+                let body: (Int, Int) -> Void = tally.map { tally in { item, slot in
+                    if slot != 0 { tally.add() }
+                    body(item, slot)
+                } } ?? body
                 job = (body, count)
                 next.store(0, ordering: .relaxed)
                 running.store(helpers, ordering: .relaxed)

@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    @Test func threadCountDoesNotChangeTheFeatures() throws {
+        let dir = try Self.folder("quickgelu")
+        let model = try CLIPModel(directory: dir)
+        let expected = try SafeTensors(contentsOf: dir + "/expected.safetensors")
+        let pixels = try expected.tensor("pixel_values")
+        let sequences = try (0..<3).map { i in try expected.tensor("input_ids_\(i)").scalars.map { Int($0) } }
+        let (image, text) = (try model.imageFeatures(pixels, threads: 1), try model.textFeatures(sequences, threads: 1))
+        for threads in [2, 4] {
+            let (severalImage, helpedImage) = try onSeveralThreads { try model.imageFeatures(pixels, threads: threads) }
+            let (severalText, helpedText) = try onSeveralThreads { try model.textFeatures(sequences, threads: threads) }
+            #expect(helpedImage && helpedText, "no loop ran on a second thread")
+            #expect(severalImage == image && severalText == text, "threads \(threads)")
+        }
+    }
+
     @Test func badModelsAreNamed() throws {
         let source = try Self.folder("quickgelu")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clip-bad-\(UUID().uuidString)").path

@@ -29,6 +29,20 @@ import Testing
         }
     }
 
+    @Test func threadCountDoesNotChangeTheOutputs() throws {
+        let dir = try Self.folder()
+        let detector = try LargeKernelDetector(directory: dir)
+        let input = try SafeTensors(contentsOf: dir + "/golden.safetensors").tensor("input")
+        let one = try detector(input, threads: 1)
+        for threads in [2, 3] {
+            let (several, helped) = try onSeveralThreads { try detector(input, threads: threads) }
+            #expect(helped, "no loop ran on a second thread")
+            for (a, b) in zip(one, several) {
+                #expect(a.classes == b.classes && a.boxes == b.boxes && a.logVariances == b.logVariances, "threads \(threads)")
+            }
+        }
+    }
+
     @Test func detectionsMatchPyTorchsDecode() throws {
         let dir = try Self.folder()
         let detector = try LargeKernelDetector(directory: dir)

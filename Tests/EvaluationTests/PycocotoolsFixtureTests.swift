@@ -41,8 +41,12 @@ import Testing
         let truth = try COCOGroundTruth(data: c.groundTruth, source: "\(name)/gt")
         let results = try COCOResults(data: c.detections, source: "\(name)/dt")
         let detections = try EvaluatedDetections(results: results, groundTruth: truth)
+        let serial = COCOEvaluation(groundTruth: truth, detections: detections, threads: 1)
         for threads in [1, 3] {
-            let stats = COCOEvaluation(groundTruth: truth, detections: detections, threads: threads).statistics.values
+            let evaluation = COCOEvaluation(groundTruth: truth, detections: detections, threads: threads)
+            // Each category is evaluated whole on one thread: the same bits on any thread count.
+            #expect(evaluation.precision == serial.precision && evaluation.recall == serial.recall, "\(name) threads \(threads)")
+            let stats = evaluation.statistics.values
             for (k, (ours, theirs)) in zip(stats, c.stats).enumerated() {
                 #expect(abs(ours - theirs) <= 1e-12, "\(name) \(COCOStatistics.names[k]): \(ours) vs pycocotools \(theirs)")
             }

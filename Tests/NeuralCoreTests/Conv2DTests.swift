@@ -105,7 +105,11 @@ import Testing
             // 24×20 = 480 output columns: one image's product is split into column blocks.
             let x = try DepthwiseConv2DTests.random([n, 6, 24, 20], seed: 8)
             let one = try conv(x, threads: 1)
-            for threads in [2, 3, 8] { #expect(try conv(x, threads: threads) == one, "\(shape) threads \(threads)") }
+            for threads in [2, 3, 8] {
+                let (several, helped) = try onSeveralThreads { try conv(x, threads: threads) }
+                #expect(helped, "\(shape): no loop ran on a second thread")
+                #expect(several == one, "\(shape) threads \(threads)")
+            }
         }
     }
 

@@ -1,8 +1,9 @@
+import DetectKitTestSupport
 import NeuralCore
 import Testing
 
 /// Linear layers and attention give the same bits on one thread and on several (rows or output columns split
-/// into blocks; one item per image and head).
+/// into blocks; one item per image and head), and a worker thread really took part (`onSeveralThreads`).
 @Suite struct ThreadedOpsTests {
     @Test(arguments: [(rows: 300, inputs: 40, outputs: 70), (rows: 5, inputs: 33, outputs: 200), (rows: 130, inputs: 8, outputs: 130)])
     func linearIsTheSameOnAnyThreadCount(rows: Int, inputs: Int, outputs: Int) throws {
@@ -12,7 +13,11 @@ import Testing
                 bias: bias ? DepthwiseConv2DTests.random([outputs], seed: 22) : nil)
             let x = try DepthwiseConv2DTests.random([rows, inputs], seed: 23)
             let one = try layer(x)
-            for threads in [2, 3, 16] { #expect(try layer(x, threads: threads) == one, "\(rows)x\(inputs)→\(outputs) bias \(bias)") }
+            for threads in [2, 3, 16] {
+                let (several, helped) = try onSeveralThreads { try layer(x, threads: threads) }
+                #expect(helped, "no loop ran on a second thread")
+                #expect(several == one, "\(rows)x\(inputs)→\(outputs) bias \(bias)")
+            }
         }
     }
 
@@ -25,7 +30,11 @@ import Testing
         let x = try DepthwiseConv2DTests.random([3, 19, d], seed: 9)
         for causal in [false, true] {
             let one = try attention(x, causal: causal)
-            for threads in [2, 5] { #expect(try attention(x, causal: causal, threads: threads) == one) }
+            for threads in [2, 5] {
+                let (several, helped) = try onSeveralThreads { try attention(x, causal: causal, threads: threads) }
+                #expect(helped, "no loop ran on a second thread")
+                #expect(several == one)
+            }
         }
     }
 }
