@@ -6,22 +6,46 @@ import CBoxKernels
 /// supports chosen at run time (``instructionSet``). Each result equals ``OverlapKind/value(_:_:convention:)``
 /// bit for bit.
 public enum OverlapKernels {
-    /// The instruction set the kernels run on this machine: `avx512`, `avx2` or `portable`.
-    public static var instructionSet: String { String(cString: dk_overlap_isa()) }
+    /// The instruction set the kernels run on this machine: `avx512`, `avx2` or `portable`, chosen once per
+    /// process.
+    public static var instructionSet: String { instructionSets[Int(dk_overlap_best_level())] }
+
+    /// The instruction sets of the kernels, narrowest first (the C kernels' levels).
+    package static let instructionSets = ["portable", "avx2", "avx512"]
 
     /// `out[j] = kind.value(box, boxes[j])` for every `j`; `out` is resized to `boxes.count`.
     public static func overlaps(
         _ kind: OverlapKind, of box: Box, with boxes: BoxArray, convention: BoxConvention = .continuous,
         into out: inout [Float]
     ) {
+        _ = overlaps(kind, of: box, with: boxes, convention: convention, level: -1, into: &out)
+    }
+
+    /// ``overlaps(_:of:with:convention:)`` run with the code compiled for `instructionSet` (one of
+    /// ``instructionSets``), for tests that check every path; nil when this CPU lacks it. Only this call is
+    /// affected.
+    package static func overlaps(
+        _ kind: OverlapKind, of box: Box, with boxes: BoxArray, convention: BoxConvention = .continuous,
+        instructionSet: String
+    ) -> [Float]? {
+        guard let level = instructionSets.firstIndex(of: instructionSet) else { return nil }
+        var out: [Float] = []
+        return overlaps(kind, of: box, with: boxes, convention: convention, level: level, into: &out) ? out : nil
+    }
+
+    /// The one-against-many kernel at `level` (−1: the widest); false when this CPU lacks the level.
+    private static func overlaps(
+        _ kind: OverlapKind, of box: Box, with boxes: BoxArray, convention: BoxConvention, level: Int,
+        into out: inout [Float]
+    ) -> Bool {
         let aspects = kind == .ciou ? boxes.map { OverlapKind.aspectAngle($0, convention) } : []
         if out.count != boxes.count { out = [Float](repeating: 0, count: boxes.count) }
         let a = dk_box(
             x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2,
             aspect: kind == .ciou ? OverlapKind.aspectAngle(box, convention) : 0)
-        withBoxes(boxes, aspects: aspects) { view in
+        return withBoxes(boxes, aspects: aspects) { view in
             out.withUnsafeMutableBufferPointer { o in
-                dk_overlap_one_to_many(kind.cKind, a, view, convention.offset, o.baseAddress)
+                dk_overlap_one_to_many_level(Int32(level), kind.cKind, a, view, convention.offset, o.baseAddress) != 0
             }
         }
     }

@@ -9,6 +9,8 @@
 // the kernels and `Overlap.swift` agree bit for bit.
 #include "CBoxKernels.h"
 
+#include <pthread.h>
+
 #include <math.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -155,44 +157,52 @@ static size_t compact_avx512(const float *iou, size_t n, float *out, int32_t *in
 typedef void (*overlap_fn)(dk_overlap_kind, dk_box, dk_boxes, float, float *);
 typedef size_t (*compact_fn)(const float *, size_t, float *, int32_t *);
 
-static overlap_fn chosen_kernel = 0;
-static compact_fn chosen_compact = compact_portable;
-static const char *chosen_isa = "portable";
+static int best_level = 0;
+static pthread_once_t best_level_once = PTHREAD_ONCE_INIT;
 
-static void choose_kernel(void) {
-    overlap_fn fn = overlap_portable;
-    const char *isa = "portable";
+static void find_best_level(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq")) {
-        fn = overlap_avx512;
-        isa = "avx512";
-        chosen_compact = compact_avx512;
+        best_level = 2;
     } else if (__builtin_cpu_supports("avx2")) {
-        fn = overlap_avx2;
-        isa = "avx2";
+        best_level = 1;
     }
 #endif
-    chosen_isa = isa;
-    __atomic_store_n(&chosen_kernel, fn, __ATOMIC_RELEASE);
+}
+
+int dk_overlap_best_level(void) {
+    pthread_once(&best_level_once, find_best_level);
+    return best_level;
+}
+
+/// The overlap loop of a level (0 portable, 1 AVX2, 2 AVX-512), or NULL when this CPU lacks it.
+static overlap_fn overlap_for(int level) {
+    if (level < 0 || level > dk_overlap_best_level()) return 0;
+#if defined(__x86_64__) || defined(__i386__)
+    if (level == 2) return overlap_avx512;
+    if (level == 1) return overlap_avx2;
+#endif
+    return level == 0 ? overlap_portable : 0;
+}
+
+int dk_overlap_one_to_many_level(int level, dk_overlap_kind kind, dk_box box, dk_boxes boxes, float offset, float *out) {
+    overlap_fn fn = overlap_for(level < 0 ? dk_overlap_best_level() : level);
+    if (!fn) return 0;
+    fn(kind, box, boxes, offset, out);
+    return 1;
 }
 
 void dk_overlap_one_to_many(dk_overlap_kind kind, dk_box box, dk_boxes boxes, float offset, float *out) {
-    overlap_fn fn = __atomic_load_n(&chosen_kernel, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        choose_kernel();  // idempotent: racing first calls pick the same function
-        fn = chosen_kernel;
-    }
-    fn(kind, box, boxes, offset, out);
+    overlap_for(dk_overlap_best_level())(kind, box, boxes, offset, out);
 }
 
 size_t dk_iou_positive(dk_box box, dk_boxes boxes, float offset, float *ious, int32_t *indices) {
-    dk_overlap_one_to_many(DK_OVERLAP_IOU, box, boxes, offset, ious);  // also picks the kernels on first use
-    return chosen_compact(ious, boxes.count, ious, indices);
-}
-
-const char *dk_overlap_isa(void) {
-    if (!__atomic_load_n(&chosen_kernel, __ATOMIC_ACQUIRE)) choose_kernel();
-    return chosen_isa;
+    int level = dk_overlap_best_level();
+    overlap_for(level)(DK_OVERLAP_IOU, box, boxes, offset, ious);
+#if defined(__x86_64__) || defined(__i386__)
+    if (level == 2) return compact_avx512(ious, boxes.count, ious, indices);
+#endif
+    return compact_portable(ious, boxes.count, ious, indices);
 }

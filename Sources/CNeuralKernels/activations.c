@@ -83,27 +83,9 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void softmax_avx
 }
 #endif
 
-/// 2 for AVX-512, 1 for AVX2 (both with FMA), 0 otherwise; worked out once.
-static int vector_level(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    static int level = -1;
-    int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
-    if (l < 0) {
-        __builtin_cpu_init();
-        l = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")
-                ? 2
-                : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
-        __atomic_store_n(&level, l, __ATOMIC_RELAXED);
-    }
-    return l;
-#else
-    return 0;
-#endif
-}
-
 void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal) {
 #if defined(__x86_64__) || defined(__i386__)
-    int l = vector_level();
+    int l = dk_neural_best_level();
     if (l == 2) return softmax_avx512(m, rows, cols, causal);
     if (l == 1) return softmax_avx2(m, rows, cols, causal);
 #endif
@@ -153,7 +135,7 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void layer_norm_
 
 void dk_layer_norm_rows(float *m, size_t rows, size_t n, const float *w, const float *b, float eps) {
 #if defined(__x86_64__) || defined(__i386__)
-    int l = vector_level();
+    int l = dk_neural_best_level();
     if (l == 2) return layer_norm_avx512(m, rows, n, w, b, eps);
     if (l == 1) return layer_norm_avx2(m, rows, n, w, b, eps);
 #endif
@@ -162,7 +144,7 @@ void dk_layer_norm_rows(float *m, size_t rows, size_t n, const float *w, const f
 
 void dk_sigmoid_gate(float *x, size_t n, float scale) {
 #if defined(__x86_64__) || defined(__i386__)
-    int l = vector_level();
+    int l = dk_neural_best_level();
     if (l == 2) return gate_avx512(x, n, scale);
     if (l == 1) return gate_avx2(x, n, scale);
 #endif

@@ -160,63 +160,25 @@ static void depthwise_avx512(const float *i, const float *w, const float *b, flo
 typedef void (*depthwise_fn)(const float *, const float *, const float *, float *, size_t, size_t, size_t, size_t,
                              size_t, float *);
 
-static depthwise_fn chosen = 0;
-static const char *chosen_isa = "portable";
-
-static void choose(void) {
-    depthwise_fn fn = depthwise_portable;
-    const char *isa = "portable";
+/// The kernel for an instruction-set level (0 portable, 1 AVX2, 2 AVX-512), or NULL when this CPU lacks it.
+static depthwise_fn kernel_for(int level) {
+    if (level < 0 || level > dk_neural_best_level()) return 0;
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
-        && __builtin_cpu_supports("fma")) {
-        fn = depthwise_avx512;
-        isa = "avx512";
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        fn = depthwise_avx2;
-        isa = "avx2";
-    }
+    if (level == 2) return depthwise_avx512;
+    if (level == 1) return depthwise_avx2;
 #endif
-    chosen_isa = isa;
-    __atomic_store_n(&chosen, fn, __ATOMIC_RELEASE);
+    return level == 0 ? depthwise_portable : 0;
+}
+
+int dk_depthwise_conv2d_level(int level, const float *input, const float *weight, const float *bias, float *output,
+                              size_t first, size_t end, size_t height, size_t width, size_t kernel, float *scratch) {
+    depthwise_fn fn = kernel_for(level < 0 ? dk_neural_best_level() : level);
+    if (!fn) return 0;
+    fn(input, weight, bias, output, first, end, height, width, kernel, scratch);
+    return 1;
 }
 
 void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
                          size_t end, size_t height, size_t width, size_t kernel, float *scratch) {
-    depthwise_fn fn = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        choose();
-        fn = chosen;
-    }
-    fn(input, weight, bias, output, first, end, height, width, kernel, scratch);
-}
-
-int dk_neural_select_isa(const char *name) {
-    if (!__atomic_load_n(&chosen, __ATOMIC_ACQUIRE)) choose();
-    depthwise_fn fn = 0;
-    const char *isa = 0;
-    if (strcmp(name, "portable") == 0) {
-        fn = depthwise_portable;
-        isa = "portable";
-    }
-#if defined(__x86_64__) || defined(__i386__)
-    if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        fn = depthwise_avx2;
-        isa = "avx2";
-    }
-    if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")) {
-        fn = depthwise_avx512;
-        isa = "avx512";
-    }
-#endif
-    if (!fn) return 0;
-    chosen_isa = isa;
-    __atomic_store_n(&chosen, fn, __ATOMIC_RELEASE);
-    return 1;
-}
-
-const char *dk_neural_isa(void) {
-    if (!__atomic_load_n(&chosen, __ATOMIC_ACQUIRE)) choose();
-    return chosen_isa;
+    kernel_for(dk_neural_best_level())(input, weight, bias, output, first, end, height, width, kernel, scratch);
 }

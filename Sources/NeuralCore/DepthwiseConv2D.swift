@@ -38,15 +38,27 @@ public struct DepthwiseConv2D: Sendable {
     /// Kernel side `K`.
     public var kernelSize: Int { weight.shape[2] }
 
-    /// The instruction set the fast path runs with on this machine.
-    public static var instructionSet: String { String(cString: dk_neural_isa()) }
+    /// The instruction set the fast path runs with on this machine: "avx512", "avx2" or "portable", chosen once
+    /// per process.
+    public static var instructionSet: String { instructionSets[Int(dk_neural_best_level())] }
 
-    /// Runs the fast path with `name` ("avx512", "avx2" or "portable") from now on; false when this CPU lacks it.
-    /// For tests that check every path.
-    package static func selectInstructionSet(_ name: String) -> Bool { dk_neural_select_isa(name) != 0 }
+    /// The instruction sets of the fast path, narrowest first (the C kernels' levels).
+    package static let instructionSets = ["portable", "avx2", "avx512"]
 
     /// Applies the convolution to `[N, C, H, W]`, splitting channels over `threads` threads.
     public func callAsFunction(_ input: Tensor, threads: Int = 1) throws -> Tensor {
+        try run(input, threads: threads, level: Int(dk_neural_best_level()))
+    }
+
+    /// The fast path compiled for `instructionSet` (one of ``instructionSets``), for tests that check every path;
+    /// nil when this CPU lacks it. Only this call is affected.
+    package func callAsFunction(_ input: Tensor, threads: Int = 1, instructionSet: String) throws -> Tensor? {
+        guard let level = Self.instructionSets.firstIndex(of: instructionSet), level <= dk_neural_best_level() else { return nil }
+        return try run(input, threads: threads, level: level)
+    }
+
+    /// The fast path at a level this CPU has.
+    private func run(_ input: Tensor, threads: Int, level: Int) throws -> Tensor {
         let (n, h, w) = try check(input)
         let c = channels, k = kernelSize
         let workers = Swift.max(1, Swift.min(threads, c, WorkerPool.shared.maximumThreads))
@@ -67,8 +79,9 @@ public struct DepthwiseConv2D: Sendable {
                         nonisolated(unsafe) let (s, wp, d) = (src.baseAddress!, wt.baseAddress!, dst.baseAddress!)
                         WorkerPool.shared.forEach(chunks * n, threads: workers) { item, slot in
                             let image = item / chunks, first = (item % chunks) * chunk, end = Swift.min(c, first + chunk)
-                            dk_depthwise_conv2d(
-                                s + image * plane, wp, b, d + image * plane, first, end, h, w, k, scratchBase + slot * scratchCount)
+                            _ = dk_depthwise_conv2d_level(
+                                Int32(level), s + image * plane, wp, b, d + image * plane, first, end, h, w, k,
+                                scratchBase + slot * scratchCount)
                         }
                     }
                 }

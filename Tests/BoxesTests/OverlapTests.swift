@@ -72,11 +72,20 @@ import Testing
             let d = try RandomDetections.make(
                 seed: seed, count: 37 + Int(seed) * 13, integerCoordinates: seed % 2 == 0)
             for i in stride(from: 0, to: d.count, by: 5) {
-                let fast = OverlapKernels.overlaps(kind, of: d.boxes[i], with: d.boxes, convention: convention)
-                for j in 0..<d.count {
-                    let slow = kind.value(d.boxes[i], d.boxes[j], convention: convention)
-                    #expect(fast[j].bitPattern == slow.bitPattern || (fast[j].isNaN && slow.isNaN),
-                            "\(kind) seed \(seed) (\(i), \(j)): \(fast[j]) vs \(slow)")
+                // The dispatched kernel, and each instruction set this CPU has, asked for per call.
+                var runs = [("dispatched", OverlapKernels.overlaps(kind, of: d.boxes[i], with: d.boxes, convention: convention))]
+                for isa in OverlapKernels.instructionSets {
+                    if let out = OverlapKernels.overlaps(kind, of: d.boxes[i], with: d.boxes, convention: convention, instructionSet: isa) {
+                        runs.append((isa, out))
+                    }
+                }
+                #expect(runs.count >= 2)
+                for (isa, fast) in runs {
+                    for j in 0..<d.count {
+                        let slow = kind.value(d.boxes[i], d.boxes[j], convention: convention)
+                        #expect(fast[j].bitPattern == slow.bitPattern || (fast[j].isNaN && slow.isNaN),
+                                "\(kind) \(isa) seed \(seed) (\(i), \(j)): \(fast[j]) vs \(slow)")
+                    }
                 }
             }
         }

@@ -28,15 +28,21 @@ typedef struct {
 } dk_box;
 
 /// out[j] = overlap(box, boxes[j]) for every j. `offset` is 0 (continuous) or 1 (pixel-inclusive).
-/// Runs the widest vector code the CPU supports (AVX-512, AVX2 or portable), chosen once at first call.
+/// Runs the widest vector code the CPU supports (`dk_overlap_best_level`).
 void dk_overlap_one_to_many(dk_overlap_kind kind, dk_box box, dk_boxes boxes, float offset, float *out);
+
+/// `dk_overlap_one_to_many` with the code of one instruction-set level (0 portable, 1 AVX2, 2 AVX-512; -1 the
+/// widest this CPU has), for tests that check every path; returns 0, doing nothing, when the CPU lacks it. The
+/// choice is per call: nothing process-wide changes.
+int dk_overlap_one_to_many_level(int level, dk_overlap_kind kind, dk_box box, dk_boxes boxes, float offset, float *out);
 
 /// The boxes that overlap `box` at all: computes IoU(box, boxes[j]) for every j, then writes the entries with
 /// IoU > 0 densely, `ious[k]` and their positions `indices[k]`, and returns how many there are. Both outputs need
 /// room for `boxes.count + 16` values (the vector path stores whole registers).
 size_t dk_iou_positive(dk_box box, dk_boxes boxes, float offset, float *ious, int32_t *indices);
 
-/// Name of the instruction set the dispatcher chose: "avx512", "avx2" or "portable".
-const char *dk_overlap_isa(void);
+/// The widest instruction-set level this CPU has for the overlap kernels: 2 for AVX-512 (F, VL, DQ), 1 for
+/// AVX2, 0 for portable code. Worked out once per process (`pthread_once`).
+int dk_overlap_best_level(void);
 
 #endif

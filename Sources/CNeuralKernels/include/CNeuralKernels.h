@@ -12,6 +12,12 @@
 void dk_depthwise_conv2d(const float *input, const float *weight, const float *bias, float *output, size_t first,
                          size_t end, size_t height, size_t width, size_t kernel, float *scratch);
 
+/// `dk_depthwise_conv2d` with the code of one instruction-set level (0 portable, 1 AVX2 with FMA, 2 AVX-512 with
+/// FMA; -1 the widest this CPU has), for tests that check every path; returns 0, doing nothing, when the CPU
+/// lacks that level. The choice is per call: nothing process-wide changes.
+int dk_depthwise_conv2d_level(int level, const float *input, const float *weight, const float *bias, float *output,
+                              size_t first, size_t end, size_t height, size_t width, size_t kernel, float *scratch);
+
 /// Floats `scratch` must hold for `dk_depthwise_conv2d`.
 size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
 
@@ -26,12 +32,9 @@ void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal);
 /// Layer norm of each row of a `rows × n` matrix in place, with weight `w` and bias `b` (`n` each).
 void dk_layer_norm_rows(float *m, size_t rows, size_t n, const float *w, const float *b, float eps);
 
-/// Instruction set the kernels run with: "avx512", "avx2" or "portable".
-const char *dk_neural_isa(void);
-
-/// Makes the kernels run with the named instruction set ("avx512", "avx2" or "portable") from now on, for tests
-/// that check every path; returns 0 (and changes nothing) when this CPU lacks it.
-int dk_neural_select_isa(const char *name);
+/// The widest instruction-set level the kernels run with on this CPU: 2 for AVX-512 (F, VL, DQ) with FMA, 1 for
+/// AVX2 with FMA, 0 for portable code. Worked out once per process (`pthread_once`); every kernel uses it.
+int dk_neural_best_level(void);
 
 /// Makes the calling thread's short sleeps last about a microsecond instead of Linux's default 50 µs of timer
 /// slack (no-op elsewhere). For DetectKit's own worker threads only.
