@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "DetectKit",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "DetectKit", targets: ["DetectKit"]),
         .library(name: "Boxes", targets: ["Boxes"]),

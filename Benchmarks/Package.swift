@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "DetectKitBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "DetectKit", path: ".."),
         // The MallocInterposer trait alone: it enables the malloc metrics and leaves off the default

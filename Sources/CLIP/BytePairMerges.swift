@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Byte-pair encoding of one word (Sennrich et al. 2016) with CLIP's ranked merges, as openai/CLIP's
 /// `SimpleTokenizer.bpe` applies them: the word starts as its bytes (the last one in its end-of-word form,
@@ -54,26 +55,20 @@ struct BytePairMerges: Sendable {
 
 /// A thread-safe cache of BPE results by word bytes, shared by copies of a tokenizer. It holds at most
 /// `capacity` words and starts afresh when full.
-final class BytePairCache: @unchecked Sendable {
-    // @unchecked: every access to `entries` holds `lock`.
-    private let lock = NSLock()
-    private var entries: [[UInt8]: [Int32]] = [:]
+final class BytePairCache: Sendable {
+    private let entries = Mutex<[[UInt8]: [Int32]]>([:])
     private let capacity: Int
 
     init(capacity: Int = 65_536) {
         self.capacity = capacity
     }
 
-    func value(for word: [UInt8]) -> [Int32]? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[word]
-    }
+    func value(for word: [UInt8]) -> [Int32]? { entries.withLock { $0[word] } }
 
     func store(_ ids: [Int32], for word: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[word] = ids
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[word] = ids
+        }
     }
 }

@@ -25,13 +25,19 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `path` atomically (permissions 0644, less the umask).
+    ///
+    /// The temporary file is created with `open(O_CREAT | O_EXCL, 0644)`, so the kernel applies the process's
+    /// umask itself: nothing reads or changes the umask, which is process-wide state another thread may rely on.
     public static func write(_ data: Data, to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        var template = Array(((folder.isEmpty ? "." : folder) + "/.\(name).XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        var (fd, temporary) = (Int32(-1), "")
+        for _ in 0..<100 {
+            temporary = (folder.isEmpty ? "." : folder) + "/.\(name).\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: String?
         data.withUnsafeBytes { raw in
             var offset = 0
@@ -45,10 +51,7 @@ public enum AtomicFile {
                 offset += n
             }
         }
-        let mask = umask(0)
-        umask(mask)
-        if failure == nil && fchmod(fd, 0o644 & ~mask) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
+        if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
         if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import Synchronization
 
 /// `detectkit detect`: the bundled (or a given) detector on images, detections out as COCO results JSON.
 struct DetectCommand: ParsableCommand {
@@ -93,21 +94,12 @@ struct DetectCommand: ParsableCommand {
 }
 
 /// Per-image record lists filled from parallel work, read in image order.
-final class RecordSlots: @unchecked Sendable {
-    private var slots: [[String]]
-    private let lock = NSLock()
+final class RecordSlots: Sendable {
+    private let slots: Mutex<[[String]]>
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: [], count: count)) }
 
-    func set(_ i: Int, _ records: [String]) {
-        lock.lock()
-        slots[i] = records
-        lock.unlock()
-    }
+    func set(_ i: Int, _ records: [String]) { slots.withLock { $0[i] = records } }
 
-    var all: [[String]] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
+    var all: [[String]] { slots.withLock { $0 } }
 }

@@ -1,19 +1,10 @@
-import Foundation
+import Synchronization
 
 /// Error lines gathered from parallel work.
-final class ErrorLog: @unchecked Sendable {
-    private var entries: [String] = []
-    private let lock = NSLock()
+final class ErrorLog: Sendable {
+    private let entries = Mutex<[String]>([])
 
-    func append(_ line: String) {
-        lock.lock()
-        entries.append(line)
-        lock.unlock()
-    }
+    func append(_ line: String) { entries.withLock { $0.append(line) } }
 
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries
-    }
+    var lines: [String] { entries.withLock { $0 } }
 }

@@ -1,13 +1,13 @@
 import Foundation
+import Synchronization
 
 /// A one-line progress bar on standard error, drawn only when standard error is a terminal; safe to advance
 /// from several threads.
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     private let total: Int
     private let label: String
     private let enabled: Bool
-    private var done = 0
-    private let lock = NSLock()
+    private let done = Mutex(0)
 
     init(total: Int, label: String) {
         self.total = total
@@ -17,10 +17,13 @@ final class ProgressBar: @unchecked Sendable {
 
     /// One more item finished.
     func advance() {
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        guard enabled else { return }
+        done.withLock { done in
+            done += 1
+            if enabled { draw(done) }
+        }
+    }
+
+    private func draw(_ done: Int) {
         let width = 30, filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)".utf8))

@@ -37,6 +37,19 @@ import Testing
         try AtomicFile.write(Data("second".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
+        // 0644 less the umask (read from /proc, where there is one, without changing it).
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+            let mask = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8)
+        {
+            #expect(mode == 0o644 & ~mask)
+        }
+        // A folder in the way is an error that leaves the folder as it was.
+        let taken = folder.appendingPathComponent("taken").path
+        try FileManager.default.createDirectory(atPath: taken, withIntermediateDirectories: false)
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: taken) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["out.json", "taken"])
         let missing = folder.appendingPathComponent("no/such/folder/x.png").path
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data(), to: missing) }
         do {
