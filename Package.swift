@@ -29,7 +29,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
         .target(name: "CCodecShims", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Imaging", dependencies: ["CCodecShims", "Boxes"]),
-        // A strict JSON scanner shared by the COCO and safetensors readers (package-internal).
+        // A strict JSON scanner shared by the COCO and safetensors readers, and the one escaping JSON writer
+    // (package-internal).
         .target(name: "JSONScanning"),
         .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
         // COCO ground truth and pycocotools-exact bbox metrics; reads detections through Suppression's COCO results.
@@ -53,13 +54,13 @@ let package = Package(
             resources: [.copy("Models")]),
         .executableTarget(
             name: "detectkit",
-            dependencies: ["DetectKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DetectKit", "JSONScanning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
-        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore"]),
+        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "SuppressionTests", dependencies: ["Suppression", "DetectKitTestSupport"],
+            name: "SuppressionTests", dependencies: ["Suppression", "JSONScanning", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),

@@ -93,9 +93,9 @@ public struct COCOResults: Sendable {
             var replacements: [(Range<Int>, String)] = []
             if d.box != detections.boxes[d.index] {
                 let b = d.box
-                replacements.append((r.bbox, "[\(b.x1), \(b.y1), \(b.x2 - b.x1), \(b.y2 - b.y1)]"))
+                replacements.append((r.bbox, JSONValue.array([b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1].map { .float($0) }).text))
             }
-            if d.score != detections.scores[d.index] { replacements.append((r.score, "\(d.score)")) }
+            if d.score != detections.scores[d.index] { replacements.append((r.score, JSONValue.float(d.score).text)) }
             replacements.sort { $0.0.lowerBound < $1.0.lowerBound }
             var at = r.object.lowerBound
             for (range, text) in replacements {
@@ -224,6 +224,14 @@ public enum COCOImageID: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .text(let t): return t == fileName || (!stem.isEmpty && t == stem)
         case .number(let v): return Double(stem.isEmpty ? fileName : stem) == v
+        }
+    }
+
+    /// The id as a JSON value: an integer when it is one (below 10¹⁵), else the number, or the string.
+    package var json: JSONValue {
+        switch self {
+        case .number(let v): return v == v.rounded() && abs(v) < 1e15 ? .int(Int(v)) : .double(v)
+        case .text(let t): return .string(t)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench clip`: image and text features of a CLIP model on fixed random inputs.
 struct CLIPBench: ParsableCommand {
@@ -43,7 +44,7 @@ struct CLIPBench: ParsableCommand {
             let text = try BenchTiming.median(samples: samples) { _ = try clip.textFeatures(sequences, threads: threads) }
             for (name, seconds) in [("image", image), ("text", text)] {
                 let label = "clip \(name) batch \(batch) t\(threads)"
-                print(json ? "{\"name\":\"\(label)\",\"median_ms\":\(seconds * 1e3)}"
+                print(json ? JSONValue.object([("name", .string(label)), ("median_ms", .double(seconds * 1e3))]).text
                            : "\(label): median \(String(format: "%.3f", seconds * 1e3)) ms")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit compare`: every suppression method on the same raw detections, evaluated against ground truth.
 struct CompareCommand: ParsableCommand {
@@ -92,8 +93,11 @@ struct CompareCommand: ParsableCommand {
     static func json(_ c: MethodComparison) -> String {
         let rows = c.outcomes.map { o in
             let s = o.statistics
-            return "{\"method\":\"\(o.method.description)\",\"AP\":\(s.AP),\"AP50\":\(s.AP50),\"AP75\":\(s.AP75),"
-                + "\"AR100\":\(s.AR100),\"kept\":\(o.kept.count),\"milliseconds\":\(o.milliseconds)}"
+            return JSONValue.object([
+                ("method", .string(o.method.description)), ("AP", .double(s.AP)), ("AP50", .double(s.AP50)),
+                ("AP75", .double(s.AP75)), ("AR100", .double(s.AR100)), ("kept", .int(o.kept.count)),
+                ("milliseconds", .double(o.milliseconds)),
+            ]).text
         }
         return "[" + rows.joined(separator: ",\n") + "]"
     }
@@ -112,7 +116,7 @@ struct CompareCommand: ParsableCommand {
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 let found = try detector.detect(Image(contentsOfFile: path), scoreThreshold: threshold)
-                slots.set(i, DetectionRecords.records(found, imageID: record.id))
+                slots.set(i, DetectionRecords.records(found, imageID: record.id).map { JSONValue.object($0).text })
             } catch {
                 errors.append("\(path): \(error)")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench conv`: a depthwise or dense convolution (stride 1, same padding) on one `[1, C, S, S]` input.
 struct ConvBench: ParsableCommand {
@@ -47,7 +48,7 @@ struct ConvBench: ParsableCommand {
             let flops = 2.0 * Double(channels * size * size * kernel * kernel) * Double(depthwise ? 1 : channels)
             let name = "\(groups.rawValue) k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
             if json {
-                print("{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3),\"gflops\":\(flops / median / 1e9)}")
+                print(JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3)), ("gflops", .double(flops / median / 1e9))]).text)
             } else {
                 print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, "
                     + "\(String(format: "%.1f", flops / median / 1e9)) GFLOP/s (\(DepthwiseConv2D.instructionSet))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench decode`: decoding image files, optionally at a reduced size through JPEG DCT scaling.
 struct DecodeBench: ParsableCommand {
@@ -48,7 +49,7 @@ struct DecodeBench: ParsableCommand {
                 } * 1e3
                 let (w, h) = (decoded?.width ?? 0, decoded?.height ?? 0)
                 if json {
-                    print("{\"name\":\"\(file)\",\"width\":\(w),\"height\":\(h),\"median_ms\":\(median)}")
+                    print(JSONValue.object([("name", .string(file)), ("width", .int(w)), ("height", .int(h)), ("median_ms", .double(median))]).text)
                 } else {
                     print("\(file): \(w)x\(h), median \(String(format: "%.3f", median)) ms")
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 import Synchronization
 
 /// `detectkit detect`: the bundled (or a given) detector on images, detections out as COCO results JSON.
@@ -70,11 +71,10 @@ struct DetectCommand: ParsableCommand {
                         let names = try namer.name(found, in: image)
                         for (k, n) in names.enumerated() {
                             guard let n else { continue }
-                            records[k].removeLast()
-                            records[k] += ", \"label\": \"\(n.label)\", \"label_probability\": \(n.probability)}"
+                            records[k] += [("label", .string(n.label)), ("label_probability", .float(n.probability))]
                         }
                     }
-                    slots.set(i, records)
+                    slots.set(i, records.map { JSONValue.object($0).text })
                 } catch {
                     errors.append("\(file): \(error)")
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench detector`: the detector's forward pass on one fixed input.
 struct DetectorBench: ParsableCommand {
@@ -30,7 +31,7 @@ struct DetectorBench: ParsableCommand {
             let input = try Tensor(shape: [1, 3, s, s], scalars: (0..<(3 * s * s)).map { _ in Float(rng.unit()) })
             let median = try BenchTiming.median(samples: samples) { _ = try detector(input, threads: threads) }
             let name = "detector \(s)x\(s) t\(threads)"
-            print(json ? "{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3)}" : "\(name): median \(String(format: "%.2f", median * 1e3)) ms")
+            print(json ? JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3))]).text : "\(name): median \(String(format: "%.2f", median * 1e3)) ms")
         }
     }
 }

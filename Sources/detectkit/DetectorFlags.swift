@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `--detector DIR`: which detector `detect`, `annotate` and `compare DIR` run.
 struct DetectorFlags: ParsableArguments {
@@ -21,21 +22,16 @@ struct DetectorFlags: ParsableArguments {
 
 /// Raw detections of image files as COCO results text, one record per detection with its `bbox_std`.
 enum DetectionRecords {
-    /// `image_id` as JSON: the number, or the quoted string.
-    static func json(_ id: COCOImageID) -> String {
-        switch id {
-        case .number: return id.description
-        case .text(let t): return "\"" + t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-    }
-
-    /// One record per detection of `d` (all of one image), in `d`'s order.
-    static func records(_ d: Detections, imageID: COCOImageID) -> [String] {
+    /// One record's fields per detection of `d` (all of one image), in `d`'s order: `image_id`, `category_id`,
+    /// `bbox`, `score`, `bbox_std`.
+    static func records(_ d: Detections, imageID: COCOImageID) -> [[(String, JSONValue)]] {
         (0..<d.count).map { i in
             let b = d.boxes[i], s = d.deviations?[i] ?? SIMD4(repeating: 1)
-            return "{\"image_id\": \(json(imageID)), \"category_id\": \(d.categories[i]), "
-                + "\"bbox\": [\(b.x1), \(b.y1), \(b.x2 - b.x1), \(b.y2 - b.y1)], \"score\": \(d.scores[i]), "
-                + "\"bbox_std\": [\(s.x), \(s.y), \(s.z), \(s.w)]}"
+            return [
+                ("image_id", imageID.json), ("category_id", .int(d.categories[i])),
+                ("bbox", .array([b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1].map { .float($0) })), ("score", .float(d.scores[i])),
+                ("bbox_std", .array([s.x, s.y, s.z, s.w].map { .float($0) })),
+            ]
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit embed`: CLIP image and text features as JSON.
 struct EmbedCommand: ParsableCommand {
@@ -47,10 +48,8 @@ struct EmbedCommand: ParsableCommand {
                 let tokens = try text.map { try tokenizer.tokenize($0, contextLength: clip.configuration.contextLength) }
                 textRows = try Self.rows(clip.textFeatures(tokens, threads: threads), normalize)
             }
-            func list(_ rows: [[Float]]) -> String {
-                "[" + rows.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-            }
-            print("{\"image_embeds\": \(list(imageRows)), \"text_embeds\": \(list(textRows))}")
+            func list(_ rows: [[Float]]) -> JSONValue { .array(rows.map { .array($0.map { .float($0) }) }) }
+            print(JSONValue.object([("image_embeds", list(imageRows)), ("text_embeds", list(textRows))]).text)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit eval`: COCO bounding-box metrics of a results file against ground truth, as pycocotools computes them.
 struct EvalCommand: ParsableCommand {
@@ -39,9 +40,9 @@ struct EvalCommand: ParsableCommand {
 
 /// How `eval` prints statistics.
 enum StatisticsText {
-    /// `{"AP":…,…}` with every value in full (shortest round-trip) precision.
+    /// `{"AP": …, …}` with every value in full (shortest round-trip) precision.
     static func json(_ s: COCOStatistics) -> String {
-        "{" + zip(COCOStatistics.names, s.values).map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}"
+        JSONValue.object(zip(COCOStatistics.names, s.values).map { ($0, .double($1)) }).text
     }
 
     /// pycocotools' summary lines, three decimals.

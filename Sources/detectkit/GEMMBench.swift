@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench gemm`: one `m × k` by `k × n` single-precision matrix product through BLAS.
 struct GEMMBench: ParsableCommand {
@@ -41,7 +42,7 @@ struct GEMMBench: ParsableCommand {
             let gflops = 2.0 * Double(m) * Double(n) * Double(k) / median / 1e9
             let name = "gemm \(m)x\(n)x\(k)"
             if json {
-                print("{\"name\":\"\(name)\",\"median_ms\":\(median * 1e3),\"gflops\":\(gflops)}")
+                print(JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3)), ("gflops", .double(gflops))]).text)
             } else {
                 print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, \(String(format: "%.1f", gflops)) GFLOP/s")
             }

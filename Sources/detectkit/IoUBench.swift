@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench iou`: one box against many, for each overlap measure.
 struct IoUBench: ParsableCommand {
@@ -32,7 +33,7 @@ struct IoUBench: ParsableCommand {
             } / Double(inner)
             let perSecond = Double(count) / median
             if json {
-                print("{\"name\":\"\(kind.rawValue)\",\"count\":\(count),\"median_ms\":\(median * 1e3),\"per_second\":\(perSecond)}")
+                print(JSONValue.object([("name", .string(kind.rawValue)), ("count", .int(count)), ("median_ms", .double(median * 1e3)), ("per_second", .double(perSecond))]).text)
             } else {
                 print("\(kind.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(count) boxes: "
                     + "\(String(format: "%.4f", median * 1e3)) ms, \(String(format: "%.2f", perSecond / 1e9)) G/s "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit bench suppress`: one method on a COCO results file, the suppression alone, repeated.
 struct SuppressBench: ParsableCommand {
@@ -28,7 +29,7 @@ struct SuppressBench: ParsableCommand {
                 kept = try suppressor.apply(to: results.detections, options: suppression.options).count
             } * 1e3
             if json {
-                print("{\"name\":\"\(method)\",\"count\":\(results.count),\"median_ms\":\(median),\"kept\":\(kept)}")
+                print(JSONValue.object([("name", .string("\(method)")), ("count", .int(results.count)), ("median_ms", .double(median)), ("kept", .int(kept))]).text)
             } else {
                 print("\(method): \(results.count) boxes, \(kept) kept, median \(String(format: "%.3f", median)) ms")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DetectKit
 import Foundation
+import JSONScanning
 
 /// `detectkit suppress`: COCO results in, the surviving records out.
 struct SuppressCommand: ParsableCommand {
@@ -42,7 +43,7 @@ struct SuppressCommand: ParsableCommand {
             if timing {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 CommandFailure.standardError(
-                    "{\"method\":\"\(method.name)\",\"boxes\":\(results.count),\"seconds\":\(seconds)}")
+                    JSONValue.object([("method", .string(method.name)), ("boxes", .int(results.count)), ("seconds", .double(seconds))]).text)
             }
             let data = results.encode(kept)
             if let output {

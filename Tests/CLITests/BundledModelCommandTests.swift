@@ -50,4 +50,25 @@ import Testing
             #expect(p > 0 && p <= 1)
         }
     }
+
+    /// Labels and file names with quotes, backslashes and control characters come out as valid JSON, unchanged.
+    @Test func hostileLabelsAndFileNamesStayValidJSON() throws {
+        let dir = try TemporaryFile.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = "a \"quoted\" \\ name\t.png"
+        let image = dir.appendingPathComponent(name).path
+        try FileManager.default.copyItem(atPath: Self.samples.appendingPathComponent("images/000010.png").path, toPath: image)
+        let labels = ["red \"circle\"", "back\\slash star", "tab\tsquare"]
+        let r = try Detectkit.run(["detect", image, "--labels", labels.joined(separator: ",")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
+        #expect(!records.isEmpty)
+        for record in records {
+            #expect(labels.contains(record["label"] as? String ?? ""))
+            #expect(record["image_id"] as? String == name)
+        }
+        let bench = try Detectkit.run(["bench", "decode", image, "--samples", "1", "--json"])
+        let row = try #require(try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any], "\(bench.stdout)")
+        #expect(row["name"] as? String == image)
+    }
 }
