@@ -12,7 +12,8 @@ struct AnnotateCommand: ParsableCommand {
             --method (default nms). With --detections, each image's detections are the records whose image_id names it: its file name with or without \
             the extension (a numeric id matches a numeric name, so 139 matches 000139.jpg), or, with --images, \
             the id of its file_name in a COCO instances file, whose categories also name the classes. With \
-            --method the detections are suppressed first, with the same options as `detectkit suppress`. \
+            --method the detections are suppressed first, with the same options as `detectkit suppress` (which \
+            are errors without it); --detector and its threshold are errors with --detections. \
             With --labels every drawn box is named zero-shot by CLIP instead: its crop is compared with the \
             labels' prompt embeddings (averaged over templates) and the most probable label is shown with its \
             probability; --model chooses the CLIP model (any Hugging Face CLIP folder; default the bundled one). \
@@ -50,6 +51,16 @@ struct AnnotateCommand: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case png, jpg
+    }
+
+    func validate() throws {
+        if detections != nil {
+            try InapplicableOptions.reject(detectorFlags.given, "with --detections no detector runs")
+            if suppression.method == nil {
+                try InapplicableOptions.reject(suppression.given, "with --detections, boxes are suppressed only with --method")
+            }
+        }
+        if labels == nil { try InapplicableOptions.reject(clip.given, "the CLIP model names boxes only with --labels") }
     }
 
     func run() throws {

@@ -39,24 +39,36 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Folder of the ground truth's images (by file_name), for the report's grids.")
     var images: String?
 
-    @Option(name: .long, help: "Grids for at most this many images (the first in the ground truth).")
-    var gridImages = 50
+    @Option(name: .long, help: "Grids for at most this many images (the first in the ground truth; default 50).")
+    var gridImages: Int?
 
-    @Option(name: .long, help: "Draw kept boxes scoring at least this in the grids.")
-    var drawThreshold: Float = 0.3
+    @Option(name: .long, help: "Draw kept boxes scoring at least this in the grids (default 0.3).")
+    var drawThreshold: Float?
 
     @Option(help: "Threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    /// Whether `raw` names a samples folder (images/ for the detector) rather than a results file.
+    var samples: Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
+    func validate() throws {
+        let gridOptions = [("--images", images != nil), ("--grid-images", gridImages != nil), ("--draw-threshold", drawThreshold != nil)]
+        if report == nil {
+            try InapplicableOptions.reject(gridOptions.compactMap { $0.1 ? $0.0 : nil }, "the grids are part of --report DIR")
+        }
+        if !samples { try InapplicableOptions.reject(detectorFlags.given, "the detector runs only on a SAMPLES_DIR") }
+    }
+
     func run() throws {
         var failures = 0
         try CommandFailure.report {
-            guard images == nil || report != nil else { throw ValidationError("--images needs --report DIR") }
             let chosen = try methods.map { try SuppressionMethod.list(parsing: $0) }
                 ?? SuppressionMethod.names.map { try SuppressionMethod($0) }
             guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
-            var isFolder: ObjCBool = false
-            let samples = FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
+            let samples = self.samples
             let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)
             guard let truthPath else { throw ValidationError("--ground-truth GT.json is needed with a results file") }
             let truth = try COCOGroundTruth(contentsOf: truthPath)
@@ -137,11 +149,11 @@ struct CompareCommand: ParsableCommand {
         var grids: [ComparisonReport.Grid] = []
         let errors = ErrorLog()
         if let images {
-            let shown = Array(truth.images.enumerated().filter { $0.element.fileName != nil }.prefix(max(0, gridImages)))
+            let shown = Array(truth.images.enumerated().filter { $0.element.fileName != nil }.prefix(max(0, gridImages ?? 50)))
             // Kept boxes per method, per ground-truth image.
             let imageOfKey = results.imageIDs.map { truth.imageIndex[$0] }
             let perMethod = c.outcomes.map { o in
-                Dictionary(grouping: o.kept.filter { $0.score >= drawThreshold }) { imageOfKey[results.detections.images[$0.index]] ?? -1 }
+                Dictionary(grouping: o.kept.filter { $0.score >= (drawThreshold ?? 0.3) }) { imageOfKey[results.detections.images[$0.index]] ?? -1 }
             }
             let truthByImage = Dictionary(grouping: truth.annotations, by: \.image)
             let slots = shown.map { entry -> ComparisonReport.Grid in

@@ -10,12 +10,12 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Detect objects in images; write COCO results JSON (with bbox_std).",
         discussion: """
-            Runs the large-kernel detector on each image (letterboxed to its input size), then suppresses its raw \\
-            boxes with --method (default nms; --raw keeps them all, as `compare` needs them). image_id is the file \\
-            name read as a number when it is one (000139.jpg is 139), else the file name; --images takes ids from \\
-            a COCO instances file. With --labels every kept box is also named zero-shot by CLIP ("label" and \\
-            "label_probability" fields). Images run in parallel; a bad image is reported and the others are still \\
-            written; the exit status is then 1.
+            Runs the large-kernel detector on each image (letterboxed to its input size), then suppresses its raw \
+            boxes with --method (default nms; --raw keeps them all, as `compare` needs them, and then takes no \
+            suppression option). image_id is the file name read as a number when it is one (000139.jpg is 139), \
+            else the file name; --images takes ids from a COCO instances file. With --labels every kept box is also \
+            named zero-shot by CLIP ("label" and "label_probability" fields; --model only with --labels). Images \
+            run in parallel; a bad image is reported and the others are still written; the exit status is then 1.
             """
     )
 
@@ -39,6 +39,11 @@ struct DetectCommand: ParsableCommand {
     var labels: String?
 
     @OptionGroup var clip: CLIPModelFlags
+
+    func validate() throws {
+        if raw { try InapplicableOptions.reject(suppression.given, "--raw writes the detections unsuppressed") }
+        if labels == nil { try InapplicableOptions.reject(clip.given, "the CLIP model names boxes only with --labels") }
+    }
 
     func run() throws {
         var failures = 0

@@ -11,6 +11,9 @@ struct DetectorFlags: ParsableArguments {
     @Option(name: .long, help: "Keep raw detections scoring above this (default: the detector's own, 0.05).")
     var detectorThreshold: Float?
 
+    /// The options given on the command line, as typed.
+    var given: [String] { [("--detector", detector != nil), ("--detector-threshold", detectorThreshold != nil)].compactMap { $0.1 ? $0.0 : nil } }
+
     /// The detector these flags name.
     func load() throws -> LargeKernelDetector {
         guard let folder = detector ?? BundledModels.detectorDirectory else {

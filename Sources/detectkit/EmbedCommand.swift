@@ -64,6 +64,9 @@ struct CLIPModelFlags: ParsableArguments {
     @Option(name: .long, help: "Hugging Face CLIP model folder (default: the bundled zero-shot model).")
     var model: String?
 
+    /// `--model` when given.
+    var given: [String] { model == nil ? [] : ["--model"] }
+
     /// The model folder: `--model`, else the bundled model's, if any.
     var folder: String? { model ?? BundledModels.clipDirectory }
 

@@ -19,6 +19,13 @@ struct GroupingFlags: ParsableArguments {
     @Flag(name: .long, help: "Measure boxes with the +1 pixel-inclusive convention (Caffe/Detectron compatibility).")
     var pixelInclusive = false
 
+    /// The options given on the command line, as typed.
+    var given: [String] {
+        [("--score-threshold", scoreThreshold != nil), ("--max-detections", maxDetections != nil),
+         ("--max-per-class", maxPerClass != nil), ("--class-agnostic", classAgnostic), ("--pixel-inclusive", pixelInclusive)]
+            .compactMap { $0.1 ? $0.0 : nil }
+    }
+
     /// Grouping, threshold and caps.
     var options: SuppressionOptions {
         SuppressionOptions(

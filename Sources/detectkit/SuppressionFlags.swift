@@ -35,4 +35,13 @@ struct SuppressionFlags: ParsableArguments {
 
     /// Grouping, threshold and caps.
     var options: SuppressionOptions { grouping.options }
+
+    /// The method's parameters given on the command line, as typed (`--iou`, …).
+    var givenParameters: [String] {
+        [("--iou", iou), ("--sigma", sigma), ("--beta", beta), ("--vote-sigma", voteSigma), ("--vote-iou", voteIou)]
+            .compactMap { $0.1 == nil ? nil : $0.0 }
+    }
+
+    /// Every suppression option given on the command line, `--method` first.
+    var given: [String] { (method == nil ? [] : ["--method"]) + givenParameters + grouping.given }
 }
