@@ -10,12 +10,13 @@
 #     local file that does not exist (Chromium does not log failed file:// loads, so they are checked here),
 #   * Chromium does not write the screenshot.
 # Name resolution is disabled for the browser, so a page that needed the network would not render its resources.
+# The browser is $CHROMIUM when set, else the first of chromium, chromium-browser, google-chrome on PATH.
 set -euo pipefail
 
 page="${1:?usage: check-report.sh REPORT_DIR/index.html SCREENSHOT.png}"
 shot="${2:?usage: check-report.sh REPORT_DIR/index.html SCREENSHOT.png}"
-browser="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
-[ -n "$browser" ] || { echo "check-report: no chromium found (apt-get install chromium)" >&2; exit 2; }
+browser="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}"
+[ -n "$browser" ] || { echo "check-report: no chromium found on PATH (apt-get install chromium)" >&2; exit 2; }
 [ -f "$page" ] || { echo "check-report: $page does not exist" >&2; exit 1; }
 page="$(cd "$(dirname "$page")" && pwd)/$(basename "$page")"
 folder="$(dirname "$page")"

@@ -79,14 +79,19 @@ import Testing
         #expect(try Detectkit.run(["compare", "--ground-truth", gt.path, broken.path]).stderr.contains("not valid JSON"))
     }
 
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromium = Chromium.find()
+
+    /// Whether this is a CI run (`CI` set, as CI services and `.ci/run` do): then a missing browser is a failure.
+    static let inCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false
 
     /// The package root, for the check script and the kept screenshot.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test(.enabled(if: chromium != nil, "needs Debian's chromium (scripts/install-dependencies.sh installs it)"))
+    /// Outside CI the test is skipped (and says so) when no Chromium is on PATH; in CI it fails instead, so the
+    /// report is never left unchecked without anyone noticing.
+    @Test(.enabled(if: chromium != nil || inCI, "needs Chromium on PATH (scripts/install-dependencies.sh installs it)"))
     func reportRendersInHeadlessChromium() throws {
+        let browser = try #require(Self.chromium, "CI is set and no chromium, chromium-browser or google-chrome is on PATH")
         let dir = try TemporaryFile.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let images = dir.appendingPathComponent("images")
@@ -110,6 +115,7 @@ import Testing
         let check = Process()
         check.executableURL = Self.root.appendingPathComponent("scripts/check-report.sh")
         check.arguments = [report.appendingPathComponent("index.html").path, shot.path]
+        check.environment = ProcessInfo.processInfo.environment.merging(["CHROMIUM": browser]) { $1 }
         let log = Pipe()
         check.standardError = log
         check.standardOutput = log
@@ -120,5 +126,18 @@ import Testing
         let screenshot = try Image(contentsOfFile: shot.path)
         #expect(screenshot.width == 1400)
         #expect(Set(screenshot.pixels.prefix(1400 * 3 * 200)).count > 8, "the screenshot should not be blank")
+    }
+}
+
+/// The report test's browser lookup follows PATH.
+@Suite struct ChromiumLookupTests {
+    @Test func browsersAreFoundOnPath() throws {
+        let dir = try TemporaryFile.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(Chromium.find(path: dir.path) == nil)
+        let fake = dir.appendingPathComponent("chromium-browser").path
+        #expect(FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
+        #expect(Chromium.find(path: "/nonexistent:" + dir.path) == fake)
+        #expect(Chromium.find(path: "") == nil)
     }
 }
