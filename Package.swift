@@ -56,6 +56,8 @@ let package = Package(
             name: "detectkit",
             dependencies: ["DetectKit", "JSONScanning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // README's "From Swift" example, verbatim (a test checks that the two agree and runs it on samples/).
+        .executableTarget(name: "readme-example", dependencies: ["DetectKit"], path: "Examples/ReadmeExample"),
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
         .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
@@ -72,6 +74,6 @@ let package = Package(
         .testTarget(
             name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "DetectKitTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "readme-example", "DetectKitTestSupport"]),
     ]
 )

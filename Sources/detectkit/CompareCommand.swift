@@ -120,7 +120,7 @@ struct CompareCommand: ParsableCommand {
         let detector = try detectorFlags.load(), threshold = detectorFlags.detectorThreshold
         let folder = (raw as NSString).appendingPathComponent("images")
         let progress = ProgressBar(total: truth.images.count, label: "detect")
-        let slots = RecordSlots(count: truth.images.count), errors = ErrorLog()
+        let slots = Slots<(id: COCOImageID, detections: Detections)>(count: truth.images.count), errors = ErrorLog()
         DispatchQueue.concurrentPerform(iterations: truth.images.count) { i in
             defer { progress.advance() }
             let record = truth.images[i]
@@ -128,14 +128,13 @@ struct CompareCommand: ParsableCommand {
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 let found = try detector.detect(Image(contentsOfFile: path), scoreThreshold: threshold)
-                slots.set(i, DetectionRecords.records(found, imageID: record.id).map { JSONValue.object($0).text })
+                slots.set(i, (record.id, found))
             } catch {
                 errors.append("\(path): \(error)")
             }
         }
         if let first = errors.lines.first { throw ValidationError(first) }
-        let text = "[" + slots.all.flatMap { $0 }.joined(separator: ",\n") + "]"
-        return try COCOResults(data: Data(text.utf8), source: "detector on \(folder)")
+        return try COCOResults(images: slots.all, source: "detector on \(folder)")
     }
 
     private func truthPath(_ truth: COCOGroundTruth) -> String { truth.source }

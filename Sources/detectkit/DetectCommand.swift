@@ -2,7 +2,6 @@ import ArgumentParser
 import DetectKit
 import Foundation
 import JSONScanning
-import Synchronization
 
 /// `detectkit detect`: the bundled (or a given) detector on images, detections out as COCO results JSON.
 struct DetectCommand: ParsableCommand {
@@ -56,13 +55,13 @@ struct DetectCommand: ParsableCommand {
             let options = suppression.options, threshold = detectorFlags.detectorThreshold
             let progress = ProgressBar(total: files.count, label: "detect")
             let errors = ErrorLog()
-            let slots = RecordSlots(count: files.count)
+            let slots = Slots<[String]>(count: files.count)
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 defer { progress.advance() }
                 let file = files[i]
                 do {
                     let image = try Image(contentsOfFile: file)
-                    let id = catalog?.imageIDs[(file as NSString).lastPathComponent] ?? DetectionRecords.imageID(forFile: file)
+                    let id = catalog?.imageIDs[(file as NSString).lastPathComponent] ?? ImageFileID.of(file)
                     var found = try detector.detect(image, scoreThreshold: threshold)
                     if let suppressor {
                         let kept = try suppressor.apply(to: found, options: options)
@@ -71,7 +70,7 @@ struct DetectCommand: ParsableCommand {
                             categories: kept.map { found.categories[$0.index] },
                             deviations: found.deviations.map { d in kept.map { d[$0.index] } })
                     }
-                    var records = DetectionRecords.records(found, imageID: id)
+                    var records = COCOResults.recordFields(found, imageID: id)
                     if let namer {
                         let names = try namer.name(found, in: image)
                         for (k, n) in names.enumerated() {
@@ -96,15 +95,4 @@ struct DetectCommand: ParsableCommand {
         }
         if failures > 0 { throw ExitCode.failure }
     }
-}
-
-/// Per-image record lists filled from parallel work, read in image order.
-final class RecordSlots: Sendable {
-    private let slots: Mutex<[[String]]>
-
-    init(count: Int) { slots = Mutex(Array(repeating: [], count: count)) }
-
-    func set(_ i: Int, _ records: [String]) { slots.withLock { $0[i] = records } }
-
-    var all: [[String]] { slots.withLock { $0 } }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the `detectkit` binary built next to the tests.
+/// Runs the `detectkit` binary (or another of the package's programs) built next to the tests.
 enum Detectkit {
     struct Result {
         var status: Int32
@@ -8,19 +8,19 @@ enum Detectkit {
         var stderr: String
     }
 
-    static var binary: URL {
+    static func binary(_ program: String = "detectkit") -> URL {
         // The test bundle sits next to the products; on Linux `Bundle.main` is that folder.
         #if os(macOS)
         let folder = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL.deletingLastPathComponent()
         #else
         let folder = Bundle.main.bundleURL
         #endif
-        return folder.appendingPathComponent("detectkit")
+        return folder.appendingPathComponent(program)
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, program: String = "detectkit") throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = binary(program)
         process.arguments = arguments
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// README's "From Swift" block is `Examples/ReadmeExample/main.swift`, character for character, and that program
+/// compiles (it is the `readme-example` target) and runs on the samples.
+@Suite struct ReadmeExampleTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func readmeShowsTheExampleFile() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let example = try String(contentsOf: Self.root.appendingPathComponent("Examples/ReadmeExample/main.swift"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## From Swift\n\n```swift\n"), "README has no \"From Swift\" Swift block")
+        let end = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == example, "README's block differs from Examples/ReadmeExample/main.swift")
+    }
+
+    @Test func exampleRunsOnTheSamples() throws {
+        let out = try TemporaryFile.directory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try Detectkit.run([Self.root.appendingPathComponent("samples").path, out.path], program: "readme-example")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("annotated.jpg").path))
+        // The last 11 lines rank the methods by AP on the samples.
+        let ranking = r.stdout.split(separator: "\n").suffix(11).compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(ranking.count == 11 && ranking.allSatisfy { $0 > 0.5 }, "\(r.stdout)")
+    }
+}
