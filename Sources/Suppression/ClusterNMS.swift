@@ -17,20 +17,22 @@ import Boxes
 /// The fast path runs the same iteration sparsely: each round rebuilds a ``SpatialGrid`` of the boxes kept so
 /// far and asks, for each box, whether a kept higher-ranked neighbour exceeds the threshold, until the kept set
 /// stops changing. ``reference(_:)`` builds the dense matrices.
-public struct ClusterNMS: Suppressor {
+public struct ClusterNMS: ReferencedSuppressor {
     /// Suppress when `criterion > iouThreshold`, in [0, 1].
     public var iouThreshold: Float
     /// What is compared with the threshold.
     public var criterion: SuppressionCriterion
 
     /// Cluster-NMS with the given threshold and criterion.
-    public init(iouThreshold: Float = 0.5, criterion: SuppressionCriterion = .iou) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.cluster.defaultValue(.iou), criterion: SuppressionCriterion = .iou) {
         self.iouThreshold = iouThreshold
         self.criterion = criterion
     }
 
     /// `cluster`.
-    public var name: String { "cluster" }
+    public var kind: SuppressionMethod.Kind { .cluster }
+    /// The method's name.
+    public var name: String { kind.rawValue }
 
     /// The kept boxes, unchanged.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -17,37 +17,42 @@ import Boxes
 /// The fast path checks each candidate only against the kept boxes that share a cell of a ``SpatialGrid``
 /// with it (every criterion needs a positive intersection), so it is about linear in the number of boxes
 /// when they are spread over the image; ``reference(_:)`` is the plain quadratic scan of torchvision.
-public struct GreedyNMS: Suppressor {
+public struct GreedyNMS: ReferencedSuppressor {
     /// Suppress when `criterion(kept, candidate) > iouThreshold`, in [0, 1].
     public var iouThreshold: Float
     /// What is compared with the threshold.
     public var criterion: SuppressionCriterion
 
     /// Greedy NMS with the given threshold and criterion.
-    public init(iouThreshold: Float = 0.5, criterion: SuppressionCriterion = .iou) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.iou), criterion: SuppressionCriterion = .iou) {
         self.iouThreshold = iouThreshold
         self.criterion = criterion
     }
 
     /// `nms`: torchvision's NMS.
-    public static func nms(iouThreshold: Float = 0.5) -> GreedyNMS { GreedyNMS(iouThreshold: iouThreshold) }
+    public static func nms(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.iou)) -> GreedyNMS { GreedyNMS(iouThreshold: iouThreshold) }
     /// `diou`: DIoU-NMS with penalty exponent `beta`.
-    public static func diou(iouThreshold: Float = 0.5, beta: Float = 1) -> GreedyNMS {
+    public static func diou(
+        iouThreshold: Float = SuppressionMethod.Kind.diou.defaultValue(.iou), beta: Float = SuppressionMethod.Kind.diou.defaultValue(.beta)
+    ) -> GreedyNMS {
         GreedyNMS(iouThreshold: iouThreshold, criterion: .diou(beta: beta))
     }
     /// `ciou`: CIoU-NMS.
-    public static func ciou(iouThreshold: Float = 0.5) -> GreedyNMS {
+    public static func ciou(iouThreshold: Float = SuppressionMethod.Kind.ciou.defaultValue(.iou)) -> GreedyNMS {
         GreedyNMS(iouThreshold: iouThreshold, criterion: .ciou)
     }
 
     /// `nms`, `diou` or `ciou`.
-    public var name: String {
+    public var kind: SuppressionMethod.Kind {
         switch criterion {
-        case .iou: return "nms"
-        case .diou: return "diou"
-        case .ciou: return "ciou"
+        case .iou: return .nms
+        case .diou: return .diou
+        case .ciou: return .ciou
         }
     }
+
+    /// The method's name.
+    public var name: String { kind.rawValue }
 
     /// The kept boxes, unchanged, in score order.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -16,7 +16,7 @@ import Foundation
 /// Paddle's `matrix_nms` with continuous IoU. Only overlapping pairs can lower a score (a non-overlapping row gives
 /// `decay >= 1`, and the top box's row gives at most 1), so the fast path visits just those through a
 /// ``CellIndex``; ``reference(_:)`` evaluates the full triangle.
-public struct MatrixNMS: Suppressor {
+public struct MatrixNMS: ReferencedSuppressor {
     /// How the decay is computed.
     public enum Kernel: Sendable, Hashable {
         /// `exp(-(IoU² - comp²) / sigma)`.
@@ -34,20 +34,23 @@ public struct MatrixNMS: Suppressor {
     }
 
     /// `matrix-gaussian`.
-    public static func gaussian(sigma: Float = 0.5) -> MatrixNMS { MatrixNMS(kernel: .gaussian(sigma: sigma)) }
+    public static func gaussian(sigma: Float = SuppressionMethod.Kind.matrixGaussian.defaultValue(.sigma)) -> MatrixNMS { MatrixNMS(kernel: .gaussian(sigma: sigma)) }
     /// `matrix-linear`.
     public static let linear = MatrixNMS(kernel: .linear)
 
     /// `matrix-gaussian` or `matrix-linear`.
-    public var name: String {
+    public var kind: SuppressionMethod.Kind {
         switch kernel {
-        case .gaussian: return "matrix-gaussian"
-        case .linear: return "matrix-linear"
+        case .gaussian: return .matrixGaussian
+        case .linear: return .matrixLinear
         }
     }
 
+    /// The method's name.
+    public var name: String { kind.rawValue }
+
     /// 0.001, as the soft methods.
-    public var defaultScoreThreshold: Float { 0.001 }
+    public var defaultScoreThreshold: Float { kind.defaultScoreThreshold }
 
     /// Every box whose decayed score stays at or above the threshold.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// and drop those now below the threshold (default 0.001, the authors'). IoU is continuous (no `+1`). Equal to
 /// OpenCV's `softNMSBoxes` (top_k 0) on integer boxes. Returned scores are the decayed ones.
-public struct SoftNMS: Suppressor {
+public struct SoftNMS: ReferencedSuppressor {
     /// How a pick lowers the scores of the boxes it overlaps.
     public enum Decay: Sendable, Hashable {
         /// `s *= 1 - IoU` when `IoU > iouThreshold`.
@@ -29,20 +29,23 @@ public struct SoftNMS: Suppressor {
     }
 
     /// `soft-linear`.
-    public static func linear(iouThreshold: Float = 0.3) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold)) }
+    public static func linear(iouThreshold: Float = SuppressionMethod.Kind.softLinear.defaultValue(.iou)) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold)) }
     /// `soft-gaussian`.
-    public static func gaussian(sigma: Float = 0.5) -> SoftNMS { SoftNMS(decay: .gaussian(sigma: sigma)) }
+    public static func gaussian(sigma: Float = SuppressionMethod.Kind.softGaussian.defaultValue(.sigma)) -> SoftNMS { SoftNMS(decay: .gaussian(sigma: sigma)) }
 
     /// `soft-linear` or `soft-gaussian`.
-    public var name: String {
+    public var kind: SuppressionMethod.Kind {
         switch decay {
-        case .linear: return "soft-linear"
-        case .gaussian: return "soft-gaussian"
+        case .linear: return .softLinear
+        case .gaussian: return .softGaussian
         }
     }
 
+    /// The method's name.
+    public var name: String { kind.rawValue }
+
     /// 0.001, the original Soft-NMS prune threshold.
-    public var defaultScoreThreshold: Float { 0.001 }
+    public var defaultScoreThreshold: Float { kind.defaultScoreThreshold }
 
     /// The picks in selection order, with their decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

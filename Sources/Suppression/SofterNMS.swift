@@ -17,7 +17,7 @@ import Foundation
 /// below the threshold. Boxes with lower variance and higher IoU pull harder; scores do not weigh in.
 ///
 /// Defaults: `sigma` 0.5, `voteSigma` (σ_t) 0.02, `voteIoU` 0, score threshold 0.001.
-public struct SofterNMS: Suppressor {
+public struct SofterNMS: ReferencedSuppressor {
     /// Soft-NMS Gaussian width.
     public var sigma: Float
     /// Width σ_t of the IoU weighting in the vote.
@@ -26,16 +26,21 @@ public struct SofterNMS: Suppressor {
     public var voteIoU: Float
 
     /// Softer-NMS with the given parameters.
-    public init(sigma: Float = 0.5, voteSigma: Float = 0.02, voteIoU: Float = 0) {
+    public init(
+        sigma: Float = SuppressionMethod.Kind.softer.defaultValue(.sigma), voteSigma: Float = SuppressionMethod.Kind.softer.defaultValue(.voteSigma),
+        voteIoU: Float = SuppressionMethod.Kind.softer.defaultValue(.voteIoU)
+    ) {
         self.sigma = sigma
         self.voteSigma = voteSigma
         self.voteIoU = voteIoU
     }
 
     /// `softer`.
-    public var name: String { "softer" }
+    public var kind: SuppressionMethod.Kind { .softer }
+    /// The method's name.
+    public var name: String { kind.rawValue }
     /// 0.001, the KL-Loss code's prune threshold.
-    public var defaultScoreThreshold: Float { 0.001 }
+    public var defaultScoreThreshold: Float { kind.defaultScoreThreshold }
 
     /// The picks in selection order, with voted boxes and decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -1,19 +1,6 @@
 /// A built-in method chosen by its command-line name, with optional parameters: what `--method M --iou T …`
-/// and `--methods soft-gaussian:sigma=0.3,nms:iou=0.6` describe.
-///
-/// | name | parameters (default) |
-/// |---|---|
-/// | `nms` | iou (0.5) |
-/// | `soft-linear` | iou (0.3) |
-/// | `soft-gaussian` | sigma (0.5) |
-/// | `softer` | sigma (0.5), vote_sigma (0.02), vote_iou (0) |
-/// | `weighted` | iou (0.55) |
-/// | `diou` | iou (0.5), beta (1) |
-/// | `ciou` | iou (0.5) |
-/// | `cluster` | iou (0.5) |
-/// | `matrix-gaussian` | sigma (0.5) |
-/// | `matrix-linear` | — |
-/// | `wbf` | iou (0.55) |
+/// and `--methods soft-gaussian:sigma=0.3,nms:iou=0.6` describe. The methods, their parameters and defaults are
+/// listed once, in ``Kind``.
 public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// A method parameter, by its command-line name.
     public enum Parameter: String, Sendable, CaseIterable, Hashable {
@@ -29,26 +16,31 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         case voteIoU = "vote_iou"
     }
 
-    /// Every method name, in the order of the table above.
-    public static let names = [
-        "nms", "soft-linear", "soft-gaussian", "softer", "weighted", "diou", "ciou", "cluster", "matrix-gaussian",
-        "matrix-linear", "wbf",
-    ]
+    /// Every method name, in ``Kind``'s order.
+    public static let names = Kind.allCases.map(\.rawValue)
 
-    /// The method's name.
-    public let name: String
+    /// Which method.
+    public let kind: Kind
     /// Parameters that differ from the defaults.
     public private(set) var parameters: [Parameter: Float]
 
+    /// The method's name.
+    public var name: String { kind.rawValue }
+
+    /// A method with parameters; throws when a parameter does not apply to it.
+    public init(_ kind: Kind, parameters: [Parameter: Float] = [:]) throws {
+        self.kind = kind
+        self.parameters = [:]
+        for (p, v) in parameters { try set(p, v) }
+    }
+
     /// A method by name with parameters; throws when the name is unknown or a parameter does not apply to it.
     public init(_ name: String, parameters: [Parameter: Float] = [:]) throws {
-        guard Self.names.contains(name) else {
+        guard let kind = Kind(rawValue: name) else {
             throw SuppressionError.invalidParameter(
                 name: "method", value: name, reason: "expected one of \(Self.names.joined(separator: ", "))")
         }
-        self.name = name
-        self.parameters = [:]
-        for (p, v) in parameters { try set(p, v) }
+        try self.init(kind, parameters: parameters)
     }
 
     /// Parses `name` or `name:param=value,param=value` (also `;`-separated when the list itself is comma-separated).
@@ -90,42 +82,21 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The parameters this method takes.
-    public var accepted: Set<Parameter> {
-        switch name {
-        case "nms", "soft-linear", "weighted", "ciou", "cluster", "wbf": return [.iou]
-        case "diou": return [.iou, .beta]
-        case "soft-gaussian", "matrix-gaussian": return [.sigma]
-        case "softer": return [.sigma, .voteSigma, .voteIoU]
-        default: return []
-        }
-    }
+    public var accepted: Set<Parameter> { Set(kind.parameters.map(\.key)) }
 
     /// Sets a parameter; throws when this method does not take it.
     public mutating func set(_ p: Parameter, _ value: Float) throws {
         guard accepted.contains(p) else {
+            let takes = kind.parameters.isEmpty ? "takes none" : "takes " + kind.parameters.map(\.key.rawValue).joined(separator: ", ")
             throw SuppressionError.invalidParameter(
-                name: p.rawValue, value: "\(value)", reason: "does not apply to method \(name)")
+                name: p.rawValue, value: "\(value)", reason: "does not apply to method \(name) (it \(takes))")
         }
         parameters[p] = value
     }
 
-    /// The configured suppressor.
-    public func makeSuppressor() -> any Suppressor {
-        let p = parameters
-        switch name {
-        case "soft-linear": return SoftNMS.linear(iouThreshold: p[.iou] ?? 0.3)
-        case "soft-gaussian": return SoftNMS.gaussian(sigma: p[.sigma] ?? 0.5)
-        case "softer":
-            return SofterNMS(sigma: p[.sigma] ?? 0.5, voteSigma: p[.voteSigma] ?? 0.02, voteIoU: p[.voteIoU] ?? 0)
-        case "weighted": return WeightedNMS(iouThreshold: p[.iou] ?? 0.55)
-        case "diou": return GreedyNMS.diou(iouThreshold: p[.iou] ?? 0.5, beta: p[.beta] ?? 1)
-        case "ciou": return GreedyNMS.ciou(iouThreshold: p[.iou] ?? 0.5)
-        case "cluster": return ClusterNMS(iouThreshold: p[.iou] ?? 0.5)
-        case "matrix-gaussian": return MatrixNMS.gaussian(sigma: p[.sigma] ?? 0.5)
-        case "matrix-linear": return MatrixNMS.linear
-        case "wbf": return WeightedBoxesFusion(iouThreshold: p[.iou] ?? 0.55)
-        default: return GreedyNMS.nms(iouThreshold: p[.iou] ?? 0.5)
-        }
+    /// The configured suppressor: given parameters, else the defaults of ``Kind/parameters``.
+    public func makeSuppressor() -> any ReferencedSuppressor {
+        kind.make { parameters[$0] ?? kind.defaultValue($0) }
     }
 
     /// `name` or `name:param=value,…` with parameters sorted by name.

@@ -34,6 +34,14 @@ extension Suppressor {
     public var defaultScoreThreshold: Float { 0 }
 }
 
+/// A suppressor with a plain scalar reference beside its fast path: every built-in method. The tests hold the two
+/// equal (positions, score bits, box bits) for every method of ``SuppressionMethod/Kind``.
+public protocol ReferencedSuppressor: Suppressor {
+    /// The survivors of one group, computed the plain way (loop by loop, as the method's paper or reference code
+    /// states it); equal to ``Suppressor/suppress(_:)``.
+    func reference(_ group: SuppressionGroup) throws -> [GroupSelection]
+}
+
 /// The candidates of one suppression group, in input order.
 public struct SuppressionGroup: Sendable {
     /// The boxes, in input order.

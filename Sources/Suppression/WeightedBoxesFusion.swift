@@ -12,17 +12,19 @@ import Boxes
 ///
 /// Equal to `ensemble_boxes.weighted_boxes_fusion` (v1.0.9, unit weights) for boxes inside [0, 1]; the optional
 /// `model` field of a record names its model (absent: one model). Default `iouThreshold` 0.55.
-public struct WeightedBoxesFusion: Suppressor {
+public struct WeightedBoxesFusion: ReferencedSuppressor {
     /// A box joins a cluster when its IoU with the fused box is above this, in [0, 1].
     public var iouThreshold: Float
 
     /// WBF with the given threshold.
-    public init(iouThreshold: Float = 0.55) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.wbf.defaultValue(.iou)) {
         self.iouThreshold = iouThreshold
     }
 
     /// `wbf`.
-    public var name: String { "wbf" }
+    public var kind: SuppressionMethod.Kind { .wbf }
+    /// The method's name.
+    public var name: String { kind.rawValue }
 
     /// One fused box per cluster, reported at its first (highest-scoring) member.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -11,17 +11,19 @@ import Boxes
 ///
 /// and remove the whole cluster. Sums run in `Double`, `M` first, then members by input index.
 /// Default `iouThreshold` 0.55 (ensemble-boxes' `non_maximum_weighted`).
-public struct WeightedNMS: Suppressor {
+public struct WeightedNMS: ReferencedSuppressor {
     /// A box joins the cluster of `M` when `IoU(M, b) > iouThreshold`, in [0, 1].
     public var iouThreshold: Float
 
     /// Weighted NMS with the given threshold.
-    public init(iouThreshold: Float = 0.55) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.weighted.defaultValue(.iou)) {
         self.iouThreshold = iouThreshold
     }
 
     /// `weighted`.
-    public var name: String { "weighted" }
+    public var kind: SuppressionMethod.Kind { .weighted }
+    /// The method's name.
+    public var name: String { kind.rawValue }
 
     /// One fused box per cluster, with its top box's score.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {

@@ -15,40 +15,34 @@ import Testing
         var testDescription: String { name }
     }
 
+    /// Values each parameter is swept over, one parameter at a time from the method's defaults.
+    static let sweeps: [SuppressionMethod.Parameter: [Float]] = [
+        .iou: [0, 0.3, 0.5, 0.7, 1], .sigma: [0.1, 0.5, 2], .beta: [0.6, 1, 2], .voteSigma: [0.005, 0.05, 0.2],
+        .voteIoU: [0, 0.3, 0.5, 0.7, 1],
+    ]
+
+    /// Every method of the registry with its defaults and with each parameter swept, so a method added to
+    /// ``SuppressionMethod/Kind`` is checked like the others; and Cluster-NMS on DIoU, which no name selects.
     static let methods: [Method] = {
         var all: [Method] = []
-        for t: Float in [0, 0.3, 0.5, 0.7, 1] {
-            let nms = GreedyNMS.nms(iouThreshold: t), diou = GreedyNMS.diou(iouThreshold: t)
-            let diouBeta = GreedyNMS.diou(iouThreshold: t, beta: 0.6), ciou = GreedyNMS.ciou(iouThreshold: t)
-            let linear = SoftNMS.linear(iouThreshold: t), weighted = WeightedNMS(iouThreshold: t)
-            let cluster = ClusterNMS(iouThreshold: t), clusterDIoU = ClusterNMS(iouThreshold: t, criterion: .diou(beta: 1))
-            let wbf = WeightedBoxesFusion(iouThreshold: t), softer = SofterNMS(voteIoU: t)
-            all += [
-                Method(name: "nms \(t)", fast: nms.suppress, reference: nms.reference),
-                Method(name: "diou \(t)", fast: diou.suppress, reference: diou.reference),
-                Method(name: "diou β0.6 \(t)", fast: diouBeta.suppress, reference: diouBeta.reference),
-                Method(name: "ciou \(t)", fast: ciou.suppress, reference: ciou.reference),
-                Method(name: "soft-linear \(t)", fast: linear.suppress, reference: linear.reference),
-                Method(name: "weighted \(t)", fast: weighted.suppress, reference: weighted.reference),
-                Method(name: "cluster \(t)", fast: cluster.suppress, reference: cluster.reference),
-                Method(name: "cluster-diou \(t)", fast: clusterDIoU.suppress, reference: clusterDIoU.reference),
-                Method(name: "wbf \(t)", fast: wbf.suppress, reference: wbf.reference),
-                Method(name: "softer vote_iou \(t)", fast: softer.suppress, reference: softer.reference),
-            ]
+        func add(_ name: String, _ s: any ReferencedSuppressor) { all.append(Method(name: name, fast: s.suppress, reference: s.reference)) }
+        for kind in SuppressionMethod.Kind.allCases {
+            add(kind.rawValue, try! SuppressionMethod(kind).makeSuppressor())
+            for (parameter, _) in kind.parameters {
+                for value in sweeps[parameter] ?? [] {
+                    add("\(kind.rawValue):\(parameter.rawValue)=\(value)", try! SuppressionMethod(kind, parameters: [parameter: value]).makeSuppressor())
+                }
+            }
         }
-        for s: Float in [0.1, 0.5, 2] {
-            let gaussian = SoftNMS.gaussian(sigma: s), matrix = MatrixNMS.gaussian(sigma: s)
-            let softer = SofterNMS(sigma: s, voteSigma: s / 10)
-            all += [
-                Method(name: "soft-gaussian \(s)", fast: gaussian.suppress, reference: gaussian.reference),
-                Method(name: "matrix-gaussian \(s)", fast: matrix.suppress, reference: matrix.reference),
-                Method(name: "softer \(s)", fast: softer.suppress, reference: softer.reference),
-            ]
-        }
-        let linear = MatrixNMS.linear
-        all.append(Method(name: "matrix-linear", fast: linear.suppress, reference: linear.reference))
+        for t: Float in [0, 0.3, 0.5, 0.7, 1] { add("cluster-diou \(t)", ClusterNMS(iouThreshold: t, criterion: .diou(beta: 1))) }
         return all
     }()
+
+    @Test func everyParameterIsSwept() {
+        for kind in SuppressionMethod.Kind.allCases {
+            for (parameter, _) in kind.parameters { #expect(Self.sweeps[parameter]?.isEmpty == false, "\(kind) \(parameter)") }
+        }
+    }
 
     @Test(arguments: methods)
     func fastEqualsReference(method: Method) throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Suppression
 import Testing
 
@@ -28,5 +29,60 @@ import Testing
         #expect(try SuppressionMethod.list(parsing: "").isEmpty)
         #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "iou=0.5,nms") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "nms,sigma=0.5") }
+    }
+
+    /// The method types' default arguments are the registry's defaults (and none asks for a parameter its
+    /// method does not take, which would read NaN).
+    @Test func typeDefaultsAreTheRegistrys() throws {
+        func registry(_ kind: SuppressionMethod.Kind, _ p: SuppressionMethod.Parameter) -> Float {
+            kind.parameters.first { $0.key == p }?.value ?? .nan
+        }
+        #expect(GreedyNMS.nms().iouThreshold == registry(.nms, .iou))
+        #expect(GreedyNMS().iouThreshold == registry(.nms, .iou))
+        #expect(GreedyNMS.diou().iouThreshold == registry(.diou, .iou))
+        #expect(GreedyNMS.diou().criterion == .diou(beta: registry(.diou, .beta)))
+        #expect(GreedyNMS.ciou().iouThreshold == registry(.ciou, .iou))
+        #expect(SoftNMS.linear().decay == .linear(iouThreshold: registry(.softLinear, .iou)))
+        #expect(SoftNMS.gaussian().decay == .gaussian(sigma: registry(.softGaussian, .sigma)))
+        let softer = SofterNMS()
+        #expect(softer.sigma == registry(.softer, .sigma) && softer.voteSigma == registry(.softer, .voteSigma)
+            && softer.voteIoU == registry(.softer, .voteIoU))
+        #expect(WeightedNMS().iouThreshold == registry(.weighted, .iou))
+        #expect(ClusterNMS().iouThreshold == registry(.cluster, .iou))
+        #expect(MatrixNMS.gaussian().kernel == .gaussian(sigma: registry(.matrixGaussian, .sigma)))
+        #expect(WeightedBoxesFusion().iouThreshold == registry(.wbf, .iou))
+        for kind in SuppressionMethod.Kind.allCases {
+            let made = try SuppressionMethod(kind).makeSuppressor()
+            #expect(made.name == kind.rawValue && made.defaultScoreThreshold == kind.defaultScoreThreshold)
+        }
+    }
+
+    /// Errors and help come from the registry.
+    @Test func messagesNameWhatAMethodTakes() {
+        #expect(throws: SuppressionError.invalidParameter(name: "sigma", value: "0.3", reason: "does not apply to method nms (it takes iou)")) {
+            try SuppressionMethod(parsing: "nms:sigma=0.3")
+        }
+        #expect(throws: SuppressionError.invalidParameter(name: "iou", value: "0.5", reason: "does not apply to method matrix-linear (it takes none)")) {
+            try SuppressionMethod(parsing: "matrix-linear:iou=0.5")
+        }
+        let help = SuppressionMethod.methodHelp.split(separator: "\n")
+        #expect(help.count == SuppressionMethod.Kind.allCases.count)
+        #expect(help.contains("softer (sigma 0.5, vote_sigma 0.02, vote_iou 0): \(SuppressionMethod.Kind.softer.summary)"))
+    }
+
+    /// README's table of methods lists every method of the registry, in its order, with its parameters and defaults.
+    @Test func readmeTableIsTheRegistry() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `") && $0.contains("` |") }
+            .map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { row in SuppressionMethod.Kind(rawValue: row.first?.trimmingCharacters(in: ["`"]) ?? "") != nil }
+        #expect(rows.map { $0[0] } == SuppressionMethod.Kind.allCases.map { "`\($0.rawValue)`" })
+        for (row, kind) in zip(rows, SuppressionMethod.Kind.allCases) {
+            let expected = kind.parameters.isEmpty ? "—"
+                : kind.parameters.map { "`--\($0.key.rawValue.replacingOccurrences(of: "_", with: "-"))` \(kind.formatted($0.value))" }
+                    .joined(separator: ", ")
+            #expect(row.count > 3 && row[3] == expected, "\(kind): README says \(row.count > 3 ? row[3] : "nothing")")
+        }
     }
 }

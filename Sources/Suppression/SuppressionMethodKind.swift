@@ -1,0 +1,106 @@
+extension SuppressionMethod {
+    /// Every built-in method, with its command-line name, its parameters and their defaults: the one place these
+    /// are written. The help text, the error messages and the method types' default arguments are made from it,
+    /// and the tests iterate over ``allCases``, so a method added here is checked against its scalar reference
+    /// like every other.
+    public enum Kind: String, CaseIterable, Sendable, Hashable {
+        /// Greedy NMS (``GreedyNMS/nms(iouThreshold:)``).
+        case nms
+        /// Soft-NMS with linear decay (``SoftNMS/linear(iouThreshold:)``).
+        case softLinear = "soft-linear"
+        /// Soft-NMS with Gaussian decay (``SoftNMS/gaussian(sigma:)``).
+        case softGaussian = "soft-gaussian"
+        /// Softer-NMS: variance voting, then Gaussian Soft-NMS (``SofterNMS``).
+        case softer
+        /// Weighted NMS (``WeightedNMS``).
+        case weighted
+        /// Greedy NMS on DIoU (``GreedyNMS/diou(iouThreshold:beta:)``).
+        case diou
+        /// Greedy NMS on CIoU (``GreedyNMS/ciou(iouThreshold:)``).
+        case ciou
+        /// Cluster-NMS (``ClusterNMS``).
+        case cluster
+        /// Matrix NMS with Gaussian decay (``MatrixNMS/gaussian(sigma:)``).
+        case matrixGaussian = "matrix-gaussian"
+        /// Matrix NMS with linear decay (``MatrixNMS/linear``).
+        case matrixLinear = "matrix-linear"
+        /// Weighted Boxes Fusion (``WeightedBoxesFusion``).
+        case wbf
+
+        /// The parameters the method takes and their defaults, in the order help text lists them.
+        public var parameters: KeyValuePairs<Parameter, Float> {
+            switch self {
+            case .nms, .ciou, .cluster: return [.iou: 0.5]
+            case .softLinear: return [.iou: 0.3]
+            case .softGaussian, .matrixGaussian: return [.sigma: 0.5]
+            case .softer: return [.sigma: 0.5, .voteSigma: 0.02, .voteIoU: 0]
+            case .weighted, .wbf: return [.iou: 0.55]
+            case .diou: return [.iou: 0.5, .beta: 1]
+            case .matrixLinear: return [:]
+            }
+        }
+
+        /// The score threshold when the caller gives none: 0.001 (the Soft-NMS authors') for the methods that
+        /// lower scores, whose boxes are dropped once their decayed score falls below it; else 0.
+        public var defaultScoreThreshold: Float {
+            switch self {
+            case .softLinear, .softGaussian, .softer, .matrixGaussian, .matrixLinear: return 0.001
+            case .nms, .weighted, .diou, .ciou, .cluster, .wbf: return 0
+            }
+        }
+
+        /// What the method does, in a few words (for help text).
+        public var summary: String {
+            switch self {
+            case .nms: return "greedy NMS, as torchvision"
+            case .softLinear: return "Soft-NMS, scores times 1 - IoU above the threshold"
+            case .softGaussian: return "Soft-NMS, scores times exp(-IoU^2 / sigma)"
+            case .softer: return "Softer-NMS: variance voting with bbox_std, then Gaussian Soft-NMS"
+            case .weighted: return "weighted NMS: each kept box the score- and IoU-weighted mean of its cluster"
+            case .diou: return "greedy NMS on IoU - (rho^2 / c^2)^beta"
+            case .ciou: return "greedy NMS on complete IoU"
+            case .cluster: return "Cluster-NMS: greedy NMS as a fixed-point iteration"
+            case .matrixGaussian: return "Matrix NMS, Gaussian decay, all boxes at once"
+            case .matrixLinear: return "Matrix NMS, linear decay, all boxes at once"
+            case .wbf: return "Weighted Boxes Fusion: clusters fused into score-weighted boxes"
+            }
+        }
+
+        /// The default of `parameter`, which this method must take (the method types' default arguments read it;
+        /// a test checks that each asks only for its own parameters).
+        public func defaultValue(_ parameter: Parameter) -> Float {
+            parameters.first { $0.key == parameter }?.value ?? .nan
+        }
+
+        /// The method with `value(p)` for each of its parameters.
+        func make(_ value: (Parameter) -> Float) -> any ReferencedSuppressor {
+            switch self {
+            case .nms: return GreedyNMS.nms(iouThreshold: value(.iou))
+            case .softLinear: return SoftNMS.linear(iouThreshold: value(.iou))
+            case .softGaussian: return SoftNMS.gaussian(sigma: value(.sigma))
+            case .softer: return SofterNMS(sigma: value(.sigma), voteSigma: value(.voteSigma), voteIoU: value(.voteIoU))
+            case .weighted: return WeightedNMS(iouThreshold: value(.iou))
+            case .diou: return GreedyNMS.diou(iouThreshold: value(.iou), beta: value(.beta))
+            case .ciou: return GreedyNMS.ciou(iouThreshold: value(.iou))
+            case .cluster: return ClusterNMS(iouThreshold: value(.iou))
+            case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma))
+            case .matrixLinear: return MatrixNMS.linear
+            case .wbf: return WeightedBoxesFusion(iouThreshold: value(.iou))
+            }
+        }
+
+        /// `name (p default, …)`, e.g. `diou (iou 0.5, beta 1)`.
+        public var synopsis: String {
+            parameters.isEmpty ? rawValue
+                : rawValue + " (" + parameters.map { "\($0.key.rawValue) \(formatted($0.value))" }.joined(separator: ", ") + ")"
+        }
+
+        /// `0.5`, `1`, `0.02`: a parameter value as people write it.
+        public func formatted(_ v: Float) -> String { v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : "\(v)" }
+    }
+
+    /// One line per method, `name (defaults): summary`, for `--help`.
+    public static var methodHelp: String {
+        Kind.allCases.map { "\($0.synopsis): \($0.summary)" }.joined(separator: "\n")
+    }
+}
