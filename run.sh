@@ -21,7 +21,7 @@ input=samples/raw_detections.json
 mkdir -p out/suppressed
 
 echo "Suppressing $(grep -c '"image_id"' "$input") raw detections from $input (4 images, 3 classes):"
-for method in nms soft-linear soft-gaussian softer weighted diou ciou cluster matrix-gaussian matrix-linear wbf; do
+for method in $("$detectkit" methods --names); do
     "$detectkit" suppress --method "$method" "$input" -o "out/suppressed/$method.json"
     "$detectkit" bench suppress --method "$method" --samples 9 "$input" | sed 's/^/  /'
 done
