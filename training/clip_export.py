@@ -1,14 +1,15 @@
 """Exports the CLIP model trained by clip_train.py as DetectKit's default zero-shot labeller, in Hugging Face
 `CLIPModel` format, and checks it end to end through transformers:
 
-    python training/clip_export.py --name clip64 --out Sources/DetectKit/Models/clip \
+    python training/clip_export.py --name clip64 --out Sources/DetectKit/Models/clip --bundle \
         --golden-out Tests/DetectKitTests/Fixtures/bundled-clip     # training/runs/clip64/last.pt -> the bundle
 
 The folder (default training/export/clip/) then holds
     config.json, model.safetensors   CLIPModel.save_pretrained, weights in float16 (--dtype; the token embedding
                                      alone is 49,408 x 64, so float32 would not fit the 10 MB budget)
     vocab.json, merges.txt           CLIP's BPE tokenizer (49,408 tokens), copied from Sources/CLIP/Resources/
-                                     tokenizer/ (or built as clip_data.tokenizer_dir describes when missing)
+                                     tokenizer/ (or built as clip_data.tokenizer_dir describes when missing);
+                                     with --bundle removed again after the check, since DetectKit carries them there
     tokenizer_config.json            so that CLIPTokenizer / CLIPProcessor.from_pretrained(folder) work (77 tokens)
     preprocessor_config.json         CLIPImageProcessor: shortest edge and centre crop = the model's image size,
                                      bicubic, OpenAI mean/std
@@ -101,6 +102,9 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "training" / "export" / "clip"))
     ap.add_argument("--dtype", choices=["float16", "float32", "bfloat16"], default="float16")
     ap.add_argument("--check-crops", type=int, default=400)
+    ap.add_argument("--bundle", action="store_true",
+                    help="after the check, leave out vocab.json and merges.txt, which DetectKit's CLIP module carries "
+                         "(for the bundled copy in Sources/DetectKit/Models/clip)")
     ap.add_argument("--golden-out", default=None,
                     help="also write golden.safetensors here: transformers' zero-shot labelling of sample crops")
     a = ap.parse_args()
@@ -189,6 +193,9 @@ def main():
           f"({int(held.sum())})")
     if a.golden_out:
         write_golden(Path(a.golden_out), loaded, processor, templates)
+    if a.bundle:  # DetectKit's CLIP module carries this tokenizer (Sources/CLIP/Resources/tokenizer): one copy
+        for f in ("vocab.json", "merges.txt"):
+            (out / f).unlink()
     total = 0
     for f in sorted(out.iterdir()):
         total += f.stat().st_size

@@ -49,8 +49,9 @@ import Testing
             total + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? 0)
         }
         #expect(bytes <= 10_000_000, "\(bytes) bytes")
+        #expect(!files.contains("vocab.json") && !files.contains("merges.txt"), "the CLIP module carries the tokenizer once")
         let model = try CLIPModel(directory: folder)
-        let tokenizer = try CLIPTokenizer(vocabularyFile: folder + "/vocab.json", mergesFile: folder + "/merges.txt")
+        let tokenizer = try CLIPTokenizer.bundled()
         let golden = try Self.golden("bundled-clip")
         let labels = ["red circle", "blue star", "green square", "yellow triangle", "white ring", "black cross",
                       "purple hexagon", "orange ellipse", "gray star", "pink circle"]
