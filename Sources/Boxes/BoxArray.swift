@@ -66,28 +66,29 @@ public struct BoxArray: Sendable, Equatable, RandomAccessCollection {
 }
 
 /// A borrowed, read-only view of a ``BoxArray``'s columns for hot loops: no reference counting, no copies.
-/// Valid only inside ``BoxArray/withColumns(_:)``.
-public struct BoxColumns {
+/// Valid only inside ``BoxArray/withColumns(_:)``; package-internal, since its pointers could outlive the call.
+@usableFromInline
+package struct BoxColumns {
     /// Left edges.
-    public let x1: UnsafeBufferPointer<Float>
+    @usableFromInline package let x1: UnsafeBufferPointer<Float>
     /// Top edges.
-    public let y1: UnsafeBufferPointer<Float>
+    @usableFromInline package let y1: UnsafeBufferPointer<Float>
     /// Right edges.
-    public let x2: UnsafeBufferPointer<Float>
+    @usableFromInline package let x2: UnsafeBufferPointer<Float>
     /// Bottom edges.
-    public let y2: UnsafeBufferPointer<Float>
+    @usableFromInline package let y2: UnsafeBufferPointer<Float>
 
     /// The box at position `i`.
     @inlinable
-    public subscript(i: Int) -> Box { Box(x1: x1[i], y1: y1[i], x2: x2[i], y2: y2[i]) }
+    package subscript(i: Int) -> Box { Box(x1: x1[i], y1: y1[i], x2: x2[i], y2: y2[i]) }
 
     /// Number of boxes.
     @inlinable
-    public var count: Int { x1.count }
+    package var count: Int { x1.count }
 
     /// A view of four equally long columns.
     @inlinable
-    public init(
+    package init(
         x1: UnsafeBufferPointer<Float>, y1: UnsafeBufferPointer<Float>, x2: UnsafeBufferPointer<Float>,
         y2: UnsafeBufferPointer<Float>
     ) {
@@ -101,7 +102,7 @@ public struct BoxColumns {
 extension BoxArray {
     /// Calls `body` with a borrowed view of the columns.
     @inlinable
-    public func withColumns<R>(_ body: (BoxColumns) throws -> R) rethrows -> R {
+    package func withColumns<R>(_ body: (BoxColumns) throws -> R) rethrows -> R {
         try x1.withUnsafeBufferPointer { a in
             try y1.withUnsafeBufferPointer { b in
                 try x2.withUnsafeBufferPointer { c in

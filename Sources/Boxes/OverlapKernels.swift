@@ -61,9 +61,10 @@ public enum OverlapKernels {
 
     /// The boxes that overlap `box` at all: writes `IoU(box, boxes[j])` for each `j` with IoU > 0 densely into
     /// `ious`, with `j` into `indices`, and returns how many. Both buffers need room for `boxes.count + 16`
-    /// values. On AVX-512 the positives are compacted with vector compress instructions.
+    /// values (the vector path stores whole registers), which is why it is package-internal. On AVX-512 the
+    /// positives are compacted with vector compress instructions.
     @inlinable
-    public static func positiveIoUs(
+    package static func positiveIoUs(
         of box: Box, with boxes: BoxColumns, convention: BoxConvention = .continuous,
         ious: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>
     ) -> Int {
