@@ -30,6 +30,21 @@ static inline __attribute__((always_inline)) float dk_min(float a, float b) { re
 // or by the `union > 0` test.
 #define PLUS_O(x) (inclusive ? (x) + 1.0f : (x))
 
+// IoU of `a` (whose area is `areaA`) with one box, and their union through `union_out`: the part every measure
+// shares, written once. 0 when the union is not positive (zero-area boxes never overlap anything).
+static inline __attribute__((always_inline)) float iou_core(dk_box a, float areaA, float x1, float y1, float x2,
+                                                            float y2, int inclusive, float *union_out) {
+    float iw = dk_max(PLUS_O(dk_min(a.x2, x2) - dk_max(a.x1, x1)), 0.0f);
+    float ih = dk_max(PLUS_O(dk_min(a.y2, y2) - dk_max(a.y1, y1)), 0.0f);
+    float inter = iw * ih;
+    float areaB = PLUS_O(x2 - x1) * PLUS_O(y2 - y1);
+    float uni = areaA + areaB;
+    uni = uni - inter;
+    float q = inter / uni;
+    *union_out = uni;
+    return uni > 0.0f ? q : 0.0f;
+}
+
 static inline __attribute__((always_inline)) void
 overlap_loop(dk_overlap_kind kind, dk_box a, dk_boxes b, int inclusive, float *restrict out) {
     const float *restrict bx1 = b.x1, *restrict by1 = b.y1, *restrict bx2 = b.x2, *restrict by2 = b.y2;
@@ -38,26 +53,14 @@ overlap_loop(dk_overlap_kind kind, dk_box a, dk_boxes b, int inclusive, float *r
     switch (kind) {
     case DK_OVERLAP_IOU:
         for (size_t j = 0; j < n; j++) {
-            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
-            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
-            float inter = iw * ih;
-            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
-            float uni = areaA + areaB;
-            uni = uni - inter;
-            float q = inter / uni;
-            out[j] = uni > 0.0f ? q : 0.0f;
+            float uni;
+            out[j] = iou_core(a, areaA, bx1[j], by1[j], bx2[j], by2[j], inclusive, &uni);
         }
         break;
     case DK_OVERLAP_GIOU:
         for (size_t j = 0; j < n; j++) {
-            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
-            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
-            float inter = iw * ih;
-            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
-            float uni = areaA + areaB;
-            uni = uni - inter;
-            float q = inter / uni;
-            float iou = uni > 0.0f ? q : 0.0f;
+            float uni;
+            float iou = iou_core(a, areaA, bx1[j], by1[j], bx2[j], by2[j], inclusive, &uni);
             float cw = dk_max(PLUS_O(dk_max(a.x2, bx2[j]) - dk_min(a.x1, bx1[j])), 0.0f);
             float ch = dk_max(PLUS_O(dk_max(a.y2, by2[j]) - dk_min(a.y1, by1[j])), 0.0f);
             float areaC = cw * ch;
@@ -69,14 +72,8 @@ overlap_loop(dk_overlap_kind kind, dk_box a, dk_boxes b, int inclusive, float *r
     case DK_OVERLAP_DIOU:
     case DK_OVERLAP_CIOU:
         for (size_t j = 0; j < n; j++) {
-            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
-            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
-            float inter = iw * ih;
-            float areaB = PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]);
-            float uni = areaA + areaB;
-            uni = uni - inter;
-            float q = inter / uni;
-            float iou = uni > 0.0f ? q : 0.0f;
+            float uni;
+            float iou = iou_core(a, areaA, bx1[j], by1[j], bx2[j], by2[j], inclusive, &uni);
             float cw = dk_max(dk_max(a.x2, bx2[j]) - dk_min(a.x1, bx1[j]), 0.0f);
             float ch = dk_max(dk_max(a.y2, by2[j]) - dk_min(a.y1, by1[j]), 0.0f);
             float c2 = cw * cw;
