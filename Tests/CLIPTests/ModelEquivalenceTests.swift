@@ -70,7 +70,7 @@ import Testing
         let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
             .replacingOccurrences(of: "\"hidden_size\": 32", with: "\"hidden_size\": 64")
         try config.write(toFile: dir + "/config.json", atomically: false, encoding: .utf8)
-        #expect(message { _ = try CLIPModel(directory: dir) }.contains("tensor text_model.embeddings.token_embedding.weight: has shape [1000, 32], the config needs [1000, 64]"))
+        #expect(message { _ = try CLIPModel(directory: dir) }.contains("tensor text_model.embeddings.token_embedding.weight: has shape [1000, 32] in \(dir)/model.safetensors, the config needs [1000, 64]"))
         // Inputs the model cannot take.
         let model = try CLIPModel(directory: source)
         #expect(message { _ = try model.textFeatures([Array(repeating: 5, count: 17)]) }.contains("longer than the context length 16"))
