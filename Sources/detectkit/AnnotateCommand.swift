@@ -52,6 +52,10 @@ struct AnnotateCommand: ParsableCommand {
         case png, jpg
     }
 
+    func validate() throws {
+        try OptionChecks.whole(maxPixels, "--max-pixels", in: 1...Int.max)
+    }
+
     func run() throws {
         var failures = 0
         try CommandFailure.report {

@@ -47,13 +47,32 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try OptionChecks.threads(threads)
+        try OptionChecks.notNegative(gridImages, "--grid-images")
+        try OptionChecks.finite(drawThreshold, "--draw-threshold")
+        _ = try chosenMethods()
+    }
+
+    /// The methods of `--methods` (default: all), each with its parameters; a name, parameter or value that does
+    /// not fit is a usage error naming the option.
+    func chosenMethods() throws -> [SuppressionMethod] {
+        guard let methods else { return try SuppressionMethod.names.map { try SuppressionMethod($0) } }
+        let chosen: [SuppressionMethod]
+        do {
+            chosen = try SuppressionMethod.list(parsing: methods)
+        } catch let error as SuppressionError {
+            throw ValidationError("--methods \(methods): \(error)")
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
+        return chosen
+    }
+
     func run() throws {
         var failures = 0
         try CommandFailure.report {
             guard images == nil || report != nil else { throw ValidationError("--images needs --report DIR") }
-            let chosen = try methods.map { try SuppressionMethod.list(parsing: $0) }
-                ?? SuppressionMethod.names.map { try SuppressionMethod($0) }
-            guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
+            let chosen = try chosenMethods()
             var isFolder: ObjCBool = false
             let samples = FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
             let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)

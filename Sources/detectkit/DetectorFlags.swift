@@ -10,6 +10,11 @@ struct DetectorFlags: ParsableArguments {
     @Option(name: .long, help: "Keep raw detections scoring above this (default: the detector's own, 0.05).")
     var detectorThreshold: Float?
 
+    /// Refuses a detector threshold outside [0, 1] (scores are probabilities), naming the option.
+    func validate() throws {
+        try OptionChecks.unitInterval(detectorThreshold, "--detector-threshold")
+    }
+
     /// The detector these flags name.
     func load() throws -> LargeKernelDetector {
         guard let folder = detector ?? BundledModels.detectorDirectory else {

@@ -32,6 +32,7 @@ struct EmbedCommand: ParsableCommand {
 
     func validate() throws {
         guard !image.isEmpty || !text.isEmpty else { throw ValidationError("give --image IMAGE… or --text TEXT… (or both)") }
+        try OptionChecks.threads(threads)
     }
 
     func run() throws {

@@ -26,6 +26,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        try OptionChecks.threads(threads)
+    }
+
     func run() throws {
         try CommandFailure.report {
             let truth = try COCOGroundTruth(contentsOf: groundTruth)

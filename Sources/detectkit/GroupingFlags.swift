@@ -19,6 +19,13 @@ struct GroupingFlags: ParsableArguments {
     @Flag(name: .long, help: "Measure boxes with the +1 pixel-inclusive convention (Caffe/Detectron compatibility).")
     var pixelInclusive = false
 
+    /// Refuses a NaN or infinite score threshold and negative caps, naming the option.
+    func validate() throws {
+        try OptionChecks.finite(scoreThreshold, "--score-threshold")
+        try OptionChecks.notNegative(maxDetections, "--max-detections")
+        try OptionChecks.notNegative(maxPerClass, "--max-per-class")
+    }
+
     /// Grouping, threshold and caps.
     var options: SuppressionOptions {
         SuppressionOptions(

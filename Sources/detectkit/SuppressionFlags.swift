@@ -23,13 +23,31 @@ struct SuppressionFlags: ParsableArguments {
 
     @OptionGroup var grouping: GroupingFlags
 
+    /// The method parameters given on the command line, with their options.
+    private var given: [(parameter: SuppressionMethod.Parameter, value: Float?, option: String)] {
+        [(.iou, iou, "--iou"), (.sigma, sigma, "--sigma"), (.beta, beta, "--beta"), (.voteSigma, voteSigma, "--vote-sigma"),
+         (.voteIoU, voteIou, "--vote-iou")]
+    }
+
+    /// Refuses an unknown method name and parameter values out of their ranges (a NaN IoU threshold, a zero
+    /// sigma), naming the option; whether a parameter applies to the method is checked when the method is made.
+    func validate() throws {
+        if let method, !SuppressionMethod.names.contains(method) {
+            throw ValidationError("--method \(method): expected one of \(SuppressionMethod.names.joined(separator: ", "))")
+        }
+        for case (let parameter, let value?, let option) in given {
+            do {
+                try parameter.validate(value)
+            } catch SuppressionError.invalidParameter(_, _, let reason) {
+                throw ValidationError("\(option) \(value): \(reason)")
+            }
+        }
+    }
+
     /// The method with the parameters given on the command line.
     func suppressionMethod() throws -> SuppressionMethod {
         var m = try SuppressionMethod(method ?? "nms")
-        let given: [(SuppressionMethod.Parameter, Float?)] = [
-            (.iou, iou), (.sigma, sigma), (.beta, beta), (.voteSigma, voteSigma), (.voteIoU, voteIou),
-        ]
-        for case (let p, let v?) in given { try m.set(p, v) }
+        for case (let parameter, let value?, _) in given { try m.set(parameter, value) }
         return m
     }
 
