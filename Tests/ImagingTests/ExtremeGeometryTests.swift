@@ -56,6 +56,16 @@ import Testing
         #expect(image.cropped(to: Box(x1: 1e-45, y1: 1e-45, x2: 1e-45, y2: 1e-45))?.width == 1)
     }
 
+    /// Sizes whose products overflow are errors, not traps in the size arithmetic.
+    @Test func sizesBeyondWhatCanBeAddressedAreErrors() throws {
+        let image = try Image(width: 4, height: 3, fill: [1, 2, 3])
+        for (w, h) in [(Int.max, 2), (1 << 40, 1), (1 << 20, 1 << 20), (0, 5)] {
+            #expect(throws: ImagingError.self, "\(w)x\(h)") { try image.resized(width: w, height: h) }
+            #expect(throws: ImagingError.self, "\(w)x\(h)") { try Letterbox(sourceWidth: 4, sourceHeight: 3, targetWidth: w, targetHeight: h) }
+            #expect(throws: ImagingError.self, "\(w)x\(h)") { try Image(width: w, height: h, fill: [0]) }
+        }
+    }
+
     @Test func gridsTooLargeToComposeAreNamedErrors() throws {
         let tile = ImageGrid.Tile(image: try Image(width: 4, height: 3, fill: [0, 0, 0]), caption: "a")
         for grid in [ImageGrid(columns: 1, spacing: Int.max), ImageGrid(columns: 2, captionHeight: Int.max)] {
