@@ -37,10 +37,11 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.report {
+            // The images first: a file that cannot be read fails before the model is loaded.
+            let images = try image.map { try Image(contentsOfFile: $0) }
             let (clip, tokenizer) = try model.load()
             var imageRows: [[Float]] = [], textRows: [[Float]] = []
-            if !image.isEmpty {
-                let images = try image.map { try Image(contentsOfFile: $0) }
+            if !images.isEmpty {
                 let pixels = try CLIPImagePreprocessor(size: clip.configuration.imageSize)(images)
                 imageRows = try Self.rows(clip.imageFeatures(pixels, threads: threads), normalize)
             }
