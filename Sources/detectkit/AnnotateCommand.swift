@@ -53,7 +53,7 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func validate() throws {
-        try OptionChecks.whole(maxPixels, "--max-pixels", in: 1...Int.max)
+        try OptionChecks.whole(maxPixels, "--max-pixels", in: 1...Image.largestPixelCount)
     }
 
     func run() throws {

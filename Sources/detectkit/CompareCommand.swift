@@ -45,7 +45,7 @@ struct CompareCommand: ParsableCommand {
     var drawThreshold: Float = 0.3
 
     @Option(help: "Threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = OptionChecks.defaultThreads
 
     func validate() throws {
         try OptionChecks.threads(threads)

@@ -28,7 +28,7 @@ struct EmbedCommand: ParsableCommand {
     var normalize = false
 
     @Option(help: "Threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = OptionChecks.defaultThreads
 
     func validate() throws {
         guard !image.isEmpty || !text.isEmpty else { throw ValidationError("give --image IMAGE… or --text TEXT… (or both)") }

@@ -1,10 +1,13 @@
 import ArgumentParser
+import Foundation
 
 /// Range checks of numeric options, for the commands' `validate()`: a value a command cannot honour is a usage
 /// error naming the option before any work starts, not a trap, a hang or an allocation that cannot succeed.
 enum OptionChecks {
     /// The most threads a command accepts.
     static let maxThreads = 1024
+    /// The default of `--threads` where it is all cores: their count, within ``maxThreads``.
+    static var defaultThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, maxThreads) }
     /// The most timed samples a benchmark accepts.
     static let maxSamples = 10_000
     /// The most values one benchmark buffer may hold (1 GiB of `Float`).
