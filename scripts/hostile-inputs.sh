@@ -190,6 +190,12 @@ mkdir -p f/clip-not-json && ln -s "$clip_dir/model.safetensors" f/clip-not-json/
 mkdir -p f/clip-deep && ln -s "$clip_dir/model.safetensors" f/clip-deep/ && cp f/deep-object.json f/clip-deep/config.json
 mkdir -p f/clip-truncated && cp "$clip_dir/config.json" f/clip-truncated/ && head -c 500000 "$clip_dir/model.safetensors" > f/clip-truncated/model.safetensors
 mkdir -p f/clip-empty-weights && cp "$clip_dir/config.json" f/clip-empty-weights/ && : > f/clip-empty-weights/model.safetensors
+# logit_scale (F16) set to infinity in a copy of the weights.
+mkdir -p f/clip-logit-scale && cp "$clip_dir/config.json" "$clip_dir/model.safetensors" f/clip-logit-scale/
+header=$(od -An -tu8 -N8 "$clip_dir/model.safetensors" | tr -d ' ')
+scale=$(head -c $((8 + header)) "$clip_dir/model.safetensors" | tail -c "$header" | sed -n 's/.*"logit_scale":{"dtype":"F16","shape":\[[0-9,]*\],"data_offsets":\[\([0-9]*\),.*/\1/p')
+[ -n "$scale" ] || { echo "hostile-inputs: no F16 logit_scale in $clip_dir/model.safetensors" >&2; exit 2; }
+printf '\x00\x7c' | dd of=f/clip-logit-scale/model.safetensors bs=1 seek=$((8 + header + scale)) conv=notrunc status=none
 mkdir -p f/clip-bad-vocab && cp "$clip_dir/config.json" f/clip-bad-vocab/ && ln -s "$clip_dir/model.safetensors" "$clip_dir/merges.txt" f/clip-bad-vocab/ && printf '{"a": ' > f/clip-bad-vocab/vocab.json
 mkdir -p f/clip-deep-vocab && cp "$clip_dir/config.json" f/clip-deep-vocab/ && ln -s "$clip_dir/model.safetensors" "$clip_dir/merges.txt" f/clip-deep-vocab/ && cp f/deep.json f/clip-deep-vocab/vocab.json
 mkdir -p f/clip-bad-merges && cp "$clip_dir/config.json" f/clip-bad-merges/ && ln -s "$clip_dir/model.safetensors" "$clip_dir/vocab.json" f/clip-bad-merges/ && printf '#version\nab\n\xff \xfe\n' > f/clip-bad-merges/merges.txt
@@ -439,7 +445,7 @@ done
 for d in f/clip-*; do
     name=${d#f/clip-}
     case "$name" in
-        truncated|empty-weights) needle=model.safetensors ;;
+        truncated|empty-weights|logit-scale) needle=model.safetensors ;;
         bad-vocab|deep-vocab) needle=vocab.json ;;
         bad-merges) needle=merges.txt ;;
         bad-templates|empty-templates) needle=templates.json ;;
@@ -448,6 +454,7 @@ for d in f/clip-*; do
     esac
     case "$name" in
         bad-templates|empty-templates) check "annotate/model-$name" 1 "$needle" annotate f/good.png --detections f/valid.json --labels "a,b" --model "$d" -o o/a-bad ;;
+        logit-scale) check "detect/model-$name" 1 "$needle" detect f/one.png --labels "a,b" --model "$d" ;;
         *) check "embed/model-$name" 1 "$needle" embed --text "a red circle" --image f/one.png --model "$d" ;;
     esac
 done
