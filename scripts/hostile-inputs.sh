@@ -460,7 +460,8 @@ for d in f/clip-*; do
 done
 check embed/model-missing 1 "f/absent" embed --text a --model f/absent
 for v in 0 -1 1000000; do check "embed/threads=$v" 64 "--threads" embed --text a --threads "$v"; done
-check bench/clip 0 "" bench clip --model "$clip_dir" --samples 1 --tokens 1000000
+check bench/clip 0 "" bench clip --model "$clip_dir" --samples 1
+check bench/clip-tokens-over-context 1 "--tokens 1000000" bench clip --model "$clip_dir" --tokens 1000000
 for o in batch tokens threads samples; do
     for v in 0 -1; do check "bench/clip-$o=$v" 64 "--$o" bench clip --model "$clip_dir" "--$o" "$v"; done
 done

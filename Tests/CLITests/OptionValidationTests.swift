@@ -1,3 +1,4 @@
+import DetectKit
 import Foundation
 import Testing
 
@@ -50,5 +51,13 @@ import Testing
         let r = try Detectkit.run(arguments)
         #expect(r.status == 64, "\(arguments): \(r.status) \(r.stderr)")
         #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+    }
+
+    /// A limit that depends on the model is checked once it is loaded: `bench clip --tokens` beyond the context
+    /// length was silently cut to it.
+    @Test func tokensBeyondTheContextLengthAreRefused() throws {
+        let model = try #require(BundledModels.clipDirectory)
+        let r = try Detectkit.run(["bench", "clip", "--model", model, "--tokens", "1000000", "--samples", "1"])
+        #expect(r.status == 1 && r.stderr.contains("--tokens 1000000: more than the model's context length 77"), "\(r.stderr)")
     }
 }
