@@ -147,7 +147,7 @@ struct CompareCommand: ParsableCommand {
         _ c: MethodComparison, truth: COCOGroundTruth, results: COCOResults, imageFolder images: String?, to folder: String
     ) throws -> Int {
         let gridFolder = (folder as NSString).appendingPathComponent("grids")
-        try FileManager.default.createDirectory(atPath: gridFolder, withIntermediateDirectories: true)
+        try OutputFolder.create(gridFolder)
         let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var grids: [ComparisonReport.Grid] = []
         let errors = ErrorLog()

@@ -114,6 +114,18 @@ import Testing
         #expect(try Image(contentsOfFile: out + "/000042.png") == expected)
     }
 
+    /// An output folder that cannot be made (a file in the way) is named with the reason, not as a Foundation
+    /// error domain dump.
+    @Test func anOutputFolderThatCannotBeMadeIsNamed() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let results = try TemporaryFile("[]")
+        let blocked = dir.appendingPathComponent("photo.jpg/out").path
+        let r = try Detectkit.run(["annotate", dir.appendingPathComponent("000042.png").path, "--detections", results.path, "-o", blocked])
+        #expect(r.status == 1)
+        #expect(r.stderr == "detectkit: error: \(blocked): cannot create the folder: \(dir.path)/photo.jpg is a file\n", "\(r.stderr)")
+    }
+
     @Test func missingInputsAndBadOptionsFail() throws {
         let results = try TemporaryFile("[]")
         let missing = try Detectkit.run(["annotate", "/nonexistent/x.png", "--detections", results.path])
