@@ -93,6 +93,9 @@ public struct CLIPConfiguration: Sendable, Equatable {
             else {
                 throw CLIPError.file(source, "\(name): hidden_size \(tower.hiddenSize) must be a positive multiple of num_attention_heads \(tower.heads)")
             }
+            guard tower.layerNormEpsilon.isFinite, tower.layerNormEpsilon > 0 else {
+                throw CLIPError.file(source, "\(name): layer_norm_eps \(tower.layerNormEpsilon) must be positive and finite (as a Float)")
+            }
             guard Activation(clipName: tower.activation) != nil else {
                 throw CLIPError.file(source, "\(name): hidden_act \"\(tower.activation)\" is not one of quick_gelu, gelu, gelu_pytorch_tanh, gelu_new, relu, silu")
             }
@@ -100,8 +103,10 @@ public struct CLIPConfiguration: Sendable, Equatable {
         guard vocabularySize > 0, contextLength > 1, projectionSize > 0 else {
             throw CLIPError.file(source, "vocab_size, max_position_embeddings and projection_dim must be positive")
         }
-        guard patchSize > 0, imageSize >= patchSize, imageSize % patchSize == 0 else {
-            throw CLIPError.file(source, "vision_config: image_size \(imageSize) must be a multiple of patch_size \(patchSize)")
+        // An image_size × image_size crop is an image: no larger than the decoders' pixel budget.
+        guard patchSize > 0, imageSize >= patchSize, imageSize % patchSize == 0, imageSize <= 16384 else {
+            throw CLIPError.file(
+                source, "vision_config: image_size \(imageSize) must be a multiple of patch_size \(patchSize), at most 16384")
         }
     }
 }

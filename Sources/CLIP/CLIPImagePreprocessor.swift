@@ -19,27 +19,24 @@ public struct CLIPImagePreprocessor: Sendable {
         self.size = size
     }
 
-    /// The image cropped and resized as above, still 8-bit RGB.
+    /// The image cropped and resized as above, still 8-bit RGB, `size × size`. Only the centre crop is computed
+    /// (the same pixels as resizing the whole image and cropping), so a very wide or tall image, such as the crop
+    /// of a thin box, costs no more than a square one.
     public func resizedAndCropped(_ image: Image) throws -> Image {
+        guard size > 0 else { throw CLIPError.input("image size \(size) must be positive") }
         let rgb = image.channels == 3 ? image : try image.droppingAlpha().converted(toChannels: 3)
         let short = min(rgb.width, rgb.height), long = max(rgb.width, rgb.height)
-        let newLong = max(size, Int(Double(size) * Double(long) / Double(short)))
+        // In Double and clamped first: size · long / short can pass Int's range for a thin enough image.
+        let newLong = Int(min(max(Double(size), (Double(size) * Double(long) / Double(short)).rounded(.towardZero)), 1e15))
         let (w, h) = rgb.width <= rgb.height ? (size, newLong) : (newLong, size)
-        let resized = try rgb.resized(width: w, height: h, filter: .bicubic)
         let top = (h - size) / 2, left = (w - size) / 2
-        guard top > 0 || left > 0 else { return resized }
-        var pixels = [UInt8](repeating: 0, count: size * size * 3)
-        for y in 0..<size {
-            let from = ((top + y) * w + left) * 3
-            pixels.replaceSubrange((y * size * 3)..<((y + 1) * size * 3), with: resized.pixels[from..<(from + size * 3)])
-        }
-        return try Image(width: size, height: size, channels: 3, pixels: pixels)
+        return PillowResample.resampled(rgb, width: w, height: h, columns: left..<(left + size), rows: top..<(top + size))
     }
 
     /// Pixel values `[N, 3, size, size]` for a batch of images.
     public func callAsFunction(_ images: [Image]) throws -> Tensor {
-        let plane = size * size
-        var values = [Float](repeating: 0, count: images.count * 3 * plane)
+        let count = try Tensor.elementCount([images.count, 3, size, size]), plane = size * size
+        var values = [Float](repeating: 0, count: count)
         for (n, image) in images.enumerated() {
             let rgb = try resizedAndCropped(image)
             for c in 0..<3 {

@@ -15,7 +15,8 @@ public struct CLIPModel: Sendable {
     let vision: CLIPVisionTower
     let text: CLIPTextTower
     let visualProjection: Linear, textProjection: Linear
-    /// `logit_scale` (the log of the similarity temperature's inverse; CLIP's is log 100 after training).
+    /// `logit_scale` (the log of the similarity temperature's inverse; CLIP's is log 100 after training), a value
+    /// whose `exp` is a finite `Float`.
     public let logitScale: Float
 
     /// Loads `directory/config.json` and `directory/model.safetensors`; throws ``CLIPError`` naming the file
@@ -44,7 +45,12 @@ public struct CLIPModel: Sendable {
         visualProjection = try w.linear("visual_projection", in: c.vision.hiddenSize, out: c.projectionSize, bias: false)
         textProjection = try w.linear("text_projection", in: c.text.hiddenSize, out: c.projectionSize, bias: false)
         if let entry = file.entry("logit_scale") {
-            logitScale = try w.tensor("logit_scale", entry.shape).scalars.first ?? 0
+            let value = try w.tensor("logit_scale", entry.shape).scalars.first ?? 0
+            // exp(logit_scale) multiplies every similarity: an infinite one made every probability NaN.
+            guard value.isFinite, Foundation.exp(value).isFinite else {
+                throw CLIPError.tensor("logit_scale", "\(value) in \(file.source): exp of it must be a finite Float (at most about 88)")
+            }
+            logitScale = value
         } else {
             logitScale = Float(log(100.0))
         }

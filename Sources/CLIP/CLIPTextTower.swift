@@ -14,9 +14,12 @@ struct CLIPTextTower: Sendable {
         let d = c.text.hiddenSize
         tokens = try weights.tensor("text_model.embeddings.token_embedding.weight", [c.vocabularySize, d])
         positions = try weights.tensor("text_model.embeddings.position_embedding.weight", [c.contextLength, d])
-        layers = try (0..<c.text.layers).map {
-            try CLIPEncoderLayer(weights, prefix: "text_model.encoder.layers.\($0)", tower: c.text)
+        // One by one, as the vision tower's: a huge layer count fails at the first missing tensor.
+        var layers: [CLIPEncoderLayer] = []
+        for i in 0..<c.text.layers {
+            layers.append(try CLIPEncoderLayer(weights, prefix: "text_model.encoder.layers.\(i)", tower: c.text))
         }
+        self.layers = layers
         finalNorm = try weights.layerNorm("text_model.final_layer_norm", features: d, epsilon: c.text.layerNormEpsilon)
     }
 

@@ -19,9 +19,13 @@ struct CLIPVisionTower: Sendable {
         classEmbedding = try weights.tensor("vision_model.embeddings.class_embedding", [d])
         positions = try weights.tensor("vision_model.embeddings.position_embedding.weight", [tokens, d])
         preNorm = try weights.layerNorm("vision_model.pre_layrnorm", features: d, epsilon: eps)
-        layers = try (0..<c.vision.layers).map {
-            try CLIPEncoderLayer(weights, prefix: "vision_model.encoder.layers.\($0)", tower: c.vision)
+        // One by one, not mapped over the range: a config claiming a billion layers fails at the first missing
+        // tensor instead of reserving room for them all.
+        var layers: [CLIPEncoderLayer] = []
+        for i in 0..<c.vision.layers {
+            layers.append(try CLIPEncoderLayer(weights, prefix: "vision_model.encoder.layers.\(i)", tower: c.vision))
         }
+        self.layers = layers
         postNorm = try weights.layerNorm("vision_model.post_layernorm", features: d, epsilon: eps)
     }
 

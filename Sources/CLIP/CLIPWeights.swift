@@ -9,7 +9,7 @@ struct CLIPWeights {
     func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
         guard let entry = file.entry(name) else { throw CLIPError.tensor(name, "missing from \(file.source)") }
         guard entry.shape == shape else {
-            throw CLIPError.tensor(name, "has shape \(entry.shape), the config needs \(shape)")
+            throw CLIPError.tensor(name, "has shape \(entry.shape) in \(file.source), the config needs \(shape)")
         }
         return try file.tensor(name)
     }

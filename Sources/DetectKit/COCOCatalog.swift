@@ -35,10 +35,17 @@ public struct COCOCatalog: Sendable {
         }
         var names: [Int: String] = [:]
         for (k, category) in ((top["categories"] as? [[String: Any]]) ?? []).enumerated() {
-            guard let id = (category["id"] as? NSNumber)?.intValue, let name = category["name"] as? String else {
+            guard let number = category["id"] as? NSNumber, !Self.isBoolean(number), let name = category["name"] as? String else {
                 throw fail("categories: expected \"id\" and \"name\"", record: k)
             }
-            names[id] = name
+            // As the results' category_id: a whole number a Double holds exactly (1e300 or 2.5 is no class id).
+            let value = number.doubleValue
+            guard value == value.rounded(), abs(value) < 9.0e15 else {
+                throw fail("categories: \"id\" \(number) must be an integer", record: k)
+            }
+            guard names.updateValue(name, forKey: Int(value)) == nil else {
+                throw fail("categories: id \(Int(value)) appears twice", record: k)
+            }
         }
         imageIDs = ids
         categoryNames = names

@@ -45,8 +45,15 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// Name of the weights file next to the config.
     public var weightsFile: String
 
-    /// Side of the merged large kernel.
-    public var mergedKernel: Int { branches.map { $0[1] * ($0[0] - 1) + 1 }.max() ?? 1 }
+    /// Side of the merged large kernel, `max d(k − 1) + 1` (`Int.max` when that overflows, which
+    /// ``validate(source:)`` refuses).
+    public var mergedKernel: Int {
+        branches.map { b in
+            guard b.count == 2, b[0] > 0 else { return 1 }
+            let (span, overflow) = b[1].multipliedReportingOverflow(by: b[0] - 1)
+            return overflow || span == Int.max ? Int.max : span + 1
+        }.max() ?? 1
+    }
 
     private struct File: Decodable {
         var format: String?
@@ -103,18 +110,56 @@ public struct DetectorConfiguration: Sendable, Equatable {
         headKernel = f.head_kernel
         strides = f.strides
         scoreThreshold = f.score_threshold
-        fill = UInt8(clamping: f.preprocess?.fill ?? 114)
+        let level = f.preprocess?.fill ?? 114
+        guard (0...255).contains(level) else { throw DetectorError.file(path, "preprocess.fill \(level) is not a level 0–255") }
+        fill = UInt8(level)
         boxMaximum = f.decode?.box_t_max ?? 8
-        logVarianceRange = (f.decode?.logvar_min ?? -12)...(f.decode?.logvar_max ?? 12)
+        let (low, high) = (f.decode?.logvar_min ?? -12, f.decode?.logvar_max ?? 12)
+        guard low <= high else { throw DetectorError.file(path, "decode.logvar_min \(low) is above decode.logvar_max \(high)") }
+        logVarianceRange = low...high
         batchNormEpsilon = f.bn_eps ?? 1e-5
         weightsFile = f.weights ?? "detector.safetensors"
-        guard !categories.isEmpty, stemChannels.count == 2, channels.count == 2, depths.count == 2, strides == [8, 16],
-            inputSize > 0, inputSize % 16 == 0, ffnRatio > 0, neckChannels > 0, headKernel % 2 == 1,
-            !branches.isEmpty, branches.allSatisfy({ $0.count == 2 && $0[0] % 2 == 1 && $0[1] > 0 }),
-            (stemChannels + channels).allSatisfy({ $0 > 0 }), depths.allSatisfy({ $0 >= 0 })
-        else {
-            throw DetectorError.file(path, "the sizes do not fit the architecture (two stem convs, two stages at strides 8 and 16, odd kernels, input a multiple of 16)")
+        try validate(source: path)
+    }
+
+    /// Checks, before any of them is used, that the numbers make a detector DetectKit can build and run: the
+    /// architecture's fixed parts (two stem convolutions, two stages at strides 8 and 16), positive sizes, odd
+    /// kernels, distinct category ids, an input no larger than an image may be (16384), no product of sizes that
+    /// overflows (the feed-forward width, a merged kernel), and decoding constants for which `exp` stays finite.
+    /// Throws ``DetectorError/file(_:_:)`` naming `source` and the field.
+    public func validate(source: String) throws {
+        func fail(_ message: String) -> DetectorError { .file(source, message) }
+        guard !categories.isEmpty else { throw fail("categories: none given") }
+        var ids = Set<Int>()
+        for c in categories where !ids.insert(c.id).inserted { throw fail("categories: id \(c.id) appears twice") }
+        guard stemChannels.count == 2, channels.count == 2, depths.count == 2, strides == [8, 16] else {
+            throw fail("the sizes do not fit the architecture (two stem convs, two stages at strides 8 and 16)")
         }
+        guard inputSize > 0, inputSize % 16 == 0, inputSize <= 16384 else {
+            throw fail("input_size \(inputSize) must be a multiple of 16, at most 16384")
+        }
+        guard (stemChannels + channels).allSatisfy({ $0 > 0 }), neckChannels > 0, ffnRatio > 0, depths.allSatisfy({ $0 >= 0 }) else {
+            throw fail("stem_channels, channels, neck_channels and ffn_ratio must be positive, depths not negative")
+        }
+        for c in channels where c.multipliedReportingOverflow(by: ffnRatio).overflow {
+            throw fail("ffn_ratio \(ffnRatio) × channels \(c) overflows")
+        }
+        guard headKernel > 0, headKernel % 2 == 1 else { throw fail("head_kernel \(headKernel) must be odd and positive") }
+        guard !branches.isEmpty else { throw fail("branches: none given") }
+        for b in branches {
+            guard b.count == 2, b[0] > 0, b[0] % 2 == 1, b[1] > 0 else {
+                throw fail("branches: \(b) must be [kernel, dilation], the kernel odd and both positive")
+            }
+        }
+        guard mergedKernel < Int.max else { throw fail("branches: dilation × (kernel − 1) overflows") }
+        guard scoreThreshold >= 0, scoreThreshold <= 1 else { throw fail("score_threshold \(scoreThreshold) is not in [0, 1]") }
+        // stride · exp(t) must stay a finite Float (exp(88.7) overflows); t ≤ 0 would make every box inside out.
+        guard boxMaximum > 0, boxMaximum <= 80 else { throw fail("decode.box_t_max \(boxMaximum) is not in (0, 80]") }
+        // stride · exp(v / 2) must stay finite, and positive (exp of under −104 is 0 in Float).
+        guard logVarianceRange.lowerBound >= -160, logVarianceRange.upperBound <= 160 else {
+            throw fail("decode.logvar_min and decode.logvar_max (\(logVarianceRange)) must lie within [-160, 160]")
+        }
+        guard batchNormEpsilon.isFinite, batchNormEpsilon > 0 else { throw fail("bn_eps \(batchNormEpsilon) must be positive") }
     }
 }
 

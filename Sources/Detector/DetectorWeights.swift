@@ -11,7 +11,7 @@ struct DetectorWeights {
     func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
         guard let entry = file.entry(name) else { throw DetectorError.tensor(name, "missing from \(file.source)") }
         guard entry.shape == shape else {
-            throw DetectorError.tensor(name, "has shape \(entry.shape), the config needs \(shape)")
+            throw DetectorError.tensor(name, "has shape \(entry.shape) in \(file.source), the config needs \(shape)")
         }
         return try file.tensor(name)
     }

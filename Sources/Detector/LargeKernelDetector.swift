@@ -67,6 +67,7 @@ public struct LargeKernelDetector: Sendable {
 
     /// A detector from its configuration and weights.
     public init(configuration c: DetectorConfiguration, weights file: SafeTensors) throws {
+        try c.validate(source: "detector configuration")
         configuration = c
         let w = DetectorWeights(file: file, epsilon: c.batchNormEpsilon)
         let (c3, c4, n, r) = (c.channels[0], c.channels[1], c.neckChannels, c.ffnRatio)
@@ -74,14 +75,18 @@ public struct LargeKernelDetector: Sendable {
         stem2 = try w.convolution("stem2", c.stemChannels[0], c.stemChannels[1], kernel: 3, stride: 2)
         down3 = try w.convolution("down3", c.stemChannels[1], c3, kernel: 3, stride: 2)
         down4 = try w.convolution("down4", c3, c4, kernel: 3, stride: 2)
+        // Block by block, not mapped over the range: a config claiming a huge depth fails at the first missing
+        // tensor instead of reserving room for every block.
         func blocks(_ stage: String, _ ch: Int, _ depth: Int) throws -> [Block] {
-            try (0..<depth).map { i in
+            var out: [Block] = []
+            for i in 0..<depth {
                 let p = "\(stage).\(i)"
-                return Block(
+                out.append(Block(
                     largeKernel: try w.largeKernel(p, channels: ch, branches: c.branches, side: c.mergedKernel),
                     pointwise1: try w.convolution("\(p).pw1", ch, r * ch, kernel: 1),
-                    pointwise2: try w.convolution("\(p).pw2", r * ch, ch, kernel: 1))
+                    pointwise2: try w.convolution("\(p).pw2", r * ch, ch, kernel: 1)))
             }
+            return out
         }
         stage3 = try blocks("stage3", c3, c.depths[0])
         stage4 = try blocks("stage4", c4, c.depths[1])
@@ -132,8 +137,15 @@ public struct LargeKernelDetector: Sendable {
     /// scores above `scoreThreshold` (default: the config's), levels in order, locations row by row.
     public func decode(_ outputs: [LevelOutput], image n: Int = 0, scoreThreshold: Float? = nil) throws -> Detections {
         let threshold = scoreThreshold ?? configuration.scoreThreshold
+        let k = configuration.categories.count
+        for out in outputs {
+            let s = out.classes.shape
+            guard outputs.count <= configuration.strides.count, s.count == 4, s[1] == k, s[2] == s[3], (0..<s[0]).contains(n),
+                out.boxes.shape == [s[0], 4, s[2], s[3]], out.logVariances.shape == [s[0], 4, s[2], s[3]]
+            else { throw DetectorError.file("outputs", "are not this detector's outputs for image \(n)") }
+        }
         var boxes = BoxArray(), scores: [Float] = [], categories: [Int] = [], deviations: [SIMD4<Float>] = []
-        let k = configuration.categories.count, range = configuration.logVarianceRange
+        let range = configuration.logVarianceRange
         for (level, out) in outputs.enumerated() {
             let stride = Float(configuration.strides[level]), g = out.classes.shape[3], plane = g * g
             for i in 0..<g {

@@ -71,6 +71,20 @@ struct BuiltinFont: Sendable {
         return (width, height, resample(native, sourceWidth: layout.width, columns: columns, rows: rows))
     }
 
+    /// The shortest prefix of `text` whose rendering at `height` is wider than `width` pixels (all of `text` when
+    /// it is not that wide): what of a long label can show in an image `width` pixels wide. Every glyph advances
+    /// at least ``minimumAdvance`` native pixels, and a rendered column depends only on the glyphs laid out up to
+    /// it, so the prefix renders exactly as the start of the whole text.
+    func visiblePrefix(_ text: String, height: Int, width: Int) -> String {
+        guard height > 0, width >= 0 else { return "" }
+        // Glyphs needed to cover `width` at the narrowest advance, plus two for ink reaching past the pen.
+        let needed = (Double(width) + 1) * Double(lineHeight) / (Double(Self.minimumAdvance) * Double(height)) + 2
+        return needed >= Double(Int.max / 2) ? text : String(text.prefix(Int(needed.rounded(.up))))
+    }
+
+    /// The narrowest glyph advance at the native size.
+    private static let minimumAdvance = Int(BuiltinFontData.advance.min() ?? 1)
+
     // MARK: - Layout and rasterisation at the native size
 
     /// Glyph indices and pen positions of one line of text at the native size.

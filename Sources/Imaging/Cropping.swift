@@ -2,11 +2,17 @@ import Boxes
 
 extension Image {
     /// The pixels inside `box` (continuous coordinates: columns `⌊x1⌋..<⌈x2⌉`, rows `⌊y1⌋..<⌈y2⌉`), clipped to the
-    /// image; nil when nothing of the box lies inside it.
+    /// image; nil when nothing of the box lies inside it (a box far outside the image, however far, included).
     public func cropped(to box: Box) -> Image? {
         guard box.isFinite else { return nil }
-        let x0 = Swift.max(0, Int(box.x1.rounded(.down))), y0 = Swift.max(0, Int(box.y1.rounded(.down)))
-        let x1 = Swift.min(width, Int(box.x2.rounded(.up))), y1 = Swift.min(height, Int(box.y2.rounded(.up)))
+        // Clamped to the image in Double before becoming integers: a finite Float may exceed Int's range.
+        func column(_ v: Float, _ rule: FloatingPointRoundingRule) -> Int {
+            Int(Swift.min(Swift.max(Double(v).rounded(rule), 0), Double(width)))
+        }
+        func row(_ v: Float, _ rule: FloatingPointRoundingRule) -> Int {
+            Int(Swift.min(Swift.max(Double(v).rounded(rule), 0), Double(height)))
+        }
+        let x0 = column(box.x1, .down), y0 = row(box.y1, .down), x1 = column(box.x2, .up), y1 = row(box.y2, .up)
         guard x1 > x0, y1 > y0 else { return nil }
         let w = x1 - x0, c = channels
         return Image(width: w, height: y1 - y0, channels: c) { out in

@@ -40,27 +40,33 @@ extension Image {
     /// contrasts more with the colour) on a filled band of that colour, above the box where there is room and
     /// inside its top otherwise, always kept inside the image; boxes entirely outside the image are skipped. Gray
     /// images are drawn on in colour (converted to RGB, or RGBA with alpha); drawn pixels are opaque.
+    ///
+    /// Any finite box may be given, however far it reaches outside the image: its coordinates are clamped just
+    /// outside the image before they become pixels, which changes nothing that shows. A line width or text
+    /// height over four times the image's longer side (at least 64) is clamped to that, and only the part of a
+    /// label that can show inside the image is rendered.
     public func drawing(_ annotations: [Annotation], style: DrawingStyle = .init()) -> Image {
         guard !annotations.isEmpty else { return self }
         // Converting 1 → 3 or 2 → 4 channels cannot fail.
         var canvas = (try? converted(toChannels: channels <= 2 ? channels + 2 : channels)) ?? self
-        let shorter = Swift.min(width, height)
-        let line = Swift.max(1, style.lineWidth ?? Swift.max(2, Int((Double(shorter) / 320).rounded())))
-        let textHeight = Swift.max(6, style.textHeight ?? Swift.max(12, Int((Double(shorter) / 40).rounded())))
+        let shorter = Swift.min(width, height), largest = 4 * Swift.max(width, height, 16)
+        let line = Swift.min(largest, Swift.max(1, style.lineWidth ?? Swift.max(2, Int((Double(shorter) / 320).rounded()))))
+        let textHeight = Swift.min(largest, Swift.max(6, style.textHeight ?? Swift.max(12, Int((Double(shorter) / 40).rounded()))))
         let font = BuiltinFont()
         // Boxes entirely outside the image draw nothing (their label would otherwise be pulled into view).
         for a in annotations where a.box.isFinite && a.box.x2 > 0 && a.box.y2 > 0
             && a.box.x1 < Float(width) && a.box.y1 < Float(height)
         {
             let color = style.palette.color(for: a.colorIndex)
-            let x1 = Int(a.box.x1.rounded()), y1 = Int(a.box.y1.rounded())
-            let x2 = Int(a.box.x2.rounded()) - 1, y2 = Int(a.box.y2.rounded()) - 1
+            // An edge `line` or more pixels outside the image draws nothing, wherever it lies beyond.
+            let x1 = Self.pixel(a.box.x1, -line, width + line), y1 = Self.pixel(a.box.y1, -line, height + line)
+            let x2 = Self.pixel(a.box.x2, -line, width + line) - 1, y2 = Self.pixel(a.box.y2, -line, height + line) - 1
             canvas.fill(x1, y1, x2, y1 + line - 1, color)  // top
             canvas.fill(x1, y2 - line + 1, x2, y2, color)  // bottom
             canvas.fill(x1, y1, x1 + line - 1, y2, color)  // left
             canvas.fill(x2 - line + 1, y1, x2, y2, color)  // right
             guard !a.label.isEmpty else { continue }
-            let mask = font.render(a.label, height: textHeight)
+            let mask = font.render(font.visiblePrefix(a.label, height: textHeight, width: width), height: textHeight)
             let padding = Swift.max(1, textHeight / 6)
             let bandW = mask.width + 2 * padding, bandH = mask.height
             var bx = Swift.max(0, Swift.min(x1, width - bandW))
@@ -72,6 +78,11 @@ extension Image {
             canvas.blend(mask, atX: bx + padding, y: by, ink)
         }
         return canvas
+    }
+
+    /// A coordinate rounded to the nearest pixel (halves away from zero) and clamped to `lower...upper`.
+    static func pixel(_ v: Float, _ lower: Int, _ upper: Int) -> Int {
+        Int(Swift.min(Swift.max(Double(v).rounded(), Double(lower)), Double(upper)))
     }
 
     /// Fills the rectangle `[x1, x2] × [y1, y2]` (inclusive, clipped to the image) with an RGB colour, opaque.

@@ -26,11 +26,24 @@ public struct Image: Sendable, Equatable {
         self.pixels = pixels
     }
 
-    /// A `width × height` image filled with one colour (its count of components sets the channels).
+    /// The longest side of an image that resizing or letterboxing will make: far beyond any image decoded within
+    /// the default budget (16384 × 16384), and small enough that no resampling index overflows.
+    public static let largestSide = 1 << 28
+
+    /// The most pixels of an image that filling, resizing or letterboxing will make (with ``largestSide``, what keeps
+    /// their size arithmetic from overflowing).
+    public static let largestPixelCount = 1 << 31
+
+    /// A `width × height` image filled with one colour (its count of components sets the channels), of at most
+    /// ``largestPixelCount`` pixels.
     public init(width: Int, height: Int, fill: [UInt8]) throws {
+        let (area, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, area <= Self.largestPixelCount else {
+            throw ImagingError.invalidImage("size \(width)×\(height) (at most \(Self.largestPixelCount) pixels)")
+        }
         var pixels: [UInt8] = []
         if (1...4).contains(fill.count), width > 0, height > 0 {
-            pixels.reserveCapacity(width * height * fill.count)
+            pixels.reserveCapacity(area * fill.count)
             for _ in 0..<(width * height) { pixels.append(contentsOf: fill) }
         }
         try self.init(width: width, height: height, channels: fill.count, pixels: pixels)

@@ -32,19 +32,30 @@ public struct ImageGrid: Sendable {
         self.captionHeight = Swift.max(6, captionHeight)
     }
 
-    /// The grid of `tiles`, row by row; an empty list gives a blank `spacing`-sized canvas.
+    /// The grid of `tiles`, row by row; an empty list gives a blank `spacing`-sized canvas. Throws
+    /// ``ImagingError/tooLarge(source:width:height:maxPixels:)`` when the canvas would hold more pixels than the
+    /// decoders' default budget (``DecodeOptions/maxPixels``), which also keeps its size arithmetic from overflowing.
     public func composed(_ tiles: [Tile]) throws -> Image {
         let rgb = try tiles.map { try $0.image.channels == 3 ? $0.image : $0.image.droppingAlpha().converted(toChannels: 3) }
         let cellW = rgb.map(\.width).max() ?? 0, imageH = rgb.map(\.height).max() ?? 0
+        let cols = Swift.max(1, Swift.min(columns, tiles.count)), rows = (tiles.count + cols - 1) / cols
+        // spacing + n · (cell + spacing), in Double first: no sum or product of sizes may overflow.
+        func side(_ n: Int, _ cell: Double) -> Double { Double(spacing) + Double(n) * (cell + Double(spacing)) }
+        let wide = side(cols, Double(cellW))
+        let high = side(rows, Double(captionHeight) + Double(captionHeight / 3) + Double(imageH))
+        let budget = DecodeOptions().maxPixels
+        guard wide * high <= Double(budget) else {
+            throw ImagingError.tooLarge(
+                source: "image grid", width: Int(Swift.min(wide, 1e18)), height: Int(Swift.min(high, 1e18)), maxPixels: budget)
+        }
         let band = captionHeight + captionHeight / 3, cellH = band + imageH
-        let cols = Swift.min(columns, Swift.max(1, tiles.count)), rows = (tiles.count + cols - 1) / cols
-        let width = Swift.max(1, spacing + cols * (cellW + spacing)), height = Swift.max(1, spacing + rows * (cellH + spacing))
+        let width = Swift.max(1, Int(wide)), height = Swift.max(1, Int(high))
         var canvas = try Image(width: width, height: height, fill: [255, 255, 255])
         let font = BuiltinFont()
         for (i, tile) in rgb.enumerated() {
             let x0 = spacing + (i % cols) * (cellW + spacing), y0 = spacing + (i / cols) * (cellH + spacing)
             if !tiles[i].caption.isEmpty {
-                var mask = font.render(tiles[i].caption, height: captionHeight)
+                var mask = font.render(font.visiblePrefix(tiles[i].caption, height: captionHeight, width: cellW), height: captionHeight)
                 if mask.width > cellW { mask = Self.cropped(mask, width: cellW) }
                 canvas.blend(mask, atX: x0, y: y0, [0, 0, 0])
             }

@@ -4,7 +4,8 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedFormat(source: String)
     /// libpng or libjpeg could not decode the file; its message.
     case corrupt(source: String, message: String)
-    /// The header declares more pixels than the budget allows; refused before any pixel memory is allocated.
+    /// An image would have more pixels than the budget allows (a file's header declares them, or a grid being
+    /// composed would); refused before any pixel memory is allocated.
     case tooLarge(source: String, width: Int, height: Int, maxPixels: Int)
     /// The image could not be encoded; the library's message.
     case encodingFailed(format: ImageFormat, message: String)

@@ -15,9 +15,12 @@ public struct Letterbox: Sendable, Equatable {
     /// Where the scaled image starts in the target.
     public let padX: Int, padY: Int
 
-    /// The letterbox of a `sourceWidth × sourceHeight` image in a `targetWidth × targetHeight` frame.
+    /// The letterbox of a `sourceWidth × sourceHeight` image in a `targetWidth × targetHeight` frame; throws for a
+    /// size that is not positive or a target beyond ``Image/largestSide`` or ``Image/largestPixelCount``.
     public init(sourceWidth: Int, sourceHeight: Int, targetWidth: Int, targetHeight: Int) throws {
-        guard sourceWidth > 0, sourceHeight > 0, targetWidth > 0, targetHeight > 0 else {
+        guard sourceWidth > 0, sourceHeight > 0, (1...Image.largestSide).contains(targetWidth), (1...Image.largestSide).contains(targetHeight),
+            targetWidth * targetHeight <= Image.largestPixelCount
+        else {
             throw ImagingError.invalidImage("letterbox \(sourceWidth)×\(sourceHeight) into \(targetWidth)×\(targetHeight)")
         }
         self.sourceWidth = sourceWidth

@@ -13,9 +13,12 @@ public enum ResizeFilter: String, Sendable, CaseIterable {
 
 extension Image {
     /// The image resampled to `width × height` (separable: rows, then columns; `Float` accumulation, rounded
-    /// half up and clamped to 0–255).
+    /// half up and clamped to 0–255). Throws ``ImagingError/invalidImage(_:)`` for a size that is not positive or
+    /// passes ``Image/largestSide`` or ``Image/largestPixelCount``.
     public func resized(width outW: Int, height outH: Int, filter: ResizeFilter = .bilinear) throws -> Image {
-        guard outW > 0, outH > 0 else { throw ImagingError.invalidImage("resize to \(outW)×\(outH)") }
+        guard outW > 0, outH > 0, outW <= Self.largestSide, outH <= Self.largestSide, outW * outH <= Self.largestPixelCount else {
+            throw ImagingError.invalidImage("resize to \(outW)×\(outH) (sides 1 to \(Self.largestSide), at most \(Self.largestPixelCount) pixels)")
+        }
         if outW == width && outH == height { return self }
         if filter == .bicubic { return PillowResample.resampled(self, width: outW, height: outH) }
         if filter == .area && width % outW == 0 && height % outH == 0 {

@@ -121,7 +121,7 @@ package struct JSONScanner {
         return start..<position
     }
 
-    /// Scans a string (with its quotes); validates escapes and rejects raw control characters.
+    /// Scans a string (with its quotes); validates escapes and UTF-8, and rejects raw control characters.
     package mutating func string() throws -> Range<Int> {
         let start = position
         position += 1
@@ -132,6 +132,13 @@ package struct JSONScanner {
                 return start..<position
             }
             if c < 0x20 { throw fail("control character in string") }
+            if c >= 0x80 {
+                // JSON text is UTF-8 (RFC 8259 §8.1); invalid bytes would be read as U+FFFD, so two different ids
+                // could silently become one.
+                guard let length = utf8Sequence(at: position) else { throw fail("invalid UTF-8 in string") }
+                position += length
+                continue
+            }
             if c == UInt8(ascii: "\\") {
                 position += 1
                 guard position < end else { break }
@@ -140,10 +147,16 @@ package struct JSONScanner {
                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     position += 1
                 case UInt8(ascii: "u"):
-                    for k in 1...4 {
-                        guard position + k < end, Self.isHex(bytes[position + k]) else { throw fail("invalid \\u escape") }
-                    }
+                    // A surrogate must come in a high-low pair: a lone one is no character at all.
+                    guard let unit = hexQuad(at: position + 1) else { throw fail("invalid \\u escape") }
                     position += 5
+                    if (0xDC00...0xDFFF).contains(unit) { throw fail("unpaired surrogate in \\u escape") }
+                    if (0xD800...0xDBFF).contains(unit) {
+                        guard position + 1 < end, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u"),
+                            let low = hexQuad(at: position + 2), (0xDC00...0xDFFF).contains(low)
+                        else { throw fail("unpaired surrogate in \\u escape") }
+                        position += 6
+                    }
                 default:
                     throw fail("invalid escape")
                 }
@@ -154,8 +167,40 @@ package struct JSONScanner {
         throw fail("unterminated string", at: start)
     }
 
-    private static func isHex(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+    /// The length of the well-formed UTF-8 sequence of two to four bytes at `offset` (Unicode's table 3-7: no
+    /// overlong forms, no surrogates, nothing above U+10FFFF), or nil.
+    private func utf8Sequence(at offset: Int) -> Int? {
+        let lead = bytes[offset]
+        let length: Int, second: ClosedRange<UInt8>
+        switch lead {
+        case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, second) = (3, 0x80...0xBF)
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: return nil
+        }
+        guard offset + length <= end, second.contains(bytes[offset + 1]) else { return nil }
+        for k in 2..<length where !(0x80...0xBF).contains(bytes[offset + k]) { return nil }
+        return length
+    }
+
+    /// The value of the four hex digits at `offset`, or nil.
+    private func hexQuad(at offset: Int) -> Int? {
+        guard offset + 4 <= end else { return nil }
+        var value = 0
+        for k in 0..<4 {
+            let c = bytes[offset + k]
+            switch c {
+            case 0x30...0x39: value = value * 16 + Int(c - 0x30)
+            case 0x41...0x46: value = value * 16 + Int(c - 0x41 + 10)
+            case 0x61...0x66: value = value * 16 + Int(c - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return value
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }

@@ -14,6 +14,15 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         case voteSigma = "vote_sigma"
         /// Softer-NMS vote IoU threshold.
         case voteIoU = "vote_iou"
+
+        /// Throws when `value` is out of this parameter's range: IoU thresholds in [0, 1]; widths and the DIoU
+        /// exponent finite and positive.
+        public func validate(_ value: Float) throws {
+            switch self {
+            case .iou, .voteIoU: try Check.unitInterval(rawValue, value)
+            case .sigma, .beta, .voteSigma: try Check.positive(rawValue, value)
+            }
+        }
     }
 
     /// Every method name, in ``Kind``'s order.
@@ -84,13 +93,16 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// The parameters this method takes.
     public var accepted: Set<Parameter> { Set(kind.parameters.map(\.key)) }
 
-    /// Sets a parameter; throws when this method does not take it.
+    /// Sets a parameter; throws when this method does not take it or the value is out of its range
+    /// (``Parameter/validate(_:)``), so that a bad value is refused when the method is named rather than when it
+    /// first meets a group of boxes.
     public mutating func set(_ p: Parameter, _ value: Float) throws {
         guard accepted.contains(p) else {
             let takes = kind.parameters.isEmpty ? "takes none" : "takes " + kind.parameters.map(\.key.rawValue).joined(separator: ", ")
             throw SuppressionError.invalidParameter(
                 name: p.rawValue, value: "\(value)", reason: "does not apply to method \(name) (it \(takes))")
         }
+        try p.validate(value)
         parameters[p] = value
     }
 

@@ -61,6 +61,7 @@ struct AnnotateCommand: ParsableCommand {
             }
         }
         if labels == nil { try InapplicableOptions.reject(clip.given, "the CLIP model names boxes only with --labels") }
+        try OptionChecks.whole(maxPixels, "--max-pixels", in: 1...Image.largestPixelCount)
     }
 
     func run() throws {
@@ -84,7 +85,7 @@ struct AnnotateCommand: ParsableCommand {
                 ?? detector.map { Dictionary(uniqueKeysWithValues: $0.configuration.categories.map { ($0.id, $0.name) }) } ?? [:]
             let namer = try labels.map { try ZeroShotNamer(labels: $0, model: clip) }
             let options = suppression.options, threshold = detectorFlags.detectorThreshold
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try OutputFolder.create(output)
             // DIR/<stem>.<format> for each input; an input whose output an earlier one already takes is reported,
             // not written over it.
             let targets = files.map {

@@ -27,18 +27,28 @@ struct CLIPBench: ParsableCommand {
     @Flag(help: "One JSON line per result: {\"name\",\"median_ms\"}.")
     var json = false
 
+    func validate() throws {
+        try OptionChecks.whole(batch, "--batch", in: 1...4096)
+        try OptionChecks.whole(tokens, "--tokens", in: 2...Int.max)
+        try OptionChecks.threads(threads)
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
             let clip = try CLIPModel(directory: model)
             let c = clip.configuration
+            try OptionChecks.buffer([batch, 3, c.imageSize, c.imageSize], "--batch \(batch) images of \(c.imageSize)×\(c.imageSize)")
+            guard tokens <= c.contextLength else {
+                throw ValidationError("--tokens \(tokens): more than the model's context length \(c.contextLength)")
+            }
             var rng = SplitMix64(seed: 3)
             let pixels = try Tensor(
                 shape: [batch, 3, c.imageSize, c.imageSize],
                 scalars: (0..<(batch * 3 * c.imageSize * c.imageSize)).map { _ in Float(rng.unit() * 4 - 2) })
-            let length = max(2, min(tokens, c.contextLength))
             let eos = c.endOfTextTokenID == 2 ? c.vocabularySize - 1 : c.endOfTextTokenID
             let sequences = (0..<batch).map { _ in
-                [0] + (0..<(length - 2)).map { _ in Int(rng.next() % UInt64(max(1, c.vocabularySize - 2))) } + [eos]
+                [0] + (0..<(tokens - 2)).map { _ in Int(rng.next() % UInt64(max(1, c.vocabularySize - 2))) } + [eos]
             }
             let image = try BenchTiming.median(samples: samples) { _ = try clip.imageFeatures(pixels, threads: threads) }
             let text = try BenchTiming.median(samples: samples) { _ = try clip.textFeatures(sequences, threads: threads) }

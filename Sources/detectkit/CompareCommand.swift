@@ -46,15 +46,13 @@ struct CompareCommand: ParsableCommand {
     var drawThreshold: Float?
 
     @Option(help: "Threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-
-    /// Whether `raw` names a samples folder (images/ for the detector) rather than a results file.
-    var samples: Bool {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
-    }
+    var threads = OptionChecks.defaultThreads
 
     func validate() throws {
+        try OptionChecks.threads(threads)
+        try OptionChecks.notNegative(gridImages, "--grid-images")
+        try OptionChecks.finite(drawThreshold, "--draw-threshold")
+        _ = try chosenMethods()
         let gridOptions = [("--images", images != nil), ("--grid-images", gridImages != nil), ("--draw-threshold", drawThreshold != nil)]
         if report == nil {
             try InapplicableOptions.reject(gridOptions.compactMap { $0.1 ? $0.0 : nil }, "the grids are part of --report DIR")
@@ -62,12 +60,30 @@ struct CompareCommand: ParsableCommand {
         if !samples { try InapplicableOptions.reject(detectorFlags.given, "the detector runs only on a SAMPLES_DIR") }
     }
 
+    /// The methods of `--methods` (default: all), each with its parameters; a name, parameter or value that does
+    /// not fit is a usage error naming the option.
+    func chosenMethods() throws -> [SuppressionMethod] {
+        guard let methods else { return try SuppressionMethod.names.map { try SuppressionMethod($0) } }
+        let chosen: [SuppressionMethod]
+        do {
+            chosen = try SuppressionMethod.list(parsing: methods)
+        } catch let error as SuppressionError {
+            throw ValidationError("--methods \(methods): \(error)")
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
+        return chosen
+    }
+
+    /// Whether `raw` names a samples folder (images/ for the detector) rather than a results file.
+    var samples: Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: raw, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
     func run() throws {
         var failures = 0
         try CommandFailure.report {
-            let chosen = try methods.map { try SuppressionMethod.list(parsing: $0) }
-                ?? SuppressionMethod.names.map { try SuppressionMethod($0) }
-            guard !chosen.isEmpty else { throw ValidationError("--methods names no method") }
+            let chosen = try chosenMethods()
             let samples = self.samples
             let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)
             guard let truthPath else { throw ValidationError("--ground-truth GT.json is needed with a results file") }
@@ -143,7 +159,7 @@ struct CompareCommand: ParsableCommand {
         _ c: MethodComparison, truth: COCOGroundTruth, results: COCOResults, imageFolder images: String?, to folder: String
     ) throws -> Int {
         let gridFolder = (folder as NSString).appendingPathComponent("grids")
-        try FileManager.default.createDirectory(atPath: gridFolder, withIntermediateDirectories: true)
+        try OutputFolder.create(gridFolder)
         let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var grids: [ComparisonReport.Grid] = []
         let errors = ErrorLog()

@@ -33,6 +33,16 @@ struct ConvBench: ParsableCommand {
     @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
     var json = false
 
+    func validate() throws {
+        try OptionChecks.whole(channels, "--channels", in: 1...Int.max)
+        try OptionChecks.whole(size, "--size", in: 1...Int.max)
+        guard kernel > 0, kernel % 2 == 1 else { throw ValidationError("--kernel \(kernel): must be odd and positive (same padding)") }
+        try OptionChecks.buffer([channels, size, size], "--channels × --size² (the input)")
+        try OptionChecks.buffer([channels, groups == .depthwise ? 1 : channels, kernel, kernel], "--channels × --kernel² (the weights)")
+        try OptionChecks.threads(threads)
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
             var rng = SplitMix64(seed: 7)
@@ -45,7 +55,7 @@ struct ConvBench: ParsableCommand {
                 parameters: .init(padding: (kernel / 2, kernel / 2), groups: depthwise ? channels : 1))
             let input = try random([1, channels, size, size])
             let median = try BenchTiming.median(samples: samples) { _ = try conv(input, threads: threads) }
-            let flops = 2.0 * Double(channels * size * size * kernel * kernel) * Double(depthwise ? 1 : channels)
+            let flops = 2.0 * Double(channels) * Double(size * size) * Double(kernel * kernel) * Double(depthwise ? 1 : channels)
             let name = "\(groups.rawValue) k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
             if json {
                 print(JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3)), ("gflops", .double(flops / median / 1e9))]).text)

@@ -23,17 +23,22 @@ struct DecodeBench: ParsableCommand {
     @Argument(help: "PNG or JPEG files.")
     var files: [String]
 
+    func validate() throws {
+        if let minimumSize { _ = try OptionChecks.size(minimumSize, "--minimum-size") }
+        if let resizeTo {
+            // The resized image must be one the decoders could have produced.
+            let (w, h) = try OptionChecks.size(resizeTo, "--resize-to"), budget = DecodeOptions().maxPixels
+            guard !w.multipliedReportingOverflow(by: h).overflow, w * h <= budget else {
+                throw ValidationError("--resize-to \(resizeTo): more than \(budget) pixels")
+            }
+        }
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
-            func size(_ text: String?, _ name: String) throws -> (width: Int, height: Int)? {
-                guard let text else { return nil }
-                let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
-                guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
-                    throw ValidationError("\(name) must be WIDTHxHEIGHT, e.g. 1000x750")
-                }
-                return (parts[0], parts[1])
-            }
-            let minimum = try size(minimumSize, "--minimum-size"), target = try size(resizeTo, "--resize-to")
+            let minimum = try minimumSize.map { try OptionChecks.size($0, "--minimum-size") }
+            let target = try resizeTo.map { try OptionChecks.size($0, "--resize-to") }
             for file in files {
                 let data: Data
                 do {

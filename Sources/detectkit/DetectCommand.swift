@@ -14,7 +14,8 @@ struct DetectCommand: ParsableCommand {
             suppression option). image_id is the file name read as a number when it is one (000139.jpg is 139), \
             else the file name; --images takes ids from a COCO instances file. With --labels every kept box is also \
             named zero-shot by CLIP ("label" and "label_probability" fields; --model only with --labels). Images \
-            run in parallel; a bad image is reported and the others are still written; the exit status is then 1.
+            run in parallel; a bad image is reported and the others are still written; the exit status is then 1 \
+            (when every image fails, -o leaves an existing file as it was).
             """
     )
 
@@ -85,9 +86,10 @@ struct DetectCommand: ParsableCommand {
             }
             let all = slots.all.flatMap { $0 }
             let text = "[" + all.joined(separator: ",\n") + (all.isEmpty ? "]\n" : "\n]\n")
-            if let output {
+            // When every image failed there is nothing to write, and an existing output stays as it was.
+            if let output, files.isEmpty || errors.lines.count < files.count {
                 try AtomicFile.write(Data(text.utf8), to: output)
-            } else {
+            } else if output == nil {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
             for line in errors.lines { CommandFailure.standardError("detectkit: error: \(line)") }

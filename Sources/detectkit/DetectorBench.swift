@@ -20,6 +20,11 @@ struct DetectorBench: ParsableCommand {
     @Flag(help: "One JSON line: {\"name\",\"median_ms\"}.")
     var json = false
 
+    func validate() throws {
+        try OptionChecks.threads(threads)
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
             guard let folder = model ?? BundledModels.detectorDirectory else {

@@ -14,6 +14,11 @@ struct DetectorFlags: ParsableArguments {
     /// The options given on the command line, as typed.
     var given: [String] { [("--detector", detector != nil), ("--detector-threshold", detectorThreshold != nil)].compactMap { $0.1 ? $0.0 : nil } }
 
+    /// Refuses a detector threshold outside [0, 1] (scores are probabilities), naming the option.
+    func validate() throws {
+        try OptionChecks.unitInterval(detectorThreshold, "--detector-threshold")
+    }
+
     /// The detector these flags name.
     func load() throws -> LargeKernelDetector {
         guard let folder = detector ?? BundledModels.detectorDirectory else {

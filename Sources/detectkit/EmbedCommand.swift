@@ -29,18 +29,20 @@ struct EmbedCommand: ParsableCommand {
     var normalize = false
 
     @Option(help: "Threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = OptionChecks.defaultThreads
 
     func validate() throws {
         guard !image.isEmpty || !text.isEmpty else { throw ValidationError("give --image IMAGE… or --text TEXT… (or both)") }
+        try OptionChecks.threads(threads)
     }
 
     func run() throws {
         try CommandFailure.report {
+            // The images first: a file that cannot be read fails before the model is loaded.
+            let images = try image.map { try Image(contentsOfFile: $0) }
             let (clip, tokenizer) = try model.load()
             var imageRows: [[Float]] = [], textRows: [[Float]] = []
-            if !image.isEmpty {
-                let images = try image.map { try Image(contentsOfFile: $0) }
+            if !images.isEmpty {
                 let pixels = try CLIPImagePreprocessor(size: clip.configuration.imageSize)(images)
                 imageRows = try Self.rows(clip.imageFeatures(pixels, threads: threads), normalize)
             }

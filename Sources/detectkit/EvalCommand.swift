@@ -25,7 +25,11 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     @Option(help: "Threads (default: all cores).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = OptionChecks.defaultThreads
+
+    func validate() throws {
+        try OptionChecks.threads(threads)
+    }
 
     func run() throws {
         try CommandFailure.report {

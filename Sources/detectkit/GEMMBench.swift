@@ -23,9 +23,16 @@ struct GEMMBench: ParsableCommand {
     @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
     var json = false
 
+    func validate() throws {
+        for (value, option) in [(m, "--m"), (n, "--n"), (k, "--k")] { try OptionChecks.whole(value, option, in: 1...Int.max) }
+        try OptionChecks.buffer([m, k], "--m × --k (A)")
+        try OptionChecks.buffer([k, n], "--k × --n (B)")
+        try OptionChecks.buffer([m, n], "--m × --n (C)")
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
-            guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
             var rng = SplitMix64(seed: 11)
             let a = (0..<(m * k)).map { _ in Float(rng.unit()) - 0.5 }
             let b = (0..<(k * n)).map { _ in Float(rng.unit()) - 0.5 }

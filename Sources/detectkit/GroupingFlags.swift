@@ -26,6 +26,13 @@ struct GroupingFlags: ParsableArguments {
             .compactMap { $0.1 ? $0.0 : nil }
     }
 
+    /// Refuses a NaN or infinite score threshold and negative caps, naming the option.
+    func validate() throws {
+        try OptionChecks.finite(scoreThreshold, "--score-threshold")
+        try OptionChecks.notNegative(maxDetections, "--max-detections")
+        try OptionChecks.notNegative(maxPerClass, "--max-per-class")
+    }
+
     /// Grouping, threshold and caps.
     var options: SuppressionOptions {
         SuppressionOptions(

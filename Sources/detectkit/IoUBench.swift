@@ -17,6 +17,11 @@ struct IoUBench: ParsableCommand {
     @Flag(help: "One JSON line per result: {\"name\",\"count\",\"median_ms\",\"per_second\"}.")
     var json = false
 
+    func validate() throws {
+        try OptionChecks.whole(count, "--count", in: 1...(OptionChecks.maxBufferValues / 4))
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         var rng = SplitMix64(seed: 42)
         var boxes = BoxArray()
@@ -27,7 +32,7 @@ struct IoUBench: ParsableCommand {
         let probe = Box(x1: 250, y1: 150, x2: 350, y2: 260)
         var out = [Float](repeating: 0, count: count)
         for kind in OverlapKind.allCases {
-            let inner = max(1, 4_000_000 / max(count, 1))
+            let inner = max(1, 4_000_000 / count)
             let median = BenchTiming.median(samples: samples) {
                 for _ in 0..<inner { OverlapKernels.overlaps(kind, of: probe, with: boxes, into: &out) }
             } / Double(inner)

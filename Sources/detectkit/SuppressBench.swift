@@ -19,6 +19,10 @@ struct SuppressBench: ParsableCommand {
     @Argument(help: "COCO results JSON.")
     var input: String
 
+    func validate() throws {
+        try OptionChecks.samples(samples)
+    }
+
     func run() throws {
         try CommandFailure.report {
             let method = try suppression.suppressionMethod()

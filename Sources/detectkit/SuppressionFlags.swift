@@ -30,13 +30,35 @@ struct SuppressionFlags: ParsableArguments {
 
     @OptionGroup var grouping: GroupingFlags
 
+    /// The method parameters, with their options (nil when not given).
+    private var parameterOptions: [(parameter: SuppressionMethod.Parameter, value: Float?, option: String)] {
+        [(.iou, iou, "--iou"), (.sigma, sigma, "--sigma"), (.beta, beta, "--beta"), (.voteSigma, voteSigma, "--vote-sigma"),
+         (.voteIoU, voteIou, "--vote-iou")]
+    }
+
+    /// Refuses an unknown method name and parameter values out of their ranges (a NaN IoU threshold, a zero
+    /// sigma), naming the option; whether a parameter applies to the method is checked when the method is made.
+    func validate() throws {
+        if let method {
+            do {
+                _ = try SuppressionMethod(parsing: method)
+            } catch let error as SuppressionError {
+                throw ValidationError("--method \(method): \(error)")
+            }
+        }
+        for case (let parameter, let value?, let option) in parameterOptions {
+            do {
+                try parameter.validate(value)
+            } catch SuppressionError.invalidParameter(_, _, let reason) {
+                throw ValidationError("\(option) \(value): \(reason)")
+            }
+        }
+    }
+
     /// The method with the parameters given on the command line.
     func suppressionMethod() throws -> SuppressionMethod {
         var m = try SuppressionMethod(parsing: method ?? "nms")
-        let given: [(SuppressionMethod.Parameter, Float?)] = [
-            (.iou, iou), (.sigma, sigma), (.beta, beta), (.voteSigma, voteSigma), (.voteIoU, voteIou),
-        ]
-        for case (let p, let v?) in given { try m.set(p, v) }
+        for case (let parameter, let value?, _) in parameterOptions { try m.set(parameter, value) }
         return m
     }
 
@@ -44,10 +66,7 @@ struct SuppressionFlags: ParsableArguments {
     var options: SuppressionOptions { grouping.options }
 
     /// The method's parameters given on the command line, as typed (`--iou`, …).
-    var givenParameters: [String] {
-        [("--iou", iou), ("--sigma", sigma), ("--beta", beta), ("--vote-sigma", voteSigma), ("--vote-iou", voteIou)]
-            .compactMap { $0.1 == nil ? nil : $0.0 }
-    }
+    var givenParameters: [String] { parameterOptions.compactMap { $0.value == nil ? nil : $0.option } }
 
     /// Every suppression option given on the command line, `--method` first.
     var given: [String] { (method == nil ? [] : ["--method"]) + givenParameters + grouping.given }

@@ -30,6 +30,11 @@ import Testing
         (#"{"projection_dim": "big"}"#, "projection_dim: expected a number"),
         (#"{"text_config": {"hidden_size": 32.5}}"#, "text_config.hidden_size: expected an integer"),
         (#"{"text_config": "#, "not valid JSON"),
+        (#"{"text_config": {"layer_norm_eps": -1}}"#, "text_config: layer_norm_eps -1.0 must be positive and finite"),
+        (#"{"vision_config": {"layer_norm_eps": 1e300}}"#, "vision_config: layer_norm_eps inf must be positive and finite"),
+        (#"{"vision_config": {"image_size": 999999936, "patch_size": 32}}"#, "image_size 999999936 must be a multiple of patch_size 32, at most 16384"),
+        (#"{"text_config": {"eos_token_id": 1e20}}"#, "text_config.eos_token_id: expected an integer"),
+        (String(repeating: "[", count: 100_000), "nested deeper"),
     ])
     func badConfigsAreNamed(text: String, message: String) {
         do {
@@ -39,5 +44,21 @@ import Testing
             #expect("\(error)".hasPrefix("m/config.json: "), "\(error)")
             #expect("\(error)".contains(message), "\(error)")
         }
+    }
+
+    /// A layer count of a billion is not refused by the config, but loading stops at the first layer the weights
+    /// lack instead of reserving room for them all (which aborted the process).
+    @Test func hugeLayerCountStopsAtTheFirstMissingLayer() throws {
+        let source = try #require(Bundle.module.url(forResource: "Fixtures/models/quickgelu", withExtension: nil)).path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clip-layers-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: source + "/model.safetensors", toPath: dir + "/model.safetensors")
+        let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 999999999")
+        try config.write(toFile: dir + "/config.json", atomically: false, encoding: .utf8)
+        let error = #expect(throws: CLIPError.self) { try CLIPModel(directory: dir) }
+        #expect(error?.description.contains("layers.2.") == true && error?.description.contains("missing from \(dir)/model.safetensors") == true,
+                "\(String(describing: error))")
     }
 }

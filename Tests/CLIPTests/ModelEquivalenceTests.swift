@@ -70,11 +70,31 @@ import Testing
         let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
             .replacingOccurrences(of: "\"hidden_size\": 32", with: "\"hidden_size\": 64")
         try config.write(toFile: dir + "/config.json", atomically: false, encoding: .utf8)
-        #expect(message { _ = try CLIPModel(directory: dir) }.contains("tensor text_model.embeddings.token_embedding.weight: has shape [1000, 32], the config needs [1000, 64]"))
+        #expect(message { _ = try CLIPModel(directory: dir) }.contains("tensor text_model.embeddings.token_embedding.weight: has shape [1000, 32] in \(dir)/model.safetensors, the config needs [1000, 64]"))
         // Inputs the model cannot take.
         let model = try CLIPModel(directory: source)
         #expect(message { _ = try model.textFeatures([Array(repeating: 5, count: 17)]) }.contains("longer than the context length 16"))
         #expect(message { _ = try model.textFeatures([[5, 1000]]) }.contains("token id 1000 is outside the vocabulary"))
         #expect(message { _ = try model.imageFeatures(Tensor(zeros: [1, 3, 30, 30])) }.contains("pixel values must be [N, 3, 32, 32]"))
+    }
+
+    /// A `logit_scale` whose `exp` overflows made every zero-shot probability NaN, silently; it is refused, naming
+    /// the tensor and the file.
+    @Test(arguments: [Float(100), .nan, .infinity])
+    func logitScalesThatOverflowAreRefused(value: Float) throws {
+        let source = try Self.folder("quickgelu")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clip-scale-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: source + "/config.json", toPath: dir + "/config.json")
+        // logit_scale is the first F32 of the data: overwrite its four bytes.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source + "/model.safetensors")))
+        let header = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let offset = try #require(try SafeTensors(contentsOf: source + "/model.safetensors").entry("logit_scale")).offsets.lowerBound
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange((8 + header + offset)..<(12 + header + offset), with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/model.safetensors"))
+        let error = #expect(throws: CLIPError.self) { try CLIPModel(directory: dir) }
+        #expect(error?.description.hasPrefix("tensor logit_scale: ") == true && error?.description.contains("\(dir)/model.safetensors") == true,
+                "\(String(describing: error))")
     }
 }

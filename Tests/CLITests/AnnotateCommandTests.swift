@@ -91,6 +91,41 @@ import Testing
         #expect(difference(90..<118, 70..<88) < 4)
     }
 
+    /// A single record with a finite but huge coordinate once trapped ("Float value cannot be converted to Int")
+    /// and lost the whole batch; it is drawn as a box running off the image, and every image is written.
+    @Test func hugeCoordinatesAreDrawnClampedWithoutLosingTheBatch() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("broken.png"))
+        let results = try TemporaryFile("""
+            [{"image_id": 42, "category_id": 1, "bbox": [0, 0, 1e30, 10], "score": 0.9},
+             {"image_id": 42, "category_id": 2, "bbox": [-1e38, -1e38, 3e38, 3e38], "score": 0.8},
+             {"image_id": "photo", "category_id": 1, "bbox": [1e38, 1e38, 1e38, 1e38], "score": 0.7}]
+            """)
+        let out = dir.appendingPathComponent("out").path
+        let r = try Detectkit.run(["annotate", dir.path, "--detections", results.path, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["000042.png", "la.png", "photo.png"])
+        let source = try Image(contentsOfFile: dir.appendingPathComponent("000042.png").path)
+        let expected = source.drawing([
+            Annotation(box: Box(x1: 0, y1: 0, x2: 500, y2: 10), label: "1 0.90", colorIndex: 1),
+            Annotation(box: Box(x1: -500, y1: -500, x2: 500, y2: 500), label: "2 0.80", colorIndex: 2),
+        ])
+        #expect(try Image(contentsOfFile: out + "/000042.png") == expected)
+    }
+
+    /// An output folder that cannot be made (a file in the way) is named with the reason, not as a Foundation
+    /// error domain dump.
+    @Test func anOutputFolderThatCannotBeMadeIsNamed() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let results = try TemporaryFile("[]")
+        let blocked = dir.appendingPathComponent("photo.jpg/out").path
+        let r = try Detectkit.run(["annotate", dir.appendingPathComponent("000042.png").path, "--detections", results.path, "-o", blocked])
+        #expect(r.status == 1)
+        #expect(r.stderr == "detectkit: error: \(blocked): cannot create the folder: \(dir.path)/photo.jpg is a file\n", "\(r.stderr)")
+    }
+
     @Test func missingInputsAndBadOptionsFail() throws {
         let results = try TemporaryFile("[]")
         let missing = try Detectkit.run(["annotate", "/nonexistent/x.png", "--detections", results.path])

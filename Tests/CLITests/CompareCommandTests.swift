@@ -79,6 +79,28 @@ import Testing
         #expect(try Detectkit.run(["compare", "--ground-truth", gt.path, broken.path]).stderr.contains("not valid JSON"))
     }
 
+    /// The grids are a batch: a detection reaching 1e38 is drawn clamped (it trapped and lost the whole report),
+    /// and an image that cannot be read is named while the page and the other grids are written, exit status 1.
+    @Test func reportGridsGoOnPastHugeBoxesAndBadImages() throws {
+        let dir = try TemporaryFile.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Image(width: 64, height: 48, fill: [40, 120, 200]).write(toFile: dir.appendingPathComponent("a.png").path)
+        try Data("not an image".utf8).write(to: dir.appendingPathComponent("b.png"))
+        let gt = dir.appendingPathComponent("gt.json"), raw = dir.appendingPathComponent("raw.json")
+        try Self.truth.write(to: gt, atomically: false, encoding: .utf8)
+        try """
+            [{"image_id": 1, "category_id": 1, "bbox": [-1e38, -1e38, 3e38, 3e38], "score": 0.9},
+             {"image_id": 1, "category_id": 2, "bbox": [30, 10, 1e38, 1e38], "score": 0.8},
+             {"image_id": 2, "category_id": 1, "bbox": [10, 10, 30, 30], "score": 0.9}]
+            """.write(to: raw, atomically: false, encoding: .utf8)
+        let report = dir.appendingPathComponent("report")
+        let r = try Detectkit.run(["compare", "--ground-truth", gt.path, raw.path, "--report", report.path, "--images", dir.path, "--methods", "nms,wbf"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("b.png") && r.stderr.contains("not a PNG or JPEG image"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: report.appendingPathComponent("grids").path) == ["0-a.png"])
+        #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent("index.html").path))
+    }
+
     static let chromium = Chromium.find()
 
     /// Whether this is a CI run (`CI` set, as CI services and `.ci/run` do): then a missing browser is a failure.

@@ -44,6 +44,24 @@ import Testing
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.png"))
     }
 
+    /// A bad image among good ones is reported and the others are written; when every image is bad there is
+    /// nothing to write, and an existing output stays as it was (it was replaced by an empty array).
+    @Test func anExistingOutputSurvivesARunWhereEveryImageFails() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("images/000001.png").path, bad = dir.appendingPathComponent("bad.png").path
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: bad))
+        let output = dir.appendingPathComponent("out.json").path
+        try "earlier results\n".write(toFile: output, atomically: false, encoding: .utf8)
+        let failed = try Detectkit.run(["detect", bad, "--detector", Self.fixtures.path, "-o", output])
+        #expect(failed.status == 1 && failed.stderr.contains("bad.png: not a PNG or JPEG image"), "\(failed.stderr)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "earlier results\n")
+        let mixed = try Detectkit.run(["detect", good, bad, "--detector", Self.fixtures.path, "--detector-threshold", "0.3", "-o", output])
+        #expect(mixed.status == 1 && mixed.stderr.contains("bad.png"), "\(mixed.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [[String: Any]])
+        #expect(!records.isEmpty && records.allSatisfy { $0["image_id"] as? Int == 1 })
+    }
+
     @Test func compareRunsTheDetectorOnASamplesFolder() throws {
         let dir = try Self.samples()
         defer { try? FileManager.default.removeItem(at: dir) }

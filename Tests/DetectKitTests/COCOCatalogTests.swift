@@ -29,4 +29,21 @@ import Testing
         }
         #expect(error?.record == 1)
     }
+
+    /// A category id must be an integer a Double holds exactly, given once: 1e300 and 2^63 were turned into some
+    /// other Int, and 2.5 into 2, silently naming the wrong class.
+    @Test(arguments: ["1e300", "2.5", "9223372036854775808", "-9223372036854775809", "true"])
+    func categoryIDsMustBeIntegers(id: String) throws {
+        let error = #expect(throws: COCOResultsError.self) {
+            try Self.catalog(#"{"images": [], "categories": [{"id": 1, "name": "a"}, {"id": \#(id), "name": "b"}]}"#)
+        }
+        #expect(error?.record == 1 && error?.description.contains("categories") == true, "\(String(describing: error))")
+    }
+
+    @Test func categoryGivenTwiceIsAnError() throws {
+        let error = #expect(throws: COCOResultsError.self) {
+            try Self.catalog(#"{"images": [], "categories": [{"id": 4, "name": "a"}, {"id": 4.0, "name": "b"}]}"#)
+        }
+        #expect(error?.description.contains("id 4 appears twice") == true, "\(String(describing: error))")
+    }
 }

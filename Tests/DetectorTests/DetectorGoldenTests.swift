@@ -64,7 +64,7 @@ import Testing
         var wider = config
         wider.neckChannels = 24
         let weights = try SafeTensors(contentsOf: dir + "/detector.safetensors")
-        #expect(throws: DetectorError.tensor("lat3.conv.weight", "has shape [16, 16, 1, 1], the config needs [24, 16, 1, 1]")) {
+        #expect(throws: DetectorError.tensor("lat3.conv.weight", "has shape [16, 16, 1, 1] in \(dir)/detector.safetensors, the config needs [24, 16, 1, 1]")) {
             try LargeKernelDetector(configuration: wider, weights: weights)
         }
         var deeper = config

@@ -81,6 +81,34 @@ import Testing
         }
     }
 
+    /// JSON text is UTF-8: invalid bytes, or a lone surrogate in a `\\u` escape, would be read as U+FFFD, so two
+    /// different image ids could silently become one. They are refused, naming the file and the place.
+    @Test func invalidUTF8AndLoneSurrogatesAreRefused() throws {
+        func results(_ ids: [[UInt8]]) throws -> COCOResults {
+            var text = Array("[".utf8)
+            for (k, id) in ids.enumerated() {
+                text += Array((k == 0 ? "" : ",\n").utf8) + Array(#"{"image_id": ""#.utf8) + id
+                text += Array(#"", "category_id": 1, "bbox": [0, 0, 1, 1], "score": 1}"#.utf8)
+            }
+            return try COCOResults(data: Data(text + Array("]".utf8)), source: "in.json")
+        }
+        let invalid: [([UInt8], String)] = [
+            ([0xFF], "invalid UTF-8"), ([0xC0, 0x80], "invalid UTF-8"), ([0xED, 0xA0, 0x80], "invalid UTF-8"),
+            ([0xF4, 0x90, 0x80, 0x80], "invalid UTF-8"), ([0xE2, 0x82], "invalid UTF-8"), ([0x80], "invalid UTF-8"),
+            (Array(#"\ud800"#.utf8), "unpaired surrogate"), (Array(#"\udc00x"#.utf8), "unpaired surrogate"),
+            (Array(#"\ud800\u0041"#.utf8), "unpaired surrogate"),
+        ]
+        for (id, message) in invalid {
+            let error = #expect(throws: COCOResultsError.self) { try results([Array("a".utf8), id]) }
+            #expect(error?.description.hasPrefix("in.json: not valid JSON at line 2") == true, "\(String(describing: error))")
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        }
+        // Well-formed text is read, escaped or not: é twice is one image, the emoji twice another.
+        let r = try results([Array("é".utf8), Array(#"\u00e9"#.utf8), Array("😀".utf8), Array(#"\ud83d\ude00"#.utf8), [0xF4, 0x8F, 0xBF, 0xBF]])
+        #expect(r.imageIDs == [.text("é"), .text("😀"), .text("\u{10FFFF}")])
+        #expect(r.detections.images == [0, 0, 1, 1, 2])
+    }
+
     @Test func secondRecordErrorNamesItsLine() {
         let text = "[\n{\"image_id\": 1, \"category_id\": 1, \"bbox\": [0,0,1,1], \"score\": 1},\n{\"image_id\": 1}\n]"
         #expect(throws: COCOResultsError(source: "in.json", record: 1, line: 3, message: "missing field \"category_id\"")) {

@@ -23,6 +23,13 @@ import Testing
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:sigma=1") }
     }
 
+    /// Values out of a parameter's range are refused when the method is named, not when it first meets boxes.
+    @Test(arguments: ["nms:iou=nan", "nms:iou=1.5", "nms:iou=-0.1", "soft-gaussian:sigma=0", "softer:sigma=inf",
+                      "diou:beta=nan", "diou:beta=-1", "softer:vote_sigma=0", "softer:vote_iou=2", "wbf:iou=1e400"])
+    func rejectsValuesOutOfRange(spec: String) {
+        #expect(throws: SuppressionError.self, "\(spec)") { try SuppressionMethod(parsing: spec) }
+    }
+
     @Test func parsesMethodLists() throws {
         let list = try SuppressionMethod.list(parsing: "soft-gaussian:sigma=0.3,nms:iou=0.6, softer:vote_sigma=0.05,vote_iou=0.1,wbf")
         #expect(list.map(\.description) == ["soft-gaussian:sigma=0.3", "nms:iou=0.6", "softer:vote_iou=0.1,vote_sigma=0.05", "wbf"])

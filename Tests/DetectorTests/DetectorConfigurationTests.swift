@@ -1,0 +1,84 @@
+import Detector
+import Foundation
+import NeuralCore
+import Testing
+
+/// `config.json` is validated before any of its numbers is used: a value the detector cannot honour is a
+/// ``DetectorError`` naming the file and the field, never a trap (an inverted log-variance range, an overflowing
+/// product of sizes or a repeated category id each used to stop the process).
+@Suite struct DetectorConfigurationTests {
+    static func fixture() throws -> String {
+        try #require(Bundle.module.url(forResource: "Fixtures/small", withExtension: nil)).path
+    }
+
+    /// A folder with the small fixture's weights and its config changed by `change`.
+    static func folder(_ change: (inout [String: Any]) -> Void) throws -> String {
+        let source = try fixture()
+        var config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as? [String: Any])
+        change(&config)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("detector-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        try FileManager.default.copyItem(atPath: source + "/detector.safetensors", toPath: dir + "/detector.safetensors")
+        return dir
+    }
+
+    /// A change to the `decode` object.
+    static func decode(_ change: @escaping @Sendable (inout [String: Any]) -> Void) -> @Sendable (inout [String: Any]) -> Void {
+        { config in
+            var decode = config["decode"] as? [String: Any] ?? [:]
+            change(&decode)
+            config["decode"] = decode
+        }
+    }
+
+    static let cases: [(String, @Sendable (inout [String: Any]) -> Void, String)] = [
+        ("inverted log-variance range", decode { $0["logvar_min"] = 20 }, "decode.logvar_min 20.0 is above decode.logvar_max 12.0"),
+        ("huge log-variance", decode { $0["logvar_max"] = 1e30 }, "must lie within [-160, 160]"),
+        ("huge box exponent", decode { $0["box_t_max"] = 1e30 }, "decode.box_t_max 1e+30 is not in (0, 80]"),
+        ("negative box exponent", decode { $0["box_t_max"] = -5 }, "decode.box_t_max -5.0 is not in (0, 80]"),
+        ("input of 2^40", { $0["input_size"] = 1 << 40 }, "input_size 1099511627776 must be a multiple of 16, at most 16384"),
+        ("input of 0", { $0["input_size"] = 0 }, "input_size 0"),
+        ("overflowing feed-forward width", { $0["channels"] = [16, 1 << 62] }, "ffn_ratio 2 × channels 4611686018427387904 overflows"),
+        ("overflowing feed-forward ratio", { $0["ffn_ratio"] = 1 << 62 }, "overflows"),
+        ("overflowing merged kernel", { $0["branches"] = [[(1 << 62) + 1, 3]] }, "dilation × (kernel − 1) overflows"),
+        ("even branch kernel", { $0["branches"] = [[12, 1]] }, "branches: [12, 1] must be [kernel, dilation]"),
+        ("even head kernel", { $0["head_kernel"] = 4 }, "head_kernel 4 must be odd"),
+        ("negative head kernel", { $0["head_kernel"] = -5 }, "head_kernel -5 must be odd"),
+        ("repeated category id", { $0["categories"] = [["id": 1, "name": "a"], ["id": 1, "name": "b"]] }, "categories: id 1 appears twice"),
+        ("score threshold above 1", { $0["score_threshold"] = 2 }, "score_threshold 2.0 is not in [0, 1]"),
+        ("negative batch-norm epsilon", { $0["bn_eps"] = -1 }, "bn_eps -1.0 must be positive"),
+        ("fill over 255", { $0["preprocess"] = ["fill": 300] }, "preprocess.fill 300 is not a level 0–255"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func valuesItCannotHonourAreNamed(index: Int) throws {
+        let (what, change, message) = Self.cases[index]
+        let dir = try Self.folder(change)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let error = #expect(throws: DetectorError.self, "\(what)") { try LargeKernelDetector(directory: dir) }
+        #expect(error?.description.hasPrefix(dir + "/config.json: ") == true, "\(what): \(String(describing: error))")
+        #expect(error?.description.contains(message) == true, "\(what): \(String(describing: error))")
+    }
+
+    /// A depth of 10^12 blocks is not a size error, but loading stops at the first block the weights lack instead
+    /// of reserving room for all of them (which aborted the process).
+    @Test func hugeDepthStopsAtTheFirstMissingBlock() throws {
+        let dir = try Self.folder { $0["depths"] = [1_000_000_000_000, 1] }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: DetectorError.tensor("stage3.1.lk.weight", "missing from \(dir)/detector.safetensors")) {
+            try LargeKernelDetector(directory: dir)
+        }
+    }
+
+    /// A configuration changed after it was read is checked again when a detector is built from it.
+    @Test func editedConfigurationsAreCheckedAgain() throws {
+        var config = try DetectorConfiguration(contentsOf: try Self.fixture() + "/config.json")
+        config.categories.append(config.categories[0])
+        let weights = try SafeTensors(contentsOf: try Self.fixture() + "/detector.safetensors")
+        #expect(throws: DetectorError.file("detector configuration", "categories: id 1 appears twice")) {
+            try LargeKernelDetector(configuration: config, weights: weights)
+        }
+    }
+}
