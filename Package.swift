@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DetectKit", targets: ["DetectKit"]),
         .library(name: "Boxes", targets: ["Boxes"]),
+        .library(name: "COCO", targets: ["COCO"]),
         .library(name: "Suppression", targets: ["Suppression"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
@@ -32,9 +33,11 @@ let package = Package(
         // A strict JSON scanner shared by the COCO and safetensors readers, and the one escaping JSON writer
     // (package-internal).
         .target(name: "JSONScanning"),
-        .target(name: "Suppression", dependencies: ["Boxes", "JSONScanning"]),
-        // COCO ground truth and pycocotools-exact bbox metrics; reads detections through Suppression's COCO results.
-        .target(name: "Evaluation", dependencies: ["Suppression", "JSONScanning"]),
+        // COCO files in and out: results (carried through byte for byte), instances (ground truth), their names.
+        .target(name: "COCO", dependencies: ["Boxes", "JSONScanning"]),
+        .target(name: "Suppression", dependencies: ["Boxes"]),
+        // pycocotools-exact bbox metrics of detections against a COCO ground truth.
+        .target(name: "Evaluation", dependencies: ["Boxes", "COCO"]),
         // Vectorised neural-network kernels in C, runtime-dispatched like CBoxKernels; BLAS for matrix products
         // (OpenBLAS on Linux, Accelerate on macOS).
         .target(name: "CNeuralKernels"),
@@ -45,12 +48,12 @@ let package = Package(
                 "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]),
         // The bundled large-kernel detector: weights from training/export.py, raw detections with bbox_std.
-        .target(name: "Detector", dependencies: ["NeuralCore", "Imaging", "Suppression"]),
+        .target(name: "Detector", dependencies: ["Boxes", "NeuralCore", "Imaging"]),
         // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
         .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"], resources: [.copy("Resources")]),
         .target(
             name: "DetectKit",
-            dependencies: ["Boxes", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"],
+            dependencies: ["Boxes", "COCO", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"],
             resources: [.copy("Models")]),
         .executableTarget(
             name: "detectkit",
@@ -61,15 +64,16 @@ let package = Package(
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
         .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport"]),
         .testTarget(
-            name: "SuppressionTests", dependencies: ["Suppression", "JSONScanning", "DetectKitTestSupport"],
+            name: "SuppressionTests", dependencies: ["Suppression", "Boxes", "JSONScanning", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ImagingTests", dependencies: ["Imaging", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+            name: "ImagingTests", dependencies: ["Imaging", "Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DetectorTests", dependencies: ["Detector", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLIPTests", dependencies: ["CLIP", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+            name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectorTests", dependencies: ["Detector", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLIPTests", dependencies: ["CLIP", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],

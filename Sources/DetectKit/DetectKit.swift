@@ -1,6 +1,7 @@
 // DetectKit: the umbrella module. `import DetectKit` brings in every public module of the package.
 @_exported import Boxes
 @_exported import CLIP
+@_exported import COCO
 @_exported import Detector
 @_exported import Evaluation
 @_exported import Imaging

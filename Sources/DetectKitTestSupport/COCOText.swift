@@ -1,6 +1,5 @@
 import Boxes
 import JSONScanning
-import Suppression
 
 /// Detections written as COCO results JSON text, for tests that go through files and the command line.
 public enum COCOText {

@@ -1,5 +1,5 @@
+import Boxes
 import NeuralCore
-import Suppression
 
 /// A detector's raw detections as PyTorch wrote them into a golden file (`detections.boxes` xyxy, `.scores`,
 /// `.classes` 0-based, `.sigmas` per coordinate), and how far a Swift detector's output is from them.

@@ -2,7 +2,6 @@ import Boxes
 import Foundation
 import Imaging
 import NeuralCore
-import Suppression
 
 /// DetectKit's detector: a RepLKNet/UniRepLKNet-style large-kernel backbone with an anchor-free head that predicts
 /// class scores, boxes and a log-variance per box coordinate (the KL loss of He et al., "Bounding Box Regression

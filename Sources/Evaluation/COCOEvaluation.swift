@@ -1,5 +1,5 @@
+import COCO
 import Dispatch
-import Suppression
 /// COCO bounding-box evaluation, computed exactly as `pycocotools.cocoeval.COCOeval` (`iouType="bbox"`) does,
 /// in float64 and in the same order, so the 12 statistics agree with it to the last bit or nearly.
 ///

@@ -1,4 +1,5 @@
-import Suppression
+import Boxes
+import COCO
 
 /// The detections an evaluation scores, as pycocotools' `COCO.loadRes` holds them: per detection its image
 /// (a position in ``COCOGroundTruth/images``), category, `[x, y, w, h]` box and score in `Double`, and its id

@@ -1,4 +1,5 @@
-/// A problem with a ground-truth or detections file: which file, which record, and what.
+/// Detections that cannot be evaluated against a ground truth (an image or category it lacks, a box that is not
+/// finite): which file, which detection, and what.
 public struct EvaluationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file.
     public var source: String

@@ -1,3 +1,5 @@
+import COCO
+
 /// One image and category of a COCO evaluation: pycocotools' `computeIoU` once, then `evaluateImg` per area range.
 struct ImageMatcher {
     /// The image's ground truth for the category, in file order.

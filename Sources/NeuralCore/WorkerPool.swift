@@ -26,6 +26,10 @@ package final class WorkerPool: @unchecked Sendable {
     /// Counts the items that workers (not the caller) ran in the loops started while it is bound
     /// (``tally``): proof for a test that a loop really ran on more than one thread, since a loop that finds the
     /// pool busy runs on its caller alone.
+    ///
+    /// While a tally is bound, a loop's caller waits (up to a second) for a worker to take the first item
+    /// before it takes any itself: on a loaded machine a worker can otherwise wake after the caller has
+    /// finished a small loop alone. Which thread runs an item never changes its result.
     package final class Tally: Sendable {
         private let helped = Atomic<Int>(0)
         /// An empty tally.
@@ -108,6 +112,12 @@ package final class WorkerPool: @unchecked Sendable {
                 state.store(generation << 16 | helpers, ordering: .sequentiallyConsistent)
                 for worker in workers.prefix(helpers) where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
                     worker.wake.signal()
+                }
+                if tally != nil {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    while next.load(ordering: .relaxed) == 0 && DispatchTime.now().uptimeNanoseconds - started < 1_000_000_000 {
+                        Self.pause(since: started)
+                    }
                 }
                 drain(body, count, slot: 0)
                 let started = DispatchTime.now().uptimeNanoseconds

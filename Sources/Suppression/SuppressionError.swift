@@ -5,8 +5,6 @@ public enum SuppressionError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidDetection(index: Int, reason: String)
     /// A method parameter or option is out of its range.
     case invalidParameter(name: String, value: String, reason: String)
-    /// The arrays of a ``Detections`` value have different lengths.
-    case lengthMismatch(field: String, expected: Int, actual: Int)
 
     /// A one-line explanation.
     public var description: String {
@@ -15,8 +13,6 @@ public enum SuppressionError: Error, Equatable, Sendable, CustomStringConvertibl
             return "record \(index): \(reason)"
         case .invalidParameter(let name, let value, let reason):
             return "invalid \(name) \(value): \(reason)"
-        case .lengthMismatch(let field, let expected, let actual):
-            return "\(field) has \(actual) values, expected \(expected) (one per box)"
         }
     }
 }

@@ -1,6 +1,6 @@
+import COCO
 import Evaluation
 import Foundation
-import Suppression
 import Testing
 
 /// Bad ground truth or detections get an ``EvaluationError`` (or ``COCOResultsError``) naming the file and record.
@@ -32,7 +32,9 @@ import Testing
     @Test func groundTruthProblemsNameTheRecord() {
         #expect(Self.groundTruthError("{\"images\": [") .hasPrefix("gt.json: not valid JSON at line 1"))
         #expect(Self.groundTruthError("[]") == "gt.json: expected a JSON object with \"images\", \"annotations\" and \"categories\"")
-        #expect(Self.groundTruthError("{\"images\": [], \"categories\": []}") == "gt.json: missing array \"annotations\"")
+        #expect(Self.groundTruthError("{\"categories\": [], \"annotations\": []}") == "gt.json: missing array \"images\"")
+        // As pycocotools: no "categories" or "annotations" means none.
+        #expect(Self.groundTruthError("{\"images\": [], \"categories\": []}") == "no error")
         let text = Self.truthText.replacingOccurrences(of: "\"bbox\": [0, 0, 5, 5]", with: "\"bbox\": [0, \"0\", 5, 5]")
         #expect(Self.groundTruthError(text) == "gt.json: annotations[0] (line 2): field \"bbox\" must be a number, found string")
         let unknown = Self.truthText.replacingOccurrences(of: "\"image_id\": 1", with: "\"image_id\": 7")

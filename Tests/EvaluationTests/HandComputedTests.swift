@@ -1,6 +1,6 @@
+import COCO
 @testable import Evaluation
 import Foundation
-import Suppression
 import Testing
 
 /// Small cases worked out by hand from pycocotools' rules.

@@ -1,6 +1,6 @@
+import COCO
 import Evaluation
 import Foundation
-import Suppression
 import Testing
 
 /// DetectKit's evaluation against pycocotools' own numbers on randomised cases (`Fixtures/eval/cases.json`,

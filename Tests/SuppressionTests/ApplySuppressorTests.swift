@@ -105,7 +105,7 @@ import Testing
         #expect(throws: SuppressionError.self) {
             try SofterNMS().apply(to: Detections(boxes: d.boxes, scores: d.scores, deviations: [SIMD4<Float>](repeating: SIMD4(1, 1, 0, 1), count: 5)))
         }
-        #expect(throws: SuppressionError.lengthMismatch(field: "scores", expected: 5, actual: 1)) {
+        #expect(throws: DetectionsError.lengthMismatch(field: "scores", expected: 5, actual: 1)) {
             try Detections(boxes: d.boxes, scores: [1])
         }
     }

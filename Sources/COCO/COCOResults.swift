@@ -3,8 +3,8 @@ import Foundation
 import JSONScanning
 
 /// A COCO results file: a JSON array of records `{"image_id", "category_id", "bbox": [x, y, w, h], "score"}`,
-/// each optionally with `bbox_std` (σ of x1, y1, x2, y2 in pixels, for ``SofterNMS``) and an integer `model`
-/// (for ``WeightedBoxesFusion``).
+/// each optionally with `bbox_std` (σ of x1, y1, x2, y2 in pixels, for Softer-NMS) and an integer `model`
+/// (for Weighted Boxes Fusion).
 ///
 /// Reading keeps every record's bytes, so writing survivors back carries each field DetectKit does not use
 /// (`id`, `segmentation`, anything) through unchanged, byte for byte; only `bbox` and `score` are rewritten,

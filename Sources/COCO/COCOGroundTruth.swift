@@ -1,6 +1,5 @@
 import Foundation
 import JSONScanning
-import Suppression
 
 /// A COCO instances file, as `pycocotools.coco.COCO` reads it for bounding-box evaluation: its images, its
 /// categories and its annotations (`bbox` = `[x, y, w, h]`, `area`, `iscrowd`).
@@ -9,7 +8,8 @@ import Suppression
 /// arithmetic. As in pycocotools, an annotation's `ignore` field is not read: a ground-truth box is ignored
 /// exactly when it is a crowd region (`iscrowd` true), and area ranges are judged by its `area` field (for
 /// COCO's own files the *segmentation* area), not by `w·h`. An annotation without `area` is given `w·h`
-/// (pycocotools would stop with a `KeyError`).
+/// (pycocotools would stop with a `KeyError`). Missing `categories` or `annotations` read as empty, as in
+/// pycocotools; `images` must be there.
 public struct COCOGroundTruth: Sendable {
     /// One image record.
     public struct Image: Sendable, Equatable {
@@ -59,14 +59,14 @@ public struct COCOGroundTruth: Sendable {
     /// Position in ``images`` of each image id.
     public let imageIndex: [COCOImageID: Int]
 
-    /// Reads an instances file; throws ``EvaluationError`` naming the file, the section, the record and what is
+    /// Reads an instances file; throws ``COCOInstancesError`` naming the file, the section, the record and what is
     /// wrong with it.
     public init(contentsOf path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw EvaluationError(source: path, message: "cannot read: \(error.localizedDescription)")
+            throw COCOInstancesError(source: path, message: "cannot read: \(error.localizedDescription)")
         }
         try self.init(data: data, source: path)
     }
@@ -81,24 +81,27 @@ public struct COCOGroundTruth: Sendable {
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.fail("unexpected data after the document") }
             guard root.kind == .object else {
-                throw EvaluationError(source: source, message: "expected a JSON object with \"images\", \"annotations\" and \"categories\"")
+                throw COCOInstancesError(source: source, message: "expected a JSON object with \"images\", \"annotations\" and \"categories\"")
             }
             top = try scanner.members(root)
         } catch let e as JSONScanner.SyntaxError {
             let (line, column) = scanner.location(e.offset)
-            throw EvaluationError(source: source, message: "not valid JSON at line \(line), column \(column): \(e.message)")
+            throw COCOInstancesError(source: source, message: "not valid JSON at line \(line), column \(column): \(e.message)")
         }
         let reader = RecordReader(scanner: scanner, source: source)
-        func section(_ name: String) throws -> [JSONScanner.Value] {
+        // As pycocotools' `createIndex`: "images" must be there, "categories" and "annotations" may be missing
+        // (an instances file that only names images and classes, as `annotate --images` takes).
+        func section(_ name: String, required: Bool = false) throws -> [JSONScanner.Value] {
             guard let v = top.last(where: { $0.key == name })?.value else {
-                throw EvaluationError(source: source, message: "missing array \"\(name)\"")
+                if required { throw COCOInstancesError(source: source, message: "missing array \"\(name)\"") }
+                return []
             }
-            guard v.kind == .array else { throw EvaluationError(source: source, message: "\"\(name)\" must be an array") }
+            guard v.kind == .array else { throw COCOInstancesError(source: source, message: "\"\(name)\" must be an array") }
             return try reader.scanner.elements(v)
         }
 
         var images: [Image] = [], imageIndex: [COCOImageID: Int] = [:]
-        for (k, v) in try section("images").enumerated() {
+        for (k, v) in try section("images", required: true).enumerated() {
             let r = try reader.record(v, section: "images", index: k)
             let id = try r.imageID("id")
             guard imageIndex[id] == nil else { throw r.error("image id \(id) appears twice") }

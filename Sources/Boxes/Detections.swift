@@ -1,6 +1,5 @@
-import Boxes
-
-/// Candidate detections as parallel arrays: the input of ``Suppressor/apply(to:options:)``.
+/// Detections as parallel arrays: what a detector or a decoder produces, what suppression takes and gives, and
+/// what evaluation scores.
 public struct Detections: Sendable {
     /// Boxes in xyxy form.
     public var boxes: BoxArray
@@ -10,9 +9,9 @@ public struct Detections: Sendable {
     public var categories: [Int]
     /// Image of each box, any integer key (all 0 by default: one image).
     public var images: [Int]
-    /// Standard deviations of `(x1, y1, x2, y2)` per box, in pixels, for ``SofterNMS``.
+    /// Standard deviations of `(x1, y1, x2, y2)` per box, in pixels, for Softer-NMS.
     public var deviations: [SIMD4<Float>]?
-    /// Model of each box, for ensembles fused by ``WeightedBoxesFusion``.
+    /// Model of each box, for ensembles fused by Weighted Boxes Fusion.
     public var models: [Int]?
 
     /// Detections from parallel arrays; every array given must have one value per box.
@@ -23,7 +22,7 @@ public struct Detections: Sendable {
         let n = boxes.count
         func check(_ field: String, _ count: Int?) throws {
             if let count, count != n {
-                throw SuppressionError.lengthMismatch(field: field, expected: n, actual: count)
+                throw DetectionsError.lengthMismatch(field: field, expected: n, actual: count)
             }
         }
         try check("scores", scores.count)
@@ -41,28 +40,6 @@ public struct Detections: Sendable {
 
     /// Number of detections.
     public var count: Int { scores.count }
-
-    /// Throws ``SuppressionError/invalidDetection(index:reason:)`` for the first unusable record.
-    public func validate() throws {
-        for i in 0..<count {
-            let b = boxes[i]
-            guard b.isFinite else {
-                throw SuppressionError.invalidDetection(index: i, reason: "box \(b) has a NaN or infinite coordinate")
-            }
-            guard scores[i].isFinite else {
-                throw SuppressionError.invalidDetection(index: i, reason: "score \(scores[i]) is not finite")
-            }
-            guard b.x2 >= b.x1 && b.y2 >= b.y1 else {
-                throw SuppressionError.invalidDetection(index: i, reason: "box \(b) has a negative width or height")
-            }
-            if let d = deviations?[i] {
-                guard d.x.isFinite && d.y.isFinite && d.z.isFinite && d.w.isFinite, d.min() > 0 else {
-                    throw SuppressionError.invalidDetection(
-                        index: i, reason: "bbox_std \([d.x, d.y, d.z, d.w]) must be positive and finite")
-                }
-            }
-        }
-    }
 }
 
 /// A detection that survived suppression.

@@ -1,9 +1,9 @@
-import DetectKit
+import COCO
 import Foundation
-import Suppression
 import Testing
 
-/// `COCOCatalog`: image ids by file name, category names, and errors naming the record.
+/// `COCOCatalog`, the names of a ``COCOGroundTruth``: image ids by file name, category names, and errors naming the
+/// record.
 @Suite struct COCOCatalogTests {
     static func catalog(_ json: String) throws -> COCOCatalog {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString).json")
@@ -24,26 +24,26 @@ import Testing
     }
 
     @Test func booleanIDIsAnErrorNamingTheRecord() throws {
-        let error = #expect(throws: COCOResultsError.self) {
+        let error = #expect(throws: COCOInstancesError.self) {
             try Self.catalog(#"{"images": [{"id": 3, "file_name": "3.png"}, {"id": true, "file_name": "t.png"}]}"#)
         }
-        #expect(error?.record == 1)
+        #expect(error?.record?.hasPrefix("images[1]") == true, "\(String(describing: error))")
     }
 
     /// A category id must be an integer a Double holds exactly, given once: 1e300 and 2^63 were turned into some
     /// other Int, and 2.5 into 2, silently naming the wrong class.
     @Test(arguments: ["1e300", "2.5", "9223372036854775808", "-9223372036854775809", "true"])
     func categoryIDsMustBeIntegers(id: String) throws {
-        let error = #expect(throws: COCOResultsError.self) {
+        let error = #expect(throws: COCOInstancesError.self) {
             try Self.catalog(#"{"images": [], "categories": [{"id": 1, "name": "a"}, {"id": \#(id), "name": "b"}]}"#)
         }
-        #expect(error?.record == 1 && error?.description.contains("categories") == true, "\(String(describing: error))")
+        #expect(error?.record?.hasPrefix("categories[1]") == true, "\(String(describing: error))")
     }
 
     @Test func categoryGivenTwiceIsAnError() throws {
-        let error = #expect(throws: COCOResultsError.self) {
+        let error = #expect(throws: COCOInstancesError.self) {
             try Self.catalog(#"{"images": [], "categories": [{"id": 4, "name": "a"}, {"id": 4.0, "name": "b"}]}"#)
         }
-        #expect(error?.description.contains("id 4 appears twice") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("category id 4 appears twice") == true, "\(String(describing: error))")
     }
 }

@@ -1,4 +1,5 @@
 import Boxes
+import COCO
 import Foundation
 import Suppression
 import Testing

@@ -1,5 +1,4 @@
 import JSONScanning
-import Suppression
 
 /// Reads the fields of one JSON record of a COCO file, with errors that name the file, the section, the record
 /// and its line.
@@ -17,7 +16,7 @@ struct RecordReader {
         let source: String
 
         /// `message` about this record, named as `section[index] (line L)`.
-        func error(_ message: String) -> EvaluationError {
+        func error(_ message: String) -> COCOInstancesError {
             RecordReader.error(message, scanner: scanner, source: source, section: section, index: index, offset: offset)
         }
 
@@ -92,7 +91,7 @@ struct RecordReader {
     /// The record `v`, the `index`-th of `section`; it must be an object without repeated keys.
     func record(_ v: JSONScanner.Value, section: String, index: Int) throws -> Record {
         let offset = v.range.lowerBound
-        func fail(_ message: String) -> EvaluationError {
+        func fail(_ message: String) -> COCOInstancesError {
             Self.error(message, scanner: scanner, source: source, section: section, index: index, offset: offset)
         }
         guard v.kind == .object else { throw fail("expected an object, found \(v.kind)") }
@@ -106,7 +105,7 @@ struct RecordReader {
     /// An error about record `section[index]` starting at byte `offset` (its line is worked out only now).
     static func error(
         _ message: String, scanner: JSONScanner, source: String, section: String, index: Int, offset: Int
-    ) -> EvaluationError {
-        EvaluationError(source: source, record: "\(section)[\(index)] (line \(scanner.location(offset).line))", message: message)
+    ) -> COCOInstancesError {
+        COCOInstancesError(source: source, record: "\(section)[\(index)] (line \(scanner.location(offset).line))", message: message)
     }
 }
