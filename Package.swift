@@ -50,10 +50,12 @@ let package = Package(
         // The bundled large-kernel detector: weights from training/export.py, raw detections with bbox_std.
         .target(name: "Detector", dependencies: ["Boxes", "NeuralCore", "Imaging"]),
         // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
-        .target(name: "CLIP", dependencies: ["NeuralCore", "Imaging", "JSONScanning"], resources: [.copy("Resources")]),
+        .target(name: "CLIP", dependencies: ["Boxes", "NeuralCore", "Imaging", "JSONScanning"], resources: [.copy("Resources")]),
         .target(
             name: "DetectKit",
-            dependencies: ["Boxes", "COCO", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP"],
+            dependencies: [
+                "Boxes", "COCO", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP", "JSONScanning",
+            ],
             resources: [.copy("Models")]),
         .executableTarget(
             name: "detectkit",

@@ -42,21 +42,21 @@ try drawn.write(toFile: "\(output)/annotated.jpg", .jpeg(quality: 90))
 let letterbox = try Letterbox(sourceWidth: photo.width, sourceHeight: photo.height, targetWidth: 512, targetHeight: 512)
 let input = try letterbox.apply(to: photo)                                // boxes back: letterbox.toSource(box)
 
-// The bundled large-kernel detector (or a folder from training/export.py) and zero-shot names from the bundled
-// CLIP model (or any Hugging Face CLIP folder):
-let detector = try LargeKernelDetector(directory: BundledModels.detectorDirectory ?? "detector")
-let raw = try detector.detect(photo, threads: 2)                          // boxes, scores, categories, bbox_std
-let found = try SofterNMS().apply(to: raw)                                // variance voting with the predicted σ
-let namer = try ZeroShotClassifier(model: CLIPModel(directory: BundledModels.clipDirectory ?? "clip"),
-                                   tokenizer: .bundled(), labels: ["red circle", "blue star", "green square"])
-let names = try namer.classify(found.compactMap { photo.cropped(to: $0.box) })   // label, probability per crop
-print(zip(found, names).map { "\($0.box): \(namer.labels[$1.label]) \($1.probability)" })
+// From an image to named, suppressed, drawn boxes: the bundled detector, Softer-NMS (variance voting with the
+// detector's σ), and the bundled CLIP model naming each kept box among the labels you type.
+let pipeline = try Pipeline.bundled(labels: ["red circle", "blue star", "green square"], suppressor: SofterNMS())
+let result = try pipeline.run(photo)                                    // raw, kept, names, annotations
+try result.drawn().write(toFile: "\(output)/named.png")
+for (box, name) in zip(result.kept.boxes, result.names) { print(box, name?.label ?? "-", name?.probability ?? 0) }
+
+// Your own model as the source (any closure from an image to raw detections), or a COCO results file:
+let yours = Pipeline(source: .model { image in try LargeKernelDetector(directory: "my-detector").detect(image) })
+let fromFile = Pipeline(source: .results(try COCOResults(contentsOf: "\(samples)/raw_detections.json")), suppressor: nil)
 
 // COCO metrics, exactly as pycocotools computes them, of the detector's raw boxes on every sample image:
 let truth = try COCOGroundTruth(contentsOf: "\(samples)/annotations.json")
-let results = try COCOResults(images: truth.images.map { image in
-    (image.id, try detector.detect(Image(contentsOfFile: "\(samples)/images/\(image.fileName ?? "")"), threads: 2))
-}, source: "detector")
+let detector = try LargeKernelDetector(directory: BundledModels.detectorDirectory ?? "detector")
+let results = try Pipeline(source: .detector(detector), suppressor: nil).results(for: truth, imagesIn: "\(samples)/images")
 let stats = COCOEvaluation(groundTruth: truth, detections: try EvaluatedDetections(results: results, groundTruth: truth),
                            threads: 2).statistics                                   // stats.AP, stats.AP50, …
 

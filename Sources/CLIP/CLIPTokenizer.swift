@@ -182,6 +182,17 @@ public struct CLIPTokenizer: Sendable {
         try bundledTokenizer.get()
     }
 
+    /// The tokenizer of a model folder: its `vocab.json` and `merges.txt` when it has both, else ``bundled()``
+    /// (CLIP's own, which DetectKit's bundled model uses).
+    public static func forModel(in directory: String) throws -> CLIPTokenizer {
+        let vocabulary = (directory as NSString).appendingPathComponent("vocab.json")
+        let merges = (directory as NSString).appendingPathComponent("merges.txt")
+        guard FileManager.default.fileExists(atPath: vocabulary) && FileManager.default.fileExists(atPath: merges) else {
+            return try bundled()
+        }
+        return try CLIPTokenizer(vocabularyFile: vocabulary, mergesFile: merges)
+    }
+
     /// The ids of `text`, without the start and end tokens: open_clip's `SimpleTokenizer.encode`.
     public func encode(_ text: String) -> [Int] {
         let cleaned = TextCleaning.clean(text)

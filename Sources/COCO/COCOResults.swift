@@ -217,6 +217,14 @@ public enum COCOImageID: Hashable, Sendable, CustomStringConvertible {
     /// A string id (often a file name).
     case text(String)
 
+    /// The id an image file gets when no instances file names it: its name without extension as a number when it
+    /// is one (`000139.jpg` → 139), else the file name (`street.jpg`). ``names(fileName:)`` holds for it.
+    public init(imageFile path: String) {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let stem = name.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        if let n = Int(stem.isEmpty ? name : stem) { self = .number(Double(n)) } else { self = .text(name) }
+    }
+
     /// Whether this id names the image file `fileName`: a string equal to the file name with or without its
     /// extension, or a number equal to the name without extension read as a number (`000139.jpg` is 139).
     public func names(fileName: String) -> Bool {

@@ -17,4 +17,13 @@ public enum BundledModels {
         else { return nil }
         return url.path
     }
+
+    /// This build bundles no such model (a package copied without its `Models` folder).
+    public struct Missing: Error, Equatable, Sendable, CustomStringConvertible {
+        /// Which model: "detector" or "CLIP model".
+        public var model: String
+
+        /// `this build has no bundled detector`.
+        public var description: String { "this build has no bundled \(model)" }
+    }
 }

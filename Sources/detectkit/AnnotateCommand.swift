@@ -65,26 +65,17 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failures = 0
+        var failures: [String] = []
         try CommandFailure.report {
             let files = try ImageInputs.files(inputs)
-            let results = try detections.map { try COCOResults(contentsOf: $0) }
-            let detector = results == nil ? try detectorFlags.load() : nil
             let catalog = try images.map { try COCOCatalog(contentsOf: $0) }
-            let method = results == nil || suppression.method != nil ? try suppression.suppressionMethod() : nil
-            var byImage: [COCOImageID: [KeptDetection]] = [:]
-            if let results {
-                var kept = results.detections.scores.indices.map {
-                    KeptDetection(index: $0, score: results.detections.scores[$0], box: results.detections.boxes[$0])
-                }
-                if let method { kept = try method.makeSuppressor().apply(to: results.detections, options: suppression.options) }
-                byImage = Dictionary(grouping: kept) { results.imageIDs[results.detections.images[$0.index]] }
-            }
-            let keptByImage = byImage
-            let names = catalog?.categoryNames
-                ?? detector.map { Dictionary(uniqueKeysWithValues: $0.configuration.categories.map { ($0.id, $0.name) }) } ?? [:]
-            let namer = try labels.map { try ZeroShotNamer(labels: $0, model: clip) }
-            let options = suppression.options, threshold = detectorFlags.detectorThreshold
+            let results = try detections.map { try COCOResults(contentsOf: $0) }
+            let source = try results.map { Pipeline.Source.results($0, catalog: catalog) }
+                ?? .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold)
+            let suppressor = results == nil || suppression.method != nil ? try suppression.suppressionMethod().makeSuppressor() : nil
+            let pipeline = Pipeline(
+                source: source, suppressor: suppressor, options: suppression.options,
+                namer: try labels.map { try clip.namer(labels: $0) }, categoryNames: catalog?.categoryNames)
             try OutputFolder.create(output)
             // DIR/<stem>.<format> for each input; an input whose output an earlier one already takes is reported,
             // not written over it.
@@ -92,43 +83,25 @@ struct AnnotateCommand: ParsableCommand {
                 (output as NSString).appendingPathComponent(
                     "\((($0 as NSString).lastPathComponent as NSString).deletingPathExtension).\(format.rawValue)")
             }
-            var firstWriter: [String: String] = [:], earlier: [Int: String] = [:]
-            for (i, target) in targets.enumerated() {
-                if let first = firstWriter[target] { earlier[i] = first } else { firstWriter[target] = files[i] }
-            }
-            let clashes = earlier
-            let progress = ProgressBar(total: files.count, label: "annotate")
-            let errors = ErrorLog()
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                defer { progress.advance() }
-                let file = files[i]
-                let name = (file as NSString).lastPathComponent
-                if let first = clashes[i] {
-                    errors.append("\(file): not annotated: its output \(targets[i]) is that of \(first)")
-                    return
+            var firstWriter: [String: String] = [:]
+            let runs = targets.indices.filter { i in
+                if let first = firstWriter[targets[i]] {
+                    failures.append("\(files[i]): not annotated: its output \(targets[i]) is that of \(first)")
+                    return false
                 }
-                do {
-                    let image = try Image(contentsOfFile: file, options: DecodeOptions(maxPixels: maxPixels))
-                    var found: [(box: Box, score: Float, category: Int)] = []
-                    if let results {
-                        let id = catalog.map { $0.imageIDs[name] } ?? results.imageIDs.first { $0.names(fileName: name) }
-                        found = (id.flatMap { keptByImage[$0] } ?? []).map { ($0.box, $0.score, results.detections.categories[$0.index]) }
-                    } else if let detector, let method {
-                        let raw = try detector.detect(image, scoreThreshold: threshold)
-                        found = try method.makeSuppressor().apply(to: raw, options: options).map { ($0.box, $0.score, raw.categories[$0.index]) }
-                    }
-                    let annotations = found.map {
-                        Annotation(box: $0.box, label: "\(names[$0.category] ?? String($0.category)) \(String(format: "%.2f", $0.score))", colorIndex: $0.category)
-                    }
-                    let labelled = try namer?.relabel(annotations, in: image) ?? annotations
-                    try image.drawing(labelled).write(toFile: targets[i], format == .png ? .png() : .jpeg())
-                } catch {
-                    errors.append("\(error)")
-                }
+                firstWriter[targets[i]] = files[i]
+                return true
             }
-            for line in errors.lines { CommandFailure.standardError("detectkit: error: \(line)") }
-            failures = errors.lines.count
+            let encoding: EncodeOptions = format == .png ? .png() : .jpeg()
+            let progress = ProgressBar(total: runs.count, label: "annotate")
+            let outcomes = pipeline.run(files: runs.map { files[$0] }, decode: DecodeOptions(maxPixels: maxPixels), progress: progress.advance) {
+                try $1.drawn().write(toFile: targets[runs[$0]], encoding)
+            }
+            for (k, outcome) in outcomes.enumerated() {
+                if case .failure(let error) = outcome { failures.append(CommandFailure.naming(files[runs[k]], error)) }
+            }
+            for line in failures { CommandFailure.standardError("detectkit: error: \(line)") }
         }
-        if failures > 0 { throw ExitCode.failure }
+        if !failures.isEmpty { throw ExitCode.failure }
     }
 }

@@ -15,6 +15,12 @@ enum CommandFailure {
         }
     }
 
+    /// `error` as a line that names `file`: as it is when it already does, else `file: error`.
+    static func naming(_ file: String, _ error: Error) -> String {
+        let text = "\(error)"
+        return text.contains(file) ? text : "\(file): \(text)"
+    }
+
     /// Writes one line to standard error.
     static func standardError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DetectKit
 import Foundation
-import JSONScanning
 
 /// `detectkit detect`: the bundled (or a given) detector on images, detections out as COCO results JSON.
 struct DetectCommand: ParsableCommand {
@@ -46,55 +45,34 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failures = 0
+        var failures: [String] = []
         try CommandFailure.report {
             let files = try ImageInputs.files(inputs)
-            let detector = try detectorFlags.load()
             let catalog = try images.map { try COCOCatalog(contentsOf: $0) }
-            let suppressor = raw ? nil : try suppression.suppressionMethod().makeSuppressor()
-            let namer = try labels.map { try ZeroShotNamer(labels: $0, model: clip) }
-            let options = suppression.options, threshold = detectorFlags.detectorThreshold
+            let pipeline = Pipeline(
+                source: .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold),
+                suppressor: raw ? nil : try suppression.suppressionMethod().makeSuppressor(), options: suppression.options,
+                namer: try labels.map { try clip.namer(labels: $0) })
             let progress = ProgressBar(total: files.count, label: "detect")
-            let errors = ErrorLog()
-            let slots = Slots<[String]>(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                defer { progress.advance() }
-                let file = files[i]
-                do {
-                    let image = try Image(contentsOfFile: file)
-                    let id = catalog?.imageIDs[(file as NSString).lastPathComponent] ?? ImageFileID.of(file)
-                    var found = try detector.detect(image, scoreThreshold: threshold)
-                    if let suppressor {
-                        let kept = try suppressor.apply(to: found, options: options)
-                        found = try Detections(
-                            boxes: BoxArray(kept.map(\.box)), scores: kept.map(\.score),
-                            categories: kept.map { found.categories[$0.index] },
-                            deviations: found.deviations.map { d in kept.map { d[$0.index] } })
-                    }
-                    var records = COCOResults.recordFields(found, imageID: id)
-                    if let namer {
-                        let names = try namer.name(found, in: image)
-                        for (k, n) in names.enumerated() {
-                            guard let n else { continue }
-                            records[k] += [("label", .string(n.label)), ("label_probability", .float(n.probability))]
-                        }
-                    }
-                    slots.set(i, records.map { JSONValue.object($0).text })
-                } catch {
-                    errors.append("\(file): \(error)")
+            let outcomes = pipeline.run(files: files, progress: progress.advance) { i, result in
+                result.records(imageID: catalog?.imageIDs[(files[i] as NSString).lastPathComponent] ?? COCOImageID(imageFile: files[i]))
+            }
+            var records: [String] = []
+            for (file, outcome) in zip(files, outcomes) {
+                switch outcome {
+                case .success(let r): records += r
+                case .failure(let error): failures.append(CommandFailure.naming(file, error))
                 }
             }
-            let all = slots.all.flatMap { $0 }
-            let text = "[" + all.joined(separator: ",\n") + (all.isEmpty ? "]\n" : "\n]\n")
+            let document = Pipeline.resultsDocument(records)
             // When every image failed there is nothing to write, and an existing output stays as it was.
-            if let output, files.isEmpty || errors.lines.count < files.count {
-                try AtomicFile.write(Data(text.utf8), to: output)
+            if let output, files.isEmpty || failures.count < files.count {
+                try AtomicFile.write(document, to: output)
             } else if output == nil {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                FileHandle.standardOutput.write(document)
             }
-            for line in errors.lines { CommandFailure.standardError("detectkit: error: \(line)") }
-            failures = errors.lines.count
+            for line in failures { CommandFailure.standardError("detectkit: error: \(line)") }
         }
-        if failures > 0 { throw ExitCode.failure }
+        if !failures.isEmpty { throw ExitCode.failure }
     }
 }

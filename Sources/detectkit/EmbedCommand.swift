@@ -72,14 +72,17 @@ struct CLIPModelFlags: ParsableArguments {
     /// The model folder: `--model`, else the bundled model's, if any.
     var folder: String? { model ?? BundledModels.clipDirectory }
 
-    /// The model and its tokenizer (the folder's vocab.json and merges.txt, else the bundled ones).
+    /// The model and its tokenizer (the folder's vocab.json and merges.txt, else CLIP's own).
     func load() throws -> (CLIPModel, CLIPTokenizer) {
         guard let folder else { throw ValidationError("this build has no bundled CLIP model; pass --model DIR") }
-        let clip = try CLIPModel(directory: folder)
-        let vocabulary = (folder as NSString).appendingPathComponent("vocab.json")
-        let merges = (folder as NSString).appendingPathComponent("merges.txt")
-        let tokenizer = FileManager.default.fileExists(atPath: vocabulary) && FileManager.default.fileExists(atPath: merges)
-            ? try CLIPTokenizer(vocabularyFile: vocabulary, mergesFile: merges) : try CLIPTokenizer.bundled()
-        return (clip, tokenizer)
+        return (try CLIPModel(directory: folder), try CLIPTokenizer.forModel(in: folder))
+    }
+
+    /// Names boxes among `--labels` (comma-separated) with this model, its tokenizer and its templates.
+    func namer(labels: String) throws -> BoxNamer {
+        let list = labels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !list.isEmpty else { throw ValidationError("--labels names no label") }
+        guard let folder else { throw ValidationError("this build has no bundled CLIP model; pass --model DIR") }
+        return try BoxNamer(labels: list, modelDirectory: folder, threads: ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -1,11 +1,10 @@
-import DetectKit
 import Foundation
 
-/// The folders commands write into (`annotate -o`, `compare --report`): created with their parents when missing.
-enum OutputFolder {
+/// Folders that outputs go into (`annotate -o`, `compare --report`): created with their parents when missing.
+public enum OutputFolder {
     /// Creates `path` when missing; a path that cannot be a folder (a file in the way, no permission) is an error
     /// naming it and saying why, not Foundation's error domain dump.
-    static func create(_ path: String) throws {
+    public static func create(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {

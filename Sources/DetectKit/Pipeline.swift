@@ -1,0 +1,204 @@
+import Foundation
+import Synchronization
+
+/// From images to named, suppressed, drawn boxes: a source of raw detections (the bundled detector, another
+/// ``LargeKernelDetector``, a COCO results file, or any model of yours), a suppressor, and optionally a
+/// ``BoxNamer`` that names each kept box zero-shot.
+///
+/// ```swift
+/// let pipeline = try Pipeline.bundled(labels: ["red circle", "blue star"])   // bundled detector, nms, bundled CLIP
+/// let result = try pipeline.run(Image(contentsOfFile: "scene.png"))
+/// try result.drawn().write(toFile: "scene-annotated.png")
+/// ```
+///
+/// `detectkit detect`, `annotate` and `compare SAMPLES_DIR` are this type behind their options.
+public struct Pipeline: Sendable {
+    /// Where an image's raw detections come from.
+    public enum Source: Sendable {
+        /// A detector run on the image (its own score threshold when nil).
+        case detector(LargeKernelDetector, scoreThreshold: Float? = nil)
+        /// The records of a COCO results file whose `image_id` names the image's file: the id its file name has in
+        /// `catalog` when one is given, else an id that ``COCOImageID/names(fileName:)`` matches.
+        case results(COCOResults, catalog: COCOCatalog? = nil)
+        /// A model of yours: its raw detections of an image, boxes in the image's pixels.
+        case model(@Sendable (Image) throws -> Detections)
+    }
+
+    /// One image through the pipeline.
+    public struct Result: Sendable {
+        /// The image.
+        public var image: Image
+        /// Its raw detections, before suppression.
+        public var raw: Detections
+        /// The survivors, by score: boxes, scores, categories (and deviations when the raw ones had them).
+        public var kept: Detections
+        /// The name of each kept box, when the pipeline has a namer (nil for a box outside the image).
+        public var names: [BoxNamer.Name?]
+        /// Category names by id, for labels.
+        public var categoryNames: [Int: String]
+
+        /// One annotation per kept box: labelled `name probability` when the box was named (coloured by name),
+        /// else `category score` (coloured by category).
+        public var annotations: [Annotation] {
+            (0..<kept.count).map { i in
+                if i < names.count, let name = names[i] {
+                    return Annotation(box: kept.boxes[i], label: "\(name.label) \(Self.twoDecimals(name.probability))", colorIndex: name.index)
+                }
+                let category = kept.categories[i]
+                return Annotation(
+                    box: kept.boxes[i], label: "\(categoryNames[category] ?? String(category)) \(Self.twoDecimals(kept.scores[i]))",
+                    colorIndex: category)
+            }
+        }
+
+        /// The image with ``annotations`` drawn.
+        public func drawn(style: DrawingStyle = .init()) -> Image { image.drawing(annotations, style: style) }
+
+        static func twoDecimals(_ v: Float) -> String { String(format: "%.2f", v) }
+    }
+
+    /// Where raw detections come from.
+    public var source: Source
+    /// What thins them; nil keeps every raw detection.
+    public var suppressor: (any Suppressor)?
+    /// Grouping, score threshold and caps of the suppression.
+    public var options: SuppressionOptions
+    /// Names each kept box zero-shot, when set.
+    public var namer: BoxNamer?
+    /// Category names by id, for labels (a detector's own by default).
+    public var categoryNames: [Int: String]
+
+    /// A pipeline from its parts. `categoryNames` default to the detector's categories for a detector source.
+    public init(
+        source: Source, suppressor: (any Suppressor)? = GreedyNMS.nms(), options: SuppressionOptions = .init(),
+        namer: BoxNamer? = nil, categoryNames: [Int: String]? = nil
+    ) {
+        self.source = source
+        self.suppressor = suppressor
+        self.options = options
+        self.namer = namer
+        if let categoryNames {
+            self.categoryNames = categoryNames
+        } else if case .detector(let detector, _) = source {
+            self.categoryNames = Dictionary(detector.configuration.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        } else {
+            self.categoryNames = [:]
+        }
+    }
+
+    /// The bundled detector, `suppressor` (default greedy NMS), and with `labels` the bundled CLIP model naming
+    /// every kept box among them. Throws when this build bundles no model, or for an empty label.
+    public static func bundled(labels: [String]? = nil, suppressor: (any Suppressor)? = GreedyNMS.nms()) throws -> Pipeline {
+        guard let detectorFolder = BundledModels.detectorDirectory else { throw BundledModels.Missing(model: "detector") }
+        let namer = try labels.map { labels -> BoxNamer in
+            guard let clipFolder = BundledModels.clipDirectory else { throw BundledModels.Missing(model: "CLIP model") }
+            return try BoxNamer(labels: labels, modelDirectory: clipFolder, threads: ProcessInfo.processInfo.activeProcessorCount)
+        }
+        return Pipeline(source: .detector(try LargeKernelDetector(directory: detectorFolder)), suppressor: suppressor, namer: namer)
+    }
+
+    /// Runs one image: raw detections, suppression, names. `file` is the image's path, which a
+    /// ``Source/results(_:catalog:)`` source needs to find its records.
+    public func run(_ image: Image, file: String? = nil) throws -> Result {
+        let raw = try rawDetections(image, file: file)
+        var kept = raw
+        if let suppressor {
+            let survivors = try suppressor.apply(to: raw, options: options)
+            kept = try Detections(
+                boxes: BoxArray(survivors.map(\.box)), scores: survivors.map(\.score),
+                categories: survivors.map { raw.categories[$0.index] },
+                deviations: raw.deviations.map { d in survivors.map { d[$0.index] } })
+        }
+        let names = try namer?.name(kept.boxes, in: image) ?? []
+        return Result(image: image, raw: raw, kept: kept, names: names, categoryNames: categoryNames)
+    }
+
+    /// Runs image files, in parallel over `threads` threads (each image on one), going on past a file that fails,
+    /// and hands each result to `transform` on the thread that made it (write it out, keep what you need), so a
+    /// batch of large images is never all in memory. One outcome per file, in order: what `transform` returned,
+    /// or the error of decoding, running or transforming that file. `progress` is called as each file finishes.
+    public func run<T: Sendable>(
+        files: [String], decode: DecodeOptions = .init(), threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: @Sendable () -> Void = {}, transform: @Sendable (_ index: Int, _ result: Result) throws -> T
+    ) -> [Swift.Result<T, Error>] {
+        let outcomes = Outcomes<Swift.Result<T, Error>>(count: files.count)
+        let workers = max(1, min(threads, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: files.count, by: workers) {
+                outcomes.set(i, Swift.Result { try transform(i, run(Image(contentsOfFile: files[i], options: decode), file: files[i])) })
+                progress()
+            }
+        }
+        return outcomes.all
+    }
+
+    /// The source's raw detections of one image.
+    private func rawDetections(_ image: Image, file: String?) throws -> Detections {
+        switch source {
+        case .detector(let detector, let threshold):
+            return try detector.detect(image, scoreThreshold: threshold)
+        case .model(let model):
+            return try model(image)
+        case .results(let results, let catalog):
+            guard let file else { throw PipelineError.fileNeeded }
+            let name = file.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? file
+            let id = catalog.map { $0.imageIDs[name] } ?? results.imageIDs.first { $0.names(fileName: name) }
+            guard let key = id.flatMap({ results.imageIDs.firstIndex(of: $0) }) else { return try Detections(boxes: BoxArray(), scores: []) }
+            let d = results.detections
+            let mine = d.images.indices.filter { d.images[$0] == key }
+            return try Detections(
+                boxes: d.boxes.gathering(mine), scores: mine.map { d.scores[$0] }, categories: mine.map { d.categories[$0] },
+                deviations: d.deviations.map { s in mine.map { s[$0] } }, models: d.models.map { m in mine.map { m[$0] } })
+        }
+    }
+}
+
+/// Why a ``Pipeline`` could not run an image.
+public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A results source matches records to images by file name, and none was given.
+    case fileNeeded
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .fileNeeded: return "a pipeline reading COCO results needs the image's file name (run(_:file:))"
+        }
+    }
+}
+
+/// One outcome per item of a parallel loop, filled in any order.
+private final class Outcomes<Element: Sendable>: Sendable {
+    private let slots: Mutex<[Element?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ element: Element) { slots.withLock { $0[i] = element } }
+    var all: [Element] { slots.withLock { $0.compactMap { $0 } } }
+}
+
+extension Pipeline {
+    /// The pipeline's detections (``Result/kept``; the raw ones when it has no suppressor) of every image of a
+    /// ground truth, found in `folder` by `file_name`, as COCO results with the ground truth's image ids: what
+    /// `detectkit compare SAMPLES_DIR` evaluates. Throws for the first image that has no `file_name` or fails.
+    public func results(
+        for truth: COCOGroundTruth, imagesIn folder: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: @Sendable () -> Void = {}
+    ) throws -> COCOResults {
+        let files = try truth.images.enumerated().map { k, image in
+            guard let name = image.fileName else { throw COCOInstancesError(source: truth.source, record: "images[\(k)]", message: "no file_name") }
+            return (folder as NSString).appendingPathComponent(name)
+        }
+        let outcomes = run(files: files, threads: threads, progress: progress) { _, result in result.kept }
+        let images = try zip(truth.images, outcomes).map { image, outcome in (id: image.id, detections: try outcome.get()) }
+        return try COCOResults(images: images, source: "\(source.description) on \(folder)")
+    }
+}
+
+extension Pipeline.Source: CustomStringConvertible {
+    /// `detector`, `results FILE` or `model`, for messages.
+    public var description: String {
+        switch self {
+        case .detector: return "detector"
+        case .results(let results, _): return "results \(results.source)"
+        case .model: return "model"
+        }
+    }
+}
