@@ -110,7 +110,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
         scoreThreshold = f.score_threshold
         fill = UInt8(clamping: f.preprocess?.fill ?? 114)
         boxMaximum = f.decode?.box_t_max ?? 8
-        logVarianceRange = (f.decode?.logvar_min ?? -12)...(f.decode?.logvar_max ?? 12)
+        let (logVarianceMinimum, logVarianceMaximum) = (f.decode?.logvar_min ?? -12, f.decode?.logvar_max ?? 12)
+        guard logVarianceMinimum <= logVarianceMaximum else {
+            throw DetectorError.file(path, "decode.logvar_min \(logVarianceMinimum) is above decode.logvar_max \(logVarianceMaximum)")
+        }
+        logVarianceRange = logVarianceMinimum...logVarianceMaximum
         batchNormEpsilon = f.bn_eps ?? 1e-5
         weightsFile = f.weights ?? "detector.safetensors"
         guard !categories.isEmpty, stemChannels.count == 2, channels.count == 2, depths.count == 2, strides == [8, 16],

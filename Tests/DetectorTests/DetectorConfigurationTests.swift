@@ -24,4 +24,16 @@ import Testing
             return m.contains(message)
         }
     }
+
+    /// Inputs found by `Fuzz/run.sh` (FuzzConfig, minimised) that once trapped instead of throwing.
+    @Test(arguments: [
+        // `logvar_min` above the default `logvar_max` (12) made an inverted ClosedRange.
+        (#"{"categories":[{"id":1,"name":""}], "input_size":6,"stem_channels": [4],"channels": [8], "depths":[], "ffn_ratio": 2,"branches":[[]],"neck_channels":8, "head_kernel":3,"strides": [],"score_threshold":0.5,"decode":{"logvar_min":31}}"#,
+         "decode.logvar_min 31.0 is above decode.logvar_max 12.0"),
+    ])
+    func fuzzedConfigsAreRefused(text: String, message: String) {
+        #expect(throws: DetectorError.file("fuzz.json", message)) {
+            try DetectorConfiguration(data: Data(text.utf8), source: "fuzz.json")
+        }
+    }
 }
