@@ -119,7 +119,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
         weightsFile = f.weights ?? "detector.safetensors"
         guard !categories.isEmpty, stemChannels.count == 2, channels.count == 2, depths.count == 2, strides == [8, 16],
             inputSize > 0, inputSize % 16 == 0, ffnRatio > 0, neckChannels > 0, headKernel % 2 == 1,
-            !branches.isEmpty, branches.allSatisfy({ $0.count == 2 && $0[0] % 2 == 1 && $0[1] > 0 }),
+            !branches.isEmpty,
+            branches.allSatisfy({ $0.count == 2 && $0[0] % 2 == 1 && $0[1] > 0 && !$0[1].multipliedReportingOverflow(by: $0[0] - 1).overflow }),
             (stemChannels + channels).allSatisfy({ $0 > 0 }), depths.allSatisfy({ $0 >= 0 })
         else {
             throw DetectorError.file(path, "the sizes do not fit the architecture (two stem convs, two stages at strides 8 and 16, odd kernels, input a multiple of 16)")
