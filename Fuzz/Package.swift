@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
-// libFuzzer targets for DetectKit's image decoders and encoders. A separate package so that neither users of
-// DetectKit nor `swift test` build it; see README.md (`Fuzz/run.sh`) for how to build and run it.
+// libFuzzer targets for DetectKit's parsers: the image decoders (and encoders), the COCO results and ground-truth
+// readers, the safetensors reader and the model configuration readers. A separate package so that neither users
+// of DetectKit nor `swift test` build it; see README.md (`Fuzz/run.sh`) for how to build and run it.
 import PackageDescription
 
 let package = Package(
@@ -11,5 +12,23 @@ let package = Package(
     targets: [
         .executableTarget(name: "FuzzPNG", dependencies: [.product(name: "Imaging", package: "DetectKit")]),
         .executableTarget(name: "FuzzJPEG", dependencies: [.product(name: "Imaging", package: "DetectKit")]),
+        .executableTarget(
+            name: "FuzzCOCOResults",
+            dependencies: [
+                .product(name: "COCO", package: "DetectKit"), .product(name: "Suppression", package: "DetectKit"),
+                .product(name: "Boxes", package: "DetectKit"),
+            ]),
+        .executableTarget(
+            name: "FuzzCOCOGroundTruth",
+            dependencies: [
+                .product(name: "Evaluation", package: "DetectKit"), .product(name: "COCO", package: "DetectKit"),
+            ]),
+        .executableTarget(name: "FuzzSafeTensors", dependencies: [.product(name: "NeuralCore", package: "DetectKit")]),
+        .executableTarget(
+            name: "FuzzConfig",
+            dependencies: [
+                .product(name: "CLIP", package: "DetectKit"), .product(name: "Detector", package: "DetectKit"),
+                .product(name: "NeuralCore", package: "DetectKit"),
+            ]),
     ]
 )

@@ -85,6 +85,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
         } catch {
             throw DetectorError.file(path, "cannot read: \(error.localizedDescription)")
         }
+        try self.init(data: data, source: path)
+    }
+
+    /// Reads a `config.json` document held in memory; `source` names it in errors (``DetectorError/file(_:_:)``).
+    public init(data: Data, source path: String) throws {
         let f: File
         do {
             f = try JSONDecoder().decode(File.self, from: data)
