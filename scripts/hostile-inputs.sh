@@ -423,7 +423,7 @@ check detect/output-onto-folder 1 "o/folder" detect f/good.png -o o/folder
 for d in f/detector-*; do
     name=${d#f/detector-}
     case "$name" in
-        channels-wrong|kernel-huge|depth-huge|weights-escape|truncated|header-only|header-length|no-weights|weights-folder) needle=safetensors ;;
+        channels-wrong|depth-huge|weights-escape|truncated|header-only|header-length|no-weights|weights-folder) needle=safetensors ;;
         *) needle=config.json ;;
     esac
     case "$name" in weights-escape) needle=passwd ;; channels-wrong) needle="tensor" ;; esac

@@ -1,5 +1,4 @@
 import Foundation
-import JSONScanning
 import NeuralCore
 
 /// A CLIP model's shape, read from a Hugging Face `CLIPModel` `config.json` (`text_config`, `vision_config`,
@@ -40,48 +39,38 @@ public struct CLIPConfiguration: Sendable, Equatable {
     /// Width of the shared embedding space.
     public var projectionSize: Int
 
-    /// Reads `config.json`; throws ``CLIPError`` naming the file and the field at fault.
-    public init(contentsOf path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CLIPError.file(path, "cannot read: \(error.localizedDescription)")
+    /// The document's fields, each optional: `transformers`' defaults fill in what is absent.
+    private struct File: Decodable {
+        struct Tower: Decodable {
+            var hidden_size: ConfigInteger?, intermediate_size: ConfigInteger?, num_attention_heads: ConfigInteger?
+            var num_hidden_layers: ConfigInteger?, hidden_act: String?, layer_norm_eps: Double?
+            var vocab_size: ConfigInteger?, max_position_embeddings: ConfigInteger?, eos_token_id: ConfigInteger?
+            var image_size: ConfigInteger?, patch_size: ConfigInteger?
         }
-        try self.init(data: data, source: path)
+        var text_config: Tower?, vision_config: Tower?, projection_dim: ConfigInteger?
+    }
+
+    /// Reads `config.json`; throws ``ModelError`` naming the file and the field at fault.
+    public init(contentsOf path: String) throws {
+        try self.init(data: ModelFiles.data(path), source: path)
     }
 
     /// Reads a `config.json` document; `source` names it in errors.
     public init(data: Data, source: String) throws {
-        var scanner = JSONScanner(data)
-        let members: [(key: String, value: JSONScanner.Value)]
-        do {
-            let root = try scanner.value()
-            guard root.kind == .object else { throw CLIPError.file(source, "expected a JSON object") }
-            members = try scanner.members(root)
-        } catch let e as JSONScanner.SyntaxError {
-            let (line, column) = scanner.location(e.offset)
-            throw CLIPError.file(source, "not valid JSON at line \(line), column \(column): \(e.message)")
-        }
-        let reader = ConfigReader(scanner: scanner, source: source)
-        let top = try reader.object(members, path: "")
-        let textFields = try top.child("text_config"), visionFields = try top.child("vision_config")
-        text = try Tower(
-            hiddenSize: textFields.integer("hidden_size", 512), intermediateSize: textFields.integer("intermediate_size", 2048),
-            heads: textFields.integer("num_attention_heads", 8), layers: textFields.integer("num_hidden_layers", 12),
-            activation: textFields.text("hidden_act", "quick_gelu"),
-            layerNormEpsilon: Float(textFields.number("layer_norm_eps", 1e-5)))
-        vocabularySize = try textFields.integer("vocab_size", 49408)
-        contextLength = try textFields.integer("max_position_embeddings", 77)
-        endOfTextTokenID = try textFields.integer("eos_token_id", 49407)
-        vision = try Tower(
-            hiddenSize: visionFields.integer("hidden_size", 768), intermediateSize: visionFields.integer("intermediate_size", 3072),
-            heads: visionFields.integer("num_attention_heads", 12), layers: visionFields.integer("num_hidden_layers", 12),
-            activation: visionFields.text("hidden_act", "quick_gelu"),
-            layerNormEpsilon: Float(visionFields.number("layer_norm_eps", 1e-5)))
-        imageSize = try visionFields.integer("image_size", 224)
-        patchSize = try visionFields.integer("patch_size", 32)
-        projectionSize = try top.integer("projection_dim", 512)
+        let f = try ModelFiles.decode(File.self, from: data, source: source)
+        let t = f.text_config ?? File.Tower(), v = f.vision_config ?? File.Tower()
+        text = Tower(
+            hiddenSize: t.hidden_size?.value ?? 512, intermediateSize: t.intermediate_size?.value ?? 2048, heads: t.num_attention_heads?.value ?? 8,
+            layers: t.num_hidden_layers?.value ?? 12, activation: t.hidden_act ?? "quick_gelu", layerNormEpsilon: Float(t.layer_norm_eps ?? 1e-5))
+        vocabularySize = t.vocab_size?.value ?? 49408
+        contextLength = t.max_position_embeddings?.value ?? 77
+        endOfTextTokenID = t.eos_token_id?.value ?? 49407
+        vision = Tower(
+            hiddenSize: v.hidden_size?.value ?? 768, intermediateSize: v.intermediate_size?.value ?? 3072, heads: v.num_attention_heads?.value ?? 12,
+            layers: v.num_hidden_layers?.value ?? 12, activation: v.hidden_act ?? "quick_gelu", layerNormEpsilon: Float(v.layer_norm_eps ?? 1e-5))
+        imageSize = v.image_size?.value ?? 224
+        patchSize = v.patch_size?.value ?? 32
+        projectionSize = f.projection_dim?.value ?? 512
         try validate(source)
     }
 
@@ -91,69 +80,23 @@ public struct CLIPConfiguration: Sendable, Equatable {
             guard tower.hiddenSize > 0, tower.intermediateSize > 0, tower.heads > 0, tower.layers >= 0,
                 tower.hiddenSize % tower.heads == 0
             else {
-                throw CLIPError.file(source, "\(name): hidden_size \(tower.hiddenSize) must be a positive multiple of num_attention_heads \(tower.heads)")
+                throw ModelError.file(source, "\(name): hidden_size \(tower.hiddenSize) must be a positive multiple of num_attention_heads \(tower.heads)")
             }
             guard tower.layerNormEpsilon.isFinite, tower.layerNormEpsilon > 0 else {
-                throw CLIPError.file(source, "\(name): layer_norm_eps \(tower.layerNormEpsilon) must be positive and finite (as a Float)")
+                throw ModelError.file(source, "\(name): layer_norm_eps \(tower.layerNormEpsilon) must be positive and finite (as a Float)")
             }
             guard Activation(clipName: tower.activation) != nil else {
-                throw CLIPError.file(source, "\(name): hidden_act \"\(tower.activation)\" is not one of quick_gelu, gelu, gelu_pytorch_tanh, gelu_new, relu, silu")
+                throw ModelError.file(source, "\(name): hidden_act \"\(tower.activation)\" is not one of quick_gelu, gelu, gelu_pytorch_tanh, gelu_new, relu, silu")
             }
         }
         guard vocabularySize > 0, contextLength > 1, projectionSize > 0 else {
-            throw CLIPError.file(source, "vocab_size, max_position_embeddings and projection_dim must be positive")
+            throw ModelError.file(source, "vocab_size, max_position_embeddings and projection_dim must be positive")
         }
         // An image_size × image_size crop is an image: no larger than the decoders' pixel budget.
         guard patchSize > 0, imageSize >= patchSize, imageSize % patchSize == 0, imageSize <= 16384 else {
-            throw CLIPError.file(
+            throw ModelError.file(
                 source, "vision_config: image_size \(imageSize) must be a multiple of patch_size \(patchSize), at most 16384")
         }
-    }
-}
-
-/// Fields of the config file's objects, with defaults.
-struct ConfigReader {
-    let scanner: JSONScanner
-    let source: String
-
-    struct Object {
-        let reader: ConfigReader
-        let fields: [String: JSONScanner.Value]
-        let path: String
-
-        func fail(_ key: String, _ message: String) -> CLIPError {
-            CLIPError.file(reader.source, "\(path)\(key): \(message)")
-        }
-
-        func child(_ key: String) throws -> Object {
-            guard let v = fields[key], v.kind != .null else { return Object(reader: reader, fields: [:], path: "\(path)\(key).") }
-            guard v.kind == .object else { throw fail(key, "expected an object") }
-            return try reader.object(try reader.scanner.members(v), path: "\(path)\(key).")
-        }
-
-        func number(_ key: String, _ fallback: Double) throws -> Double {
-            guard let v = fields[key], v.kind != .null else { return fallback }
-            guard v.kind == .number else { throw fail(key, "expected a number") }
-            return reader.scanner.double(v)
-        }
-
-        func integer(_ key: String, _ fallback: Int) throws -> Int {
-            let d = try number(key, Double(fallback))
-            guard d == d.rounded(), abs(d) < 1e9 else { throw fail(key, "expected an integer") }
-            return Int(d)
-        }
-
-        func text(_ key: String, _ fallback: String) throws -> String {
-            guard let v = fields[key], v.kind != .null else { return fallback }
-            guard v.kind == .string else { throw fail(key, "expected a string") }
-            return try reader.scanner.text(v)
-        }
-    }
-
-    func object(_ members: [(key: String, value: JSONScanner.Value)], path: String) throws -> Object {
-        var fields: [String: JSONScanner.Value] = [:]
-        for (k, v) in members { fields[k] = v }
-        return Object(reader: self, fields: fields, path: path)
     }
 }
 

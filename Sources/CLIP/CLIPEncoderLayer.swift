@@ -9,7 +9,7 @@ struct CLIPEncoderLayer: Sendable {
     let activation: Activation
 
     /// Layer `prefix` (e.g. `text_model.encoder.layers.3`) of a tower shaped `tower`.
-    init(_ weights: CLIPWeights, prefix: String, tower: CLIPConfiguration.Tower) throws {
+    init(_ weights: WeightReader, prefix: String, tower: CLIPConfiguration.Tower) throws {
         let d = tower.hiddenSize, eps = tower.layerNormEpsilon
         norm1 = try weights.layerNorm("\(prefix).layer_norm1", features: d, epsilon: eps)
         norm2 = try weights.layerNorm("\(prefix).layer_norm2", features: d, epsilon: eps)
@@ -21,7 +21,7 @@ struct CLIPEncoderLayer: Sendable {
         fc1 = try weights.linear("\(prefix).mlp.fc1", in: d, out: tower.intermediateSize)
         fc2 = try weights.linear("\(prefix).mlp.fc2", in: tower.intermediateSize, out: d)
         guard let act = Activation(clipName: tower.activation) else {
-            throw CLIPError.input("unknown activation \(tower.activation)")
+            throw ModelError.input("unknown activation \(tower.activation)")
         }
         activation = act
     }

@@ -23,7 +23,7 @@ public struct CLIPImagePreprocessor: Sendable {
     /// (the same pixels as resizing the whole image and cropping), so a very wide or tall image, such as the crop
     /// of a thin box, costs no more than a square one.
     public func resizedAndCropped(_ image: Image) throws -> Image {
-        guard size > 0 else { throw CLIPError.input("image size \(size) must be positive") }
+        guard size > 0 else { throw ModelError.input("image size \(size) must be positive") }
         let rgb = image.channels == 3 ? image : try image.droppingAlpha().converted(toChannels: 3)
         let short = min(rgb.width, rgb.height), long = max(rgb.width, rgb.height)
         // In Double and clamped first: size · long / short can pass Int's range for a thin enough image.

@@ -19,27 +19,22 @@ public struct CLIPModel: Sendable {
     /// whose `exp` is a finite `Float`.
     public let logitScale: Float
 
-    /// Loads `directory/config.json` and `directory/model.safetensors`; throws ``CLIPError`` naming the file
+    /// Loads `directory/config.json` and `directory/model.safetensors`; throws ``ModelError`` naming the file
     /// or the tensor at fault.
     public init(directory: String) throws {
-        let config = (directory as NSString).appendingPathComponent("config.json")
-        let weights = (directory as NSString).appendingPathComponent("model.safetensors")
-        for path in [config, weights] where !FileManager.default.fileExists(atPath: path) {
-            throw CLIPError.file(path, "missing (a CLIP model directory holds config.json and model.safetensors)")
-        }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: weights)
-        } catch {
-            throw CLIPError.file(weights, "\(error)")
-        }
-        try self.init(configuration: CLIPConfiguration(contentsOf: config), weights: file)
+        let configuration = try CLIPConfiguration(contentsOf: (directory as NSString).appendingPathComponent("config.json"))
+        try self.init(configuration: configuration, weights: ModelFiles.weights((directory as NSString).appendingPathComponent("model.safetensors")))
     }
 
     /// A model from a configuration and its weights.
     public init(configuration c: CLIPConfiguration, weights file: SafeTensors) throws {
+        try self.init(configuration: c, weights: WeightReader(file: file))
+    }
+
+    /// A model from a configuration and a reader of its weights.
+    init(configuration c: CLIPConfiguration, weights w: WeightReader) throws {
         configuration = c
-        let w = CLIPWeights(file: file)
+        let file = w.file
         vision = try CLIPVisionTower(w, configuration: c)
         text = try CLIPTextTower(w, configuration: c)
         visualProjection = try w.linear("visual_projection", in: c.vision.hiddenSize, out: c.projectionSize, bias: false)
@@ -48,7 +43,7 @@ public struct CLIPModel: Sendable {
             let value = try w.tensor("logit_scale", entry.shape).scalars.first ?? 0
             // exp(logit_scale) multiplies every similarity: an infinite one made every probability NaN.
             guard value.isFinite, Foundation.exp(value).isFinite else {
-                throw CLIPError.tensor("logit_scale", "\(value) in \(file.source): exp of it must be a finite Float (at most about 88)")
+                throw ModelError.tensor("logit_scale", "\(value) in \(file.source): exp of it must be a finite Float (at most about 88)")
             }
             logitScale = value
         } else {

@@ -9,7 +9,7 @@ struct CLIPTextTower: Sendable {
     let tokens: Tensor, positions: Tensor
     let layers: [CLIPEncoderLayer], finalNorm: LayerNorm
 
-    init(_ weights: CLIPWeights, configuration c: CLIPConfiguration) throws {
+    init(_ weights: WeightReader, configuration c: CLIPConfiguration) throws {
         configuration = c
         let d = c.text.hiddenSize
         tokens = try weights.tensor("text_model.embeddings.token_embedding.weight", [c.vocabularySize, d])
@@ -29,13 +29,13 @@ struct CLIPTextTower: Sendable {
     func callAsFunction(_ sequences: [[Int]], threads: Int) throws -> Tensor {
         let d = configuration.text.hiddenSize
         let length = sequences.map(\.count).max() ?? 0
-        guard length > 0, sequences.allSatisfy({ !$0.isEmpty }) else { throw CLIPError.input("empty token sequence") }
+        guard length > 0, sequences.allSatisfy({ !$0.isEmpty }) else { throw ModelError.input("empty token sequence") }
         guard length <= configuration.contextLength else {
-            throw CLIPError.input("a token sequence of \(length) is longer than the context length \(configuration.contextLength)")
+            throw ModelError.input("a token sequence of \(length) is longer than the context length \(configuration.contextLength)")
         }
         for s in sequences {
             if let bad = s.first(where: { $0 < 0 || $0 >= configuration.vocabularySize }) {
-                throw CLIPError.input("token id \(bad) is outside the vocabulary of \(configuration.vocabularySize)")
+                throw ModelError.input("token id \(bad) is outside the vocabulary of \(configuration.vocabularySize)")
             }
         }
         let n = sequences.count

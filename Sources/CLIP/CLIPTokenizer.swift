@@ -1,5 +1,6 @@
 import Foundation
 import JSONScanning
+import NeuralCore
 
 /// CLIP's byte-level BPE tokenizer (Radford et al. 2021, "Learning Transferable Visual Models From Natural
 /// Language Supervision"; openai/CLIP `simple_tokenizer.py`), giving the same ids as open_clip's
@@ -36,7 +37,7 @@ public struct CLIPTokenizer: Sendable {
     /// Reads a Hugging Face CLIP tokenizer: `vocab.json` (token to id) and `merges.txt` (an optional
     /// `#version` line, then one merge `a b` per line, best first).
     ///
-    /// Throws ``CLIPError/file(_:_:)`` naming the file when it cannot be read, is not a JSON object giving its
+    /// Throws ``ModelError/file(_:_:)`` naming the file when it cannot be read, is not a JSON object giving its
     /// tokens the ids 0..<count once each, lacks a byte-level token or a special token, or holds a malformed or
     /// repeated merge or one whose parts or result are not in the vocabulary.
     public init(vocabularyFile: String, mergesFile: String) throws {
@@ -61,13 +62,13 @@ public struct CLIPTokenizer: Sendable {
         for c in ByteLevelEncoding.characters {
             let token = Array(String(c).utf8)
             guard let id = idOf[token], let endID = idOf[token + Array("</w>".utf8)] else {
-                throw CLIPError.file(vocabularyFile, "missing the byte-level token \"\(c)\" or \"\(c)</w>\"")
+                throw ModelError.file(vocabularyFile, "missing the byte-level token \"\(c)\" or \"\(c)</w>\"")
             }
             byteIDs.append(id)
             byteEndIDs.append(endID)
         }
         guard let sot = idOf[Array("<|startoftext|>".utf8)], let eot = idOf[Array("<|endoftext|>".utf8)] else {
-            throw CLIPError.file(vocabularyFile, "missing the special token <|startoftext|> or <|endoftext|>")
+            throw ModelError.file(vocabularyFile, "missing the special token <|startoftext|> or <|endoftext|>")
         }
         self.byteIDs = byteIDs
         self.byteEndIDs = byteEndIDs
@@ -81,7 +82,7 @@ public struct CLIPTokenizer: Sendable {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CLIPError.file(path, "cannot read: \(error.localizedDescription)")
+            throw ModelError.file(path, "cannot read: \(error.localizedDescription)")
         }
     }
 
@@ -93,17 +94,17 @@ public struct CLIPTokenizer: Sendable {
             let root = try scanner.value()
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.fail("unexpected text after the JSON value") }
-            guard root.kind == .object else { throw CLIPError.file(path, "expected a JSON object of token: id") }
+            guard root.kind == .object else { throw ModelError.file(path, "expected a JSON object of token: id") }
             members = try scanner.members(root)
         } catch let error as JSONScanner.SyntaxError {
             let (line, column) = scanner.location(error.offset)
-            throw CLIPError.file(path, "not valid JSON at line \(line), column \(column): \(error.message)")
-        } catch let error as CLIPError {
+            throw ModelError.file(path, "not valid JSON at line \(line), column \(column): \(error.message)")
+        } catch let error as ModelError {
             throw error
         } catch {
-            throw CLIPError.file(path, "not valid JSON: \(error)")
+            throw ModelError.file(path, "not valid JSON: \(error)")
         }
-        guard !members.isEmpty else { throw CLIPError.file(path, "the vocabulary is empty") }
+        guard !members.isEmpty else { throw ModelError.file(path, "the vocabulary is empty") }
         var seenTokens = Set<[UInt8]>()
         var tokenOfID: [Int32: String] = [:]
         var out: [([UInt8], Int32)] = []
@@ -111,16 +112,16 @@ public struct CLIPTokenizer: Sendable {
         for (key, value) in members {
             let number = value.kind == .number ? scanner.double(value) : -1
             guard number >= 0, number < Double(Int32.max), number.rounded() == number else {
-                throw CLIPError.file(path, "token \"\(key)\": expected a non-negative integer id")
+                throw ModelError.file(path, "token \"\(key)\": expected a non-negative integer id")
             }
             guard number < Double(members.count) else {
-                throw CLIPError.file(path, "token \"\(key)\": id \(Int(number)) is outside 0..<\(members.count), the number of tokens")
+                throw ModelError.file(path, "token \"\(key)\": id \(Int(number)) is outside 0..<\(members.count), the number of tokens")
             }
             let id = Int32(number)
             let token = Array(key.utf8)
-            guard seenTokens.insert(token).inserted else { throw CLIPError.file(path, "token \"\(key)\" appears twice") }
+            guard seenTokens.insert(token).inserted else { throw ModelError.file(path, "token \"\(key)\" appears twice") }
             if let other = tokenOfID.updateValue(key, forKey: id) {
-                throw CLIPError.file(path, "id \(id) is given to both \"\(other)\" and \"\(key)\"")
+                throw ModelError.file(path, "id \(id) is given to both \"\(other)\" and \"\(key)\"")
             }
             out.append((token, id))
         }
@@ -146,33 +147,33 @@ public struct CLIPTokenizer: Sendable {
             let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
             let text = String(decoding: line, as: UTF8.self)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw CLIPError.file(path, "line \(lineNumber): expected two symbols separated by one space, got \"\(text)\"")
+                throw ModelError.file(path, "line \(lineNumber): expected two symbols separated by one space, got \"\(text)\"")
             }
             let a = Array(parts[0]), b = Array(parts[1])
             guard let left = idOf[a], let right = idOf[b], let merged = idOf[a + b] else {
-                throw CLIPError.file(path, "line \(lineNumber): \"\(text)\" merges symbols that are not in the vocabulary")
+                throw ModelError.file(path, "line \(lineNumber): \"\(text)\" merges symbols that are not in the vocabulary")
             }
             let key = BytePairMerges.key(left, right)
-            guard table[key] == nil else { throw CLIPError.file(path, "line \(lineNumber): \"\(text)\" repeats an earlier merge") }
+            guard table[key] == nil else { throw ModelError.file(path, "line \(lineNumber): \"\(text)\" repeats an earlier merge") }
             table[key] = BytePairMerges.value(rank: rank, merged: merged)
             rank += 1
         }
-        guard rank > 0 else { throw CLIPError.file(path, "no merges") }
+        guard rank > 0 else { throw ModelError.file(path, "no merges") }
         return BytePairMerges(merges: table)
     }
 
-    private static let bundledTokenizer: Result<CLIPTokenizer, CLIPError> = {
+    private static let bundledTokenizer: Result<CLIPTokenizer, ModelError> = {
         guard let vocabulary = Bundle.module.url(forResource: "vocab", withExtension: "json", subdirectory: "Resources/tokenizer"),
             let merges = Bundle.module.url(forResource: "merges", withExtension: "txt", subdirectory: "Resources/tokenizer")
         else {
-            return .failure(CLIPError.file("Resources/tokenizer", "the CLIP module's bundled vocab.json or merges.txt is missing"))
+            return .failure(ModelError.file("Resources/tokenizer", "the CLIP module's bundled vocab.json or merges.txt is missing"))
         }
         do {
             return .success(try CLIPTokenizer(vocabularyFile: vocabulary.path, mergesFile: merges.path))
-        } catch let error as CLIPError {
+        } catch let error as ModelError {
             return .failure(error)
         } catch {
-            return .failure(CLIPError.file(vocabulary.path, "\(error)"))
+            return .failure(ModelError.file(vocabulary.path, "\(error)"))
         }
     }()
 
@@ -228,17 +229,17 @@ public struct CLIPTokenizer: Sendable {
     ///
     /// When that is longer than `contextLength` and `truncate` is true, it is cut to `contextLength` ids with
     /// ``endOfText`` last, as open_clip's `tokenize` does; when `truncate` is false, that throws
-    /// ``CLIPError/input(_:)`` giving the length. A `contextLength` under 2 also throws.
+    /// ``ModelError/input(_:)`` giving the length. A `contextLength` under 2 also throws.
     public func tokenize(_ text: String, contextLength: Int = 77, truncate: Bool = true) throws -> [Int] {
         guard contextLength >= 2 else {
-            throw CLIPError.input("context length \(contextLength) is too short: it must hold the start and end tokens")
+            throw ModelError.input("context length \(contextLength) is too short: it must hold the start and end tokens")
         }
         var ids = [startOfText]
         ids += encode(text)
         ids.append(endOfText)
         if ids.count > contextLength {
             guard truncate else {
-                throw CLIPError.input(
+                throw ModelError.input(
                     "text is \(ids.count) tokens long with the start and end tokens, more than the context length \(contextLength)")
             }
             ids.removeLast(ids.count - contextLength)

@@ -9,7 +9,7 @@ struct CLIPVisionTower: Sendable {
     let classEmbedding: Tensor, positions: Tensor
     let preNorm: LayerNorm, layers: [CLIPEncoderLayer], postNorm: LayerNorm
 
-    init(_ weights: CLIPWeights, configuration c: CLIPConfiguration) throws {
+    init(_ weights: WeightReader, configuration c: CLIPConfiguration) throws {
         configuration = c
         let d = c.vision.hiddenSize, p = c.patchSize, eps = c.vision.layerNormEpsilon
         let tokens = (c.imageSize / p) * (c.imageSize / p) + 1
@@ -33,7 +33,7 @@ struct CLIPVisionTower: Sendable {
     func callAsFunction(_ pixels: Tensor, threads: Int) throws -> Tensor {
         let s = configuration.imageSize
         guard pixels.rank == 4, pixels.shape[1] == 3, pixels.shape[2] == s, pixels.shape[3] == s else {
-            throw CLIPError.input("pixel values must be [N, 3, \(s), \(s)], got \(pixels.shape)")
+            throw ModelError.input("pixel values must be [N, 3, \(s), \(s)], got \(pixels.shape)")
         }
         let n = pixels.shape[0], d = configuration.vision.hiddenSize
         let grid = try patches(pixels, threads: threads)  // [N, D, g, g]

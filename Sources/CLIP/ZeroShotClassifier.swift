@@ -39,18 +39,18 @@ public struct ZeroShotClassifier: Sendable {
         guard let data = FileManager.default.contents(atPath: path),
             let list = try? JSONSerialization.jsonObject(with: data) as? [String], !list.isEmpty,
             list.allSatisfy({ $0.contains("{}") })
-        else { throw CLIPError.file(path, "expected a JSON array of templates, each containing {}") }
+        else { throw ModelError.file(path, "expected a JSON array of templates, each containing {}") }
         return list
     }
 
-    /// A classifier for `labels`, whose prompt embeddings are computed now; throws ``CLIPError`` for an empty or
+    /// A classifier for `labels`, whose prompt embeddings are computed now; throws ``ModelError`` for an empty or
     /// blank label list or a prompt longer than the context length.
     public init(
         model: CLIPModel, tokenizer: CLIPTokenizer, labels: [String], templates: [String] = defaultTemplates, threads: Int = 1
     ) throws {
         let cleaned = labels.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard !cleaned.isEmpty, cleaned.allSatisfy({ !$0.isEmpty }) else { throw CLIPError.input("labels must not be empty") }
-        guard !templates.isEmpty else { throw CLIPError.input("no prompt templates") }
+        guard !cleaned.isEmpty, cleaned.allSatisfy({ !$0.isEmpty }) else { throw ModelError.input("labels must not be empty") }
+        guard !templates.isEmpty else { throw ModelError.input("no prompt templates") }
         self.labels = cleaned
         self.templates = templates
         self.model = model

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralCore
 
 /// The shape of a DetectKit large-kernel detector, read from the `config.json` that `training/export.py` writes
 /// (format `detectkit-lk-detector/1`).
@@ -9,6 +10,21 @@ public struct DetectorConfiguration: Sendable, Equatable {
         public var id: Int
         /// Name.
         public var name: String
+
+        /// A category.
+        public init(id: Int, name: String) {
+            self.id = id
+            self.name = name
+        }
+
+        private enum Keys: String, CodingKey { case id, name }
+
+        /// `{"id": integer, "name": string}`; a fractional or huge id is an error naming the field.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            id = try c.decode(ConfigInteger.self, forKey: .id).value
+            name = try c.decode(String.self, forKey: .name)
+        }
     }
 
     /// Categories, in the order of the class outputs.
@@ -58,71 +74,56 @@ public struct DetectorConfiguration: Sendable, Equatable {
     private struct File: Decodable {
         var format: String?
         var categories: [Category]
-        var input_size: Int
-        var stem_channels: [Int]
-        var channels: [Int]
-        var depths: [Int]
-        var ffn_ratio: Int
-        var branches: [[Int]]
-        var neck_channels: Int
-        var head_kernel: Int
-        var strides: [Int]
+        var input_size: ConfigInteger
+        var stem_channels: [ConfigInteger]
+        var channels: [ConfigInteger]
+        var depths: [ConfigInteger]
+        var ffn_ratio: ConfigInteger
+        var branches: [[ConfigInteger]]
+        var neck_channels: ConfigInteger
+        var head_kernel: ConfigInteger
+        var strides: [ConfigInteger]
         var activation: String?
-        var score_threshold: Float
-        var bn_eps: Float?
+        var score_threshold: Double
+        var bn_eps: Double?
         var weights: String?
         var preprocess: Preprocess?
         var decode: Decode?
-        struct Preprocess: Decodable { var fill: Int? }
-        struct Decode: Decodable { var box_t_max: Float?; var logvar_min: Float?; var logvar_max: Float? }
+        struct Preprocess: Decodable { var fill: ConfigInteger? }
+        struct Decode: Decodable { var box_t_max: Double?; var logvar_min: Double?; var logvar_max: Double? }
     }
 
-    /// Reads `config.json`; throws ``DetectorError`` naming the file and what does not fit.
+    /// Reads `config.json`; throws ``ModelError`` naming the file and what does not fit.
     public init(contentsOf path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw DetectorError.file(path, "cannot read: \(error.localizedDescription)")
-        }
-        try self.init(data: data, source: path)
+        try self.init(data: ModelFiles.data(path), source: path)
     }
 
-    /// Reads a `config.json` document held in memory; `source` names it in errors (``DetectorError/file(_:_:)``).
+    /// Reads a `config.json` document held in memory; `source` names it in errors (``ModelError/file(_:_:)``).
     public init(data: Data, source path: String) throws {
-        let f: File
-        do {
-            f = try JSONDecoder().decode(File.self, from: data)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw DetectorError.file(path, "missing field \"\(key.stringValue)\"")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw DetectorError.file(path, "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type")
-        } catch {
-            throw DetectorError.file(path, "not a detector config: \(error.localizedDescription)")
-        }
+        let f = try ModelFiles.decode(File.self, from: data, source: path)
         if let format = f.format, format != "detectkit-lk-detector/1" {
-            throw DetectorError.file(path, "format \"\(format)\" is not detectkit-lk-detector/1")
+            throw ModelError.file(path, "format \"\(format)\" is not detectkit-lk-detector/1")
         }
-        if let a = f.activation, a != "silu" { throw DetectorError.file(path, "activation \"\(a)\" is not silu") }
+        if let a = f.activation, a != "silu" { throw ModelError.file(path, "activation \"\(a)\" is not silu") }
         categories = f.categories
-        inputSize = f.input_size
-        stemChannels = f.stem_channels
-        channels = f.channels
-        depths = f.depths
-        ffnRatio = f.ffn_ratio
-        branches = f.branches
-        neckChannels = f.neck_channels
-        headKernel = f.head_kernel
-        strides = f.strides
-        scoreThreshold = f.score_threshold
-        let level = f.preprocess?.fill ?? 114
-        guard (0...255).contains(level) else { throw DetectorError.file(path, "preprocess.fill \(level) is not a level 0–255") }
+        inputSize = f.input_size.value
+        stemChannels = f.stem_channels.map(\.value)
+        channels = f.channels.map(\.value)
+        depths = f.depths.map(\.value)
+        ffnRatio = f.ffn_ratio.value
+        branches = f.branches.map { $0.map(\.value) }
+        neckChannels = f.neck_channels.value
+        headKernel = f.head_kernel.value
+        strides = f.strides.map(\.value)
+        scoreThreshold = Float(f.score_threshold)
+        let level = f.preprocess?.fill?.value ?? 114
+        guard (0...255).contains(level) else { throw ModelError.file(path, "preprocess.fill \(level) is not a level 0–255") }
         fill = UInt8(level)
-        boxMaximum = f.decode?.box_t_max ?? 8
-        let (low, high) = (f.decode?.logvar_min ?? -12, f.decode?.logvar_max ?? 12)
-        guard low <= high else { throw DetectorError.file(path, "decode.logvar_min \(low) is above decode.logvar_max \(high)") }
+        boxMaximum = Float(f.decode?.box_t_max ?? 8)
+        let (low, high) = (Float(f.decode?.logvar_min ?? -12), Float(f.decode?.logvar_max ?? 12))
+        guard low <= high else { throw ModelError.file(path, "decode.logvar_min \(low) is above decode.logvar_max \(high)") }
         logVarianceRange = low...high
-        batchNormEpsilon = f.bn_eps ?? 1e-5
+        batchNormEpsilon = Float(f.bn_eps ?? 1e-5)
         weightsFile = f.weights ?? "detector.safetensors"
         try validate(source: path)
     }
@@ -131,9 +132,9 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// architecture's fixed parts (two stem convolutions, two stages at strides 8 and 16), positive sizes, odd
     /// kernels, distinct category ids, an input no larger than an image may be (16384), no product of sizes that
     /// overflows (the feed-forward width, a merged kernel), and decoding constants for which `exp` stays finite.
-    /// Throws ``DetectorError/file(_:_:)`` naming `source` and the field.
+    /// Throws ``ModelError/file(_:_:)`` naming `source` and the field.
     public func validate(source: String) throws {
-        func fail(_ message: String) -> DetectorError { .file(source, message) }
+        func fail(_ message: String) -> ModelError { .file(source, message) }
         guard !categories.isEmpty else { throw fail("categories: none given") }
         var ids = Set<Int>()
         for c in categories where !ids.insert(c.id).inserted { throw fail("categories: id \(c.id) appears twice") }
@@ -165,21 +166,5 @@ public struct DetectorConfiguration: Sendable, Equatable {
             throw fail("decode.logvar_min and decode.logvar_max (\(logVarianceRange)) must lie within [-160, 160]")
         }
         guard batchNormEpsilon.isFinite, batchNormEpsilon > 0 else { throw fail("bn_eps \(batchNormEpsilon) must be positive") }
-    }
-}
-
-/// A problem loading or running a detector: which file or tensor, and what.
-public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A model file that is missing or wrong.
-    case file(String, String)
-    /// A weight tensor that is missing or has the wrong shape.
-    case tensor(String, String)
-
-    /// `FILE: message` or `tensor NAME: message`.
-    public var description: String {
-        switch self {
-        case .file(let path, let message): return "\(path): \(message)"
-        case .tensor(let name, let message): return "tensor \(name): \(message)"
-        }
     }
 }

@@ -48,27 +48,22 @@ public struct LargeKernelDetector: Sendable {
     }
 
     /// Loads `directory/config.json` and the weights it names (deploy or training form); throws
-    /// ``DetectorError`` naming the file or the tensor at fault.
+    /// ``ModelError`` naming the file or the tensor at fault.
     public init(directory: String) throws {
-        let configPath = (directory as NSString).appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: configPath) else { throw DetectorError.file(configPath, "missing") }
-        let c = try DetectorConfiguration(contentsOf: configPath)
-        let weightsPath = (directory as NSString).appendingPathComponent(c.weightsFile)
-        guard FileManager.default.fileExists(atPath: weightsPath) else { throw DetectorError.file(weightsPath, "missing") }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: weightsPath)
-        } catch {
-            throw DetectorError.file(weightsPath, "\(error)")
-        }
-        try self.init(configuration: c, weights: file)
+        let c = try DetectorConfiguration(contentsOf: (directory as NSString).appendingPathComponent("config.json"))
+        try self.init(configuration: c, weights: ModelFiles.weights((directory as NSString).appendingPathComponent(c.weightsFile)))
     }
 
     /// A detector from its configuration and weights.
     public init(configuration c: DetectorConfiguration, weights file: SafeTensors) throws {
+        try self.init(configuration: c, weights: WeightReader(file: file))
+    }
+
+    /// A detector from its configuration and a reader of its weights.
+    init(configuration c: DetectorConfiguration, weights: WeightReader) throws {
         try c.validate(source: "detector configuration")
         configuration = c
-        let w = DetectorWeights(file: file, epsilon: c.batchNormEpsilon)
+        let w = DetectorLayers(weights: weights, epsilon: c.batchNormEpsilon)
         let (c3, c4, n, r) = (c.channels[0], c.channels[1], c.neckChannels, c.ffnRatio)
         stem1 = try w.convolution("stem1", 3, c.stemChannels[0], kernel: 3, stride: 2)
         stem2 = try w.convolution("stem2", c.stemChannels[0], c.stemChannels[1], kernel: 3, stride: 2)
@@ -108,7 +103,7 @@ public struct LargeKernelDetector: Sendable {
     public func callAsFunction(_ x: Tensor, threads: Int = 1) throws -> [LevelOutput] {
         let s = configuration.inputSize
         guard x.rank == 4, x.shape[1] == 3, x.shape[2] == s, x.shape[3] == s else {
-            throw DetectorError.file("input", "must be [N, 3, \(s), \(s)], got \(x.shape)")
+            throw ModelError.file("input", "must be [N, 3, \(s), \(s)], got \(x.shape)")
         }
         func silu(_ conv: Conv2D, _ t: Tensor) throws -> Tensor { Activation.silu(try conv(t, threads: threads)) }
         func run(_ blocks: [Block], _ t: Tensor) throws -> Tensor {
@@ -141,7 +136,7 @@ public struct LargeKernelDetector: Sendable {
             let s = out.classes.shape
             guard outputs.count <= configuration.strides.count, s.count == 4, s[1] == k, s[2] == s[3], (0..<s[0]).contains(n),
                 out.boxes.shape == [s[0], 4, s[2], s[3]], out.logVariances.shape == [s[0], 4, s[2], s[3]]
-            else { throw DetectorError.file("outputs", "are not this detector's outputs for image \(n)") }
+            else { throw ModelError.file("outputs", "are not this detector's outputs for image \(n)") }
         }
         var boxes = BoxArray(), scores: [Float] = [], categories: [Int] = [], deviations: [SIMD4<Float>] = []
         let range = configuration.logVarianceRange

@@ -57,7 +57,7 @@ import Testing
         let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
             .replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 999999999")
         try config.write(toFile: dir + "/config.json", atomically: false, encoding: .utf8)
-        let error = #expect(throws: CLIPError.self) { try CLIPModel(directory: dir) }
+        let error = #expect(throws: ModelError.self) { try CLIPModel(directory: dir) }
         #expect(error?.description.contains("layers.2.") == true && error?.description.contains("missing from \(dir)/model.safetensors") == true,
                 "\(String(describing: error))")
     }

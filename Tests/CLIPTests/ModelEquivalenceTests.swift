@@ -93,7 +93,7 @@ import Testing
         let offset = try #require(try SafeTensors(contentsOf: source + "/model.safetensors").entry("logit_scale")).offsets.lowerBound
         withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange((8 + header + offset)..<(12 + header + offset), with: $0) }
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/model.safetensors"))
-        let error = #expect(throws: CLIPError.self) { try CLIPModel(directory: dir) }
+        let error = #expect(throws: ModelError.self) { try CLIPModel(directory: dir) }
         #expect(error?.description.hasPrefix("tensor logit_scale: ") == true && error?.description.contains("\(dir)/model.safetensors") == true,
                 "\(String(describing: error))")
     }

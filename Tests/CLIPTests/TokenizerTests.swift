@@ -1,6 +1,7 @@
 import CLIP
 import Dispatch
 import Foundation
+import NeuralCore
 import Testing
 
 /// CLIP's BPE tokenizer against open_clip's `SimpleTokenizer` and Hugging Face's `CLIPTokenizer` (fixture by
@@ -68,10 +69,10 @@ import Testing
         #expect {
             try tokenizer.tokenize(text, truncate: false)
         } throws: { error in
-            guard case CLIPError.input(let message) = error else { return false }
+            guard case ModelError.input(let message) = error else { return false }
             return message.contains("78 tokens") && message.contains("77")
         }
-        #expect(throws: CLIPError.self) { try tokenizer.tokenize("a", contextLength: 1) }
+        #expect(throws: ModelError.self) { try tokenizer.tokenize("a", contextLength: 1) }
     }
 
     @Test func decodeRoundTripsASCIIText() throws {
@@ -204,7 +205,7 @@ import Testing
             do {
                 _ = try CLIPTokenizer(vocabularyFile: v, mergesFile: m)
                 Issue.record("accepted \(file)")
-            } catch let error as CLIPError {
+            } catch let error as ModelError {
                 guard case .file(let path, _) = error else {
                     Issue.record("\(error)")
                     continue

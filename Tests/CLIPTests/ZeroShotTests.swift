@@ -31,9 +31,9 @@ import Testing
     @Test func emptyLabelsAndTemplatesAreRefused() throws {
         let dir = try #require(Bundle.module.url(forResource: "Fixtures/models/zeroshot", withExtension: nil)).path
         let model = try CLIPModel(directory: dir), tokenizer = try CLIPTokenizer.bundled()
-        #expect(throws: CLIPError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: []) }
-        #expect(throws: CLIPError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: ["a", " "]) }
-        #expect(throws: CLIPError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: ["a"], templates: []) }
+        #expect(throws: ModelError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: []) }
+        #expect(throws: ModelError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: ["a", " "]) }
+        #expect(throws: ModelError.self) { try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: ["a"], templates: []) }
         #expect(try ZeroShotClassifier(model: model, tokenizer: tokenizer, labels: ["x"]).classify([]).isEmpty)
     }
 }

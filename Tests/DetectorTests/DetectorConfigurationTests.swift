@@ -4,7 +4,7 @@ import NeuralCore
 import Testing
 
 /// `config.json` is validated before any of its numbers is used: a value the detector cannot honour is a
-/// ``DetectorError`` naming the file and the field, never a trap (an inverted log-variance range, an overflowing
+/// ``ModelError`` naming the file and the field, never a trap (an inverted log-variance range, an overflowing
 /// product of sizes or a repeated category id each used to stop the process).
 @Suite struct DetectorConfigurationTests {
     static func fixture() throws -> String {
@@ -40,9 +40,9 @@ import Testing
         ("negative box exponent", decode { $0["box_t_max"] = -5 }, "decode.box_t_max -5.0 is not in (0, 80]"),
         ("input of 2^40", { $0["input_size"] = 1 << 40 }, "input_size 1099511627776 must be a multiple of 16, at most 16384"),
         ("input of 0", { $0["input_size"] = 0 }, "input_size 0"),
-        ("overflowing feed-forward width", { $0["channels"] = [16, 1 << 62] }, "ffn_ratio 2 × channels 4611686018427387904 overflows"),
-        ("overflowing feed-forward ratio", { $0["ffn_ratio"] = 1 << 62 }, "overflows"),
-        ("overflowing merged kernel", { $0["branches"] = [[(1 << 62) + 1, 3]] }, "dilation × (kernel − 1) overflows"),
+        ("integer past 2^53", { $0["channels"] = [16, 1 << 62] }, "channels.1: expected an integer, found 4.611686018427388e+18"),
+        ("fractional size", { $0["ffn_ratio"] = 2.5 }, "ffn_ratio: expected an integer, found 2.5"),
+        ("string for a number", { $0["neck_channels"] = "wide" }, "neck_channels: expected a number"),
         ("even branch kernel", { $0["branches"] = [[12, 1]] }, "branches: [12, 1] must be [kernel, dilation]"),
         ("even head kernel", { $0["head_kernel"] = 4 }, "head_kernel 4 must be odd"),
         ("negative head kernel", { $0["head_kernel"] = -5 }, "head_kernel -5 must be odd"),
@@ -57,7 +57,7 @@ import Testing
         let (what, change, message) = Self.cases[index]
         let dir = try Self.folder(change)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let error = #expect(throws: DetectorError.self, "\(what)") { try LargeKernelDetector(directory: dir) }
+        let error = #expect(throws: ModelError.self, "\(what)") { try LargeKernelDetector(directory: dir) }
         #expect(error?.description.hasPrefix(dir + "/config.json: ") == true, "\(what): \(String(describing: error))")
         #expect(error?.description.contains(message) == true, "\(what): \(String(describing: error))")
     }
@@ -67,8 +67,24 @@ import Testing
     @Test func hugeDepthStopsAtTheFirstMissingBlock() throws {
         let dir = try Self.folder { $0["depths"] = [1_000_000_000_000, 1] }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: DetectorError.tensor("stage3.1.lk.weight", "missing from \(dir)/detector.safetensors")) {
+        #expect(throws: ModelError.tensor("stage3.1.lk.weight", "missing from \(dir)/detector.safetensors")) {
             try LargeKernelDetector(directory: dir)
+        }
+    }
+
+    /// Products of sizes that overflow are refused before anything is allocated (values past 2^53 cannot come
+    /// from a file, but a configuration can be built in code).
+    @Test func overflowingSizesAreRefused() throws {
+        let weights = try SafeTensors(contentsOf: try Self.fixture() + "/detector.safetensors")
+        var wide = try DetectorConfiguration(contentsOf: try Self.fixture() + "/config.json")
+        wide.channels = [16, 1 << 62]
+        #expect(throws: ModelError.file("detector configuration", "ffn_ratio 2 × channels 4611686018427387904 overflows")) {
+            try LargeKernelDetector(configuration: wide, weights: weights)
+        }
+        var dilated = try DetectorConfiguration(contentsOf: try Self.fixture() + "/config.json")
+        dilated.branches = [[(1 << 62) + 1, 3]]
+        #expect(throws: ModelError.file("detector configuration", "branches: dilation × (kernel − 1) overflows")) {
+            try LargeKernelDetector(configuration: dilated, weights: weights)
         }
     }
 
@@ -77,7 +93,7 @@ import Testing
         var config = try DetectorConfiguration(contentsOf: try Self.fixture() + "/config.json")
         config.categories.append(config.categories[0])
         let weights = try SafeTensors(contentsOf: try Self.fixture() + "/detector.safetensors")
-        #expect(throws: DetectorError.file("detector configuration", "categories: id 1 appears twice")) {
+        #expect(throws: ModelError.file("detector configuration", "categories: id 1 appears twice")) {
             try LargeKernelDetector(configuration: config, weights: weights)
         }
     }
@@ -90,7 +106,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "not a detector config"),
+        ("", "not valid JSON at line 1, column 1"),
         (#"{"categories": []}"#, "missing field"),
         (#"{"format": "other/1"}"#, "missing field"),
     ])
@@ -98,7 +114,7 @@ import Testing
         #expect {
             try DetectorConfiguration(data: Data(text.utf8), source: "m/config.json")
         } throws: { error in
-            guard case .file("m/config.json", let m) = error as? DetectorError else { return false }
+            guard case .file("m/config.json", let m) = error as? ModelError else { return false }
             return m.contains(message)
         }
     }
@@ -111,10 +127,10 @@ import Testing
         // A dilation times a kernel side past Int.max: `mergedKernel` overflowed (found reading the code for
         // FuzzConfig's checks, not by the fuzzer).
         (#"{"categories": [{"id": 1, "name": "a"}], "input_size": 64, "stem_channels": [4, 8], "channels": [8, 16], "depths": [1, 0], "ffn_ratio": 2, "branches": [[9007199254740993, 9007199254740993]], "neck_channels": 8, "head_kernel": 3, "strides": [8, 16], "score_threshold": 0.05}"#,
-         "branches: dilation × (kernel − 1) overflows"),
+         "branches: [9007199254740992, 9007199254740992] must be [kernel, dilation], the kernel odd and both positive"),
     ])
     func fuzzedConfigsAreRefused(text: String, message: String) {
-        #expect(throws: DetectorError.file("fuzz.json", message)) {
+        #expect(throws: ModelError.file("fuzz.json", message)) {
             try DetectorConfiguration(data: Data(text.utf8), source: "fuzz.json")
         }
     }

@@ -64,14 +64,14 @@ import Testing
         var wider = config
         wider.neckChannels = 24
         let weights = try SafeTensors(contentsOf: dir + "/detector.safetensors")
-        #expect(throws: DetectorError.tensor("lat3.conv.weight", "has shape [16, 16, 1, 1] in \(dir)/detector.safetensors, the config needs [24, 16, 1, 1]")) {
+        #expect(throws: ModelError.tensor("lat3.conv.weight", "has shape [16, 16, 1, 1] in \(dir)/detector.safetensors, the config needs [24, 16, 1, 1]")) {
             try LargeKernelDetector(configuration: wider, weights: weights)
         }
         var deeper = config
         deeper.depths = [2, 1]
-        #expect(throws: DetectorError.tensor("stage3.1.lk.weight", "missing from \(dir)/detector.safetensors")) {
+        #expect(throws: ModelError.tensor("stage3.1.lk.weight", "missing from \(dir)/detector.safetensors")) {
             try LargeKernelDetector(configuration: deeper, weights: weights)
         }
-        #expect(throws: DetectorError.self) { try LargeKernelDetector(directory: "/nonexistent") }
+        #expect(throws: ModelError.self) { try LargeKernelDetector(directory: "/nonexistent") }
     }
 }

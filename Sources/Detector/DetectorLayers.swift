@@ -1,28 +1,18 @@
 import NeuralCore
 
-/// Builds the detector's layers from safetensors in either form `training/` writes: deploy (`export.py`: every
-/// BatchNorm folded, each block's branches merged, names `NAME.conv.weight`/`.bias` and `BLOCK.lk.weight`/`.bias`)
-/// or training (`NAME.conv.weight` + `NAME.bn.*`, `BLOCK.lk.convs.i.weight` + `BLOCK.lk.bns.i.*`), which is folded
+/// The detector's layers from safetensors in either form `training/` writes: deploy (`export.py`: every BatchNorm
+/// folded, each block's branches merged, names `NAME.conv.weight`/`.bias` and `BLOCK.lk.weight`/`.bias`) or
+/// training (`NAME.conv.weight` + `NAME.bn.*`, `BLOCK.lk.convs.i.weight` + `BLOCK.lk.bns.i.*`), which is folded
 /// and merged here. Every shape is checked against the config; errors name the tensor.
-struct DetectorWeights {
-    let file: SafeTensors
+struct DetectorLayers {
+    let weights: WeightReader
     let epsilon: Float
 
-    func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
-        guard let entry = file.entry(name) else { throw DetectorError.tensor(name, "missing from \(file.source)") }
-        guard entry.shape == shape else {
-            throw DetectorError.tensor(name, "has shape \(entry.shape) in \(file.source), the config needs \(shape)")
-        }
-        return try file.tensor(name)
-    }
+    func tensor(_ name: String, _ shape: [Int]) throws -> Tensor { try weights.tensor(name, shape) }
 
-    func has(_ name: String) -> Bool { file.entry(name) != nil }
+    func has(_ name: String) -> Bool { weights.has(name) }
 
-    func batchNorm(_ prefix: String, _ c: Int) throws -> BatchNorm2D {
-        try BatchNorm2D(
-            mean: tensor("\(prefix).running_mean", [c]), variance: tensor("\(prefix).running_var", [c]),
-            weight: tensor("\(prefix).weight", [c]), bias: tensor("\(prefix).bias", [c]), epsilon: epsilon)
-    }
+    func batchNorm(_ prefix: String, _ c: Int) throws -> BatchNorm2D { try weights.batchNorm(prefix, channels: c, epsilon: epsilon) }
 
     /// `name.conv` (+ `name.bn` in training form): `cin / groups → cout`, `k × k`, "same" padding.
     func convolution(_ name: String, _ cin: Int, _ cout: Int, kernel k: Int, stride: Int = 1, groups: Int = 1) throws -> Conv2D {

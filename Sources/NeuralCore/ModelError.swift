@@ -1,8 +1,9 @@
-/// A problem loading or running a CLIP model: which file or input, and what.
-public enum CLIPError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A model file (config, weights, vocabulary) that is missing or wrong.
+/// A problem loading or running a model (the detector, a CLIP model, its tokenizer): which file or tensor, and
+/// what.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A model file (configuration, weights, vocabulary) that is missing or wrong: its path and what is wrong.
     case file(String, String)
-    /// A weight tensor that is missing or has the wrong shape.
+    /// A weight tensor that is missing or has the wrong shape: its name and what is wrong (naming the file).
     case tensor(String, String)
     /// Input the model cannot take.
     case input(String)
