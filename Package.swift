@@ -23,6 +23,8 @@ let package = Package(
         // SIMD overlap kernels in C with per-function target attributes and runtime CPU dispatch, so a plain
         // `swift build -c release` runs AVX-512/AVX2 code where the CPU has it, with no special compiler flags.
         .target(name: "CBoxKernels"),
+        // Helpers the package's targets share and its users never see (package access only).
+        .target(name: "DetectKitUtilities"),
         .target(name: "Boxes", dependencies: ["CBoxKernels"]),
         // The system image libraries, and the only C that calls them: libpng/libjpeg report errors by longjmp,
         // which Swift cannot do, so the shim turns every failure into a status and the library's message.
@@ -59,19 +61,21 @@ let package = Package(
             resources: [.copy("Models")]),
         .executableTarget(
             name: "detectkit",
-            dependencies: ["DetectKit", "JSONScanning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "DetectKit", "JSONScanning", "DetectKitUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // README's "From Swift" example, verbatim (a test checks that the two agree and runs it on samples/).
         .executableTarget(name: "readme-example", dependencies: ["DetectKit"], path: "Examples/ReadmeExample"),
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
-        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning"]),
+        .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning", "DetectKitUtilities"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport"]),
         .testTarget(
-            name: "SuppressionTests", dependencies: ["Suppression", "Boxes", "JSONScanning", "DetectKitTestSupport"],
+            name: "SuppressionTests", dependencies: ["Suppression", "Boxes", "JSONScanning", "DetectKitUtilities", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ImagingTests", dependencies: ["Imaging", "Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+            name: "ImagingTests", dependencies: ["Imaging", "Boxes", "DetectKitUtilities", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),

@@ -1,25 +1,7 @@
 import Boxes
+import DetectKitUtilities
 import Foundation
 import Suppression
-
-/// A small, fast, seedable generator (SplitMix64), so tests are reproducible on every platform.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// A generator whose sequence depends only on `seed`.
-    public init(seed: UInt64) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Detector-like candidate boxes for tests: clusters of jittered boxes around objects, plus stray boxes,
 /// duplicates, zero-area boxes and integer coordinates, so that ties and exact-threshold IoUs occur.
@@ -29,7 +11,7 @@ public enum RandomDetections {
         seed: UInt64, count: Int, categories: Int = 1, width: Float = 640, height: Float = 480,
         sizes: ClosedRange<Float> = 8...160, integerCoordinates: Bool = false
     ) throws -> Detections {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var boxes = BoxArray()
         var scores: [Float] = []
         var cats: [Int] = []

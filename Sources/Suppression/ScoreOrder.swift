@@ -22,10 +22,7 @@ public enum ScoreOrder {
         var keys = [UInt32](repeating: 0, count: n)
         var index = [Int32](repeating: 0, count: n)
         for i in 0..<n {
-            let s = scores[i] == 0 ? 0 : scores[i]  // canonical +0
-            let bits = s.bitPattern
-            let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-            keys[i] = ~ascending
+            keys[i] = ~ScoreKey.ascending(scores[i])
             index[i] = Int32(i)
         }
         var keys2 = keys

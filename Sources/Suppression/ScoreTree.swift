@@ -42,8 +42,7 @@ final class ScoreTree {
     var best: (score: Float, position: Int)? {
         let k = levels[levels.count - 1][0]
         guard k != 0 else { return nil }
-        let bits = UInt32(truncatingIfNeeded: k >> 32)
-        let score = Float(bitPattern: bits & 0x8000_0000 != 0 ? bits & 0x7FFF_FFFF : ~bits)
+        let score = ScoreKey.score(UInt32(truncatingIfNeeded: k >> 32))
         return (score, Int(UInt32.max - UInt32(truncatingIfNeeded: k)))
     }
 
@@ -75,8 +74,6 @@ final class ScoreTree {
     /// Order-preserving key: higher score first, then lower position. `-0` and `+0` are the same score.
     @inline(__always)
     private static func key(_ score: Float, _ p: Int) -> UInt64 {
-        let bits = (score == 0 ? 0 : score).bitPattern
-        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-        return UInt64(ordered) << 32 | UInt64(UInt32.max - UInt32(p))
+        UInt64(ScoreKey.ascending(score)) << 32 | UInt64(UInt32.max - UInt32(p))
     }
 }

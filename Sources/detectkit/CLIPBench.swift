@@ -1,7 +1,7 @@
 import ArgumentParser
 import DetectKit
+import DetectKitUtilities
 import Foundation
-import JSONScanning
 
 /// `detectkit bench clip`: image and text features of a CLIP model on fixed random inputs.
 struct CLIPBench: ParsableCommand {
@@ -21,17 +21,12 @@ struct CLIPBench: ParsableCommand {
     @Option(help: "Threads (default 1).")
     var threads = 1
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 11
-
-    @Flag(help: "One JSON line per result: {\"name\",\"median_ms\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     func validate() throws {
         try OptionChecks.whole(batch, "--batch", in: 1...4096)
         try OptionChecks.whole(tokens, "--tokens", in: 2...Int.max)
         try OptionChecks.threads(threads)
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -50,12 +45,11 @@ struct CLIPBench: ParsableCommand {
             let sequences = (0..<batch).map { _ in
                 [0] + (0..<(tokens - 2)).map { _ in Int(rng.next() % UInt64(max(1, c.vocabularySize - 2))) } + [eos]
             }
-            let image = try BenchTiming.median(samples: samples) { _ = try clip.imageFeatures(pixels, threads: threads) }
-            let text = try BenchTiming.median(samples: samples) { _ = try clip.textFeatures(sequences, threads: threads) }
-            for (name, seconds) in [("image", image), ("text", text)] {
+            let image = try bench.medianMilliseconds(default: 11) { _ = try clip.imageFeatures(pixels, threads: threads) }
+            let text = try bench.medianMilliseconds(default: 11) { _ = try clip.textFeatures(sequences, threads: threads) }
+            for (name, ms) in [("image", image), ("text", text)] {
                 let label = "clip \(name) batch \(batch) t\(threads)"
-                print(json ? JSONValue.object([("name", .string(label)), ("median_ms", .double(seconds * 1e3))]).text
-                           : "\(label): median \(String(format: "%.3f", seconds * 1e3)) ms")
+                bench.report(label, milliseconds: ms, text: "\(label): median \(String(format: "%.3f", ms)) ms")
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DetectKit
+import DetectKitUtilities
 import Foundation
-import JSONScanning
 
 /// `detectkit bench conv`: a depthwise or dense convolution (stride 1, same padding) on one `[1, C, S, S]` input.
 struct ConvBench: ParsableCommand {
@@ -27,11 +27,7 @@ struct ConvBench: ParsableCommand {
     @Option(help: "Threads (default 1).")
     var threads = 1
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 21
-
-    @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     func validate() throws {
         try OptionChecks.whole(channels, "--channels", in: 1...Int.max)
@@ -40,7 +36,6 @@ struct ConvBench: ParsableCommand {
         try OptionChecks.buffer([channels, size, size], "--channels × --size² (the input)")
         try OptionChecks.buffer([channels, groups == .depthwise ? 1 : channels, kernel, kernel], "--channels × --kernel² (the weights)")
         try OptionChecks.threads(threads)
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -54,15 +49,13 @@ struct ConvBench: ParsableCommand {
                 weight: random([channels, depthwise ? 1 : channels, kernel, kernel]), bias: random([channels]),
                 parameters: .init(padding: (kernel / 2, kernel / 2), groups: depthwise ? channels : 1))
             let input = try random([1, channels, size, size])
-            let median = try BenchTiming.median(samples: samples) { _ = try conv(input, threads: threads) }
+            let ms = try bench.medianMilliseconds(default: 21) { _ = try conv(input, threads: threads) }
             let flops = 2.0 * Double(channels) * Double(size * size) * Double(kernel * kernel) * Double(depthwise ? 1 : channels)
             let name = "\(groups.rawValue) k\(kernel) c\(channels) \(size)x\(size) t\(threads)"
-            if json {
-                print(JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3)), ("gflops", .double(flops / median / 1e9))]).text)
-            } else {
-                print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, "
-                    + "\(String(format: "%.1f", flops / median / 1e9)) GFLOP/s (\(DepthwiseConv2D.instructionSet))")
-            }
+            let gflops = flops / ms / 1e6
+            bench.report(
+                name, milliseconds: ms, fields: [("gflops", .double(gflops))],
+                text: "\(name): median \(String(format: "%.3f", ms)) ms, \(String(format: "%.1f", gflops)) GFLOP/s (\(DepthwiseConv2D.instructionSet))")
         }
     }
 }

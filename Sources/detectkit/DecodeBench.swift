@@ -1,7 +1,6 @@
 import ArgumentParser
 import DetectKit
 import Foundation
-import JSONScanning
 
 /// `detectkit bench decode`: decoding image files, optionally at a reduced size through JPEG DCT scaling.
 struct DecodeBench: ParsableCommand {
@@ -14,11 +13,7 @@ struct DecodeBench: ParsableCommand {
     @Option(help: "Then resize (area) to exactly WIDTHxHEIGHT, as a thumbnailer would.")
     var resizeTo: String?
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 11
-
-    @Flag(help: "One JSON line per file: {\"name\",\"width\",\"height\",\"median_ms\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     @Argument(help: "PNG or JPEG files.")
     var files: [String]
@@ -32,7 +27,6 @@ struct DecodeBench: ParsableCommand {
                 throw ValidationError("--resize-to \(resizeTo): more than \(budget) pixels")
             }
         }
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -47,17 +41,15 @@ struct DecodeBench: ParsableCommand {
                     throw ImagingError.io(path: file, message: "cannot read: \(error.localizedDescription)")
                 }
                 var decoded: Image?
-                let median = try BenchTiming.median(samples: samples) {
+                let ms = try bench.medianMilliseconds(default: 11) {
                     var image = try Image(decoding: data, source: file, options: DecodeOptions(minimumSize: minimum))
                     if let target { image = try image.resized(width: target.width, height: target.height, filter: .area) }
                     decoded = image
-                } * 1e3
-                let (w, h) = (decoded?.width ?? 0, decoded?.height ?? 0)
-                if json {
-                    print(JSONValue.object([("name", .string(file)), ("width", .int(w)), ("height", .int(h)), ("median_ms", .double(median))]).text)
-                } else {
-                    print("\(file): \(w)x\(h), median \(String(format: "%.3f", median)) ms")
                 }
+                let (w, h) = (decoded?.width ?? 0, decoded?.height ?? 0)
+                bench.report(
+                    file, milliseconds: ms, fields: [("width", .int(w)), ("height", .int(h))],
+                    text: "\(file): \(w)x\(h), median \(String(format: "%.3f", ms)) ms")
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DetectKit
+import DetectKitUtilities
 import Foundation
-import JSONScanning
 
 /// `detectkit bench detector`: the detector's forward pass on one fixed input.
 struct DetectorBench: ParsableCommand {
@@ -14,15 +14,10 @@ struct DetectorBench: ParsableCommand {
     @Option(help: "Threads (default 1).")
     var threads = 1
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 11
-
-    @Flag(help: "One JSON line: {\"name\",\"median_ms\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     func validate() throws {
         try OptionChecks.threads(threads)
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -34,9 +29,9 @@ struct DetectorBench: ParsableCommand {
             let s = detector.configuration.inputSize
             var rng = SplitMix64(seed: 5)
             let input = try Tensor(shape: [1, 3, s, s], scalars: (0..<(3 * s * s)).map { _ in Float(rng.unit()) })
-            let median = try BenchTiming.median(samples: samples) { _ = try detector(input, threads: threads) }
+            let ms = try bench.medianMilliseconds(default: 11) { _ = try detector(input, threads: threads) }
             let name = "detector \(s)x\(s) t\(threads)"
-            print(json ? JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3))]).text : "\(name): median \(String(format: "%.2f", median * 1e3)) ms")
+            bench.report(name, milliseconds: ms, text: "\(name): median \(String(format: "%.2f", ms)) ms")
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DetectKit
+import DetectKitUtilities
 import Foundation
-import JSONScanning
 
 /// `detectkit bench gemm`: one `m × k` by `k × n` single-precision matrix product through BLAS.
 struct GEMMBench: ParsableCommand {
@@ -17,18 +17,13 @@ struct GEMMBench: ParsableCommand {
     @Option(help: "Columns of A, rows of B.")
     var k = 256
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 21
-
-    @Flag(help: "One JSON line: {\"name\",\"median_ms\",\"gflops\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     func validate() throws {
         for (value, option) in [(m, "--m"), (n, "--n"), (k, "--k")] { try OptionChecks.whole(value, option, in: 1...Int.max) }
         try OptionChecks.buffer([m, k], "--m × --k (A)")
         try OptionChecks.buffer([k, n], "--k × --n (B)")
         try OptionChecks.buffer([m, n], "--m × --n (C)")
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -37,7 +32,7 @@ struct GEMMBench: ParsableCommand {
             let a = (0..<(m * k)).map { _ in Float(rng.unit()) - 0.5 }
             let b = (0..<(k * n)).map { _ in Float(rng.unit()) - 0.5 }
             var c = [Float](repeating: 0, count: m * n)
-            let median = BenchTiming.median(samples: samples) {
+            let ms = bench.medianMilliseconds(default: 21) {
                 a.withUnsafeBufferPointer { ap in
                     b.withUnsafeBufferPointer { bp in
                         c.withUnsafeMutableBufferPointer { cp in
@@ -46,13 +41,11 @@ struct GEMMBench: ParsableCommand {
                     }
                 }
             }
-            let gflops = 2.0 * Double(m) * Double(n) * Double(k) / median / 1e9
+            let gflops = 2.0 * Double(m) * Double(n) * Double(k) / ms / 1e6
             let name = "gemm \(m)x\(n)x\(k)"
-            if json {
-                print(JSONValue.object([("name", .string(name)), ("median_ms", .double(median * 1e3)), ("gflops", .double(gflops))]).text)
-            } else {
-                print("\(name): median \(String(format: "%.3f", median * 1e3)) ms, \(String(format: "%.1f", gflops)) GFLOP/s")
-            }
+            bench.report(
+                name, milliseconds: ms, fields: [("gflops", .double(gflops))],
+                text: "\(name): median \(String(format: "%.3f", ms)) ms, \(String(format: "%.1f", gflops)) GFLOP/s")
         }
     }
 }

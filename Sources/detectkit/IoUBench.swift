@@ -1,7 +1,7 @@
 import ArgumentParser
 import DetectKit
+import DetectKitUtilities
 import Foundation
-import JSONScanning
 
 /// `detectkit bench iou`: one box against many, for each overlap measure.
 struct IoUBench: ParsableCommand {
@@ -11,15 +11,10 @@ struct IoUBench: ParsableCommand {
     @Option(help: "Boxes in the 'many' set.")
     var count = 4096
 
-    @Option(help: "Timed samples; the median is reported.")
-    var samples = 21
-
-    @Flag(help: "One JSON line per result: {\"name\",\"count\",\"median_ms\",\"per_second\"}.")
-    var json = false
+    @OptionGroup var bench: BenchOptions
 
     func validate() throws {
         try OptionChecks.whole(count, "--count", in: 1...(OptionChecks.maxBufferValues / 4))
-        try OptionChecks.samples(samples)
     }
 
     func run() throws {
@@ -33,17 +28,14 @@ struct IoUBench: ParsableCommand {
         var out = [Float](repeating: 0, count: count)
         for kind in OverlapKind.allCases {
             let inner = max(1, 4_000_000 / count)
-            let median = BenchTiming.median(samples: samples) {
+            let ms = bench.medianMilliseconds(default: 21) {
                 for _ in 0..<inner { OverlapKernels.overlaps(kind, of: probe, with: boxes, into: &out) }
             } / Double(inner)
-            let perSecond = Double(count) / median
-            if json {
-                print(JSONValue.object([("name", .string(kind.rawValue)), ("count", .int(count)), ("median_ms", .double(median * 1e3)), ("per_second", .double(perSecond))]).text)
-            } else {
-                print("\(kind.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(count) boxes: "
-                    + "\(String(format: "%.4f", median * 1e3)) ms, \(String(format: "%.2f", perSecond / 1e9)) G/s "
-                    + "(\(OverlapKernels.instructionSet))")
-            }
+            let perSecond = Double(count) / ms * 1e3
+            bench.report(
+                kind.rawValue, milliseconds: ms, fields: [("count", .int(count)), ("per_second", .double(perSecond))],
+                text: "\(kind.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(count) boxes: "
+                    + "\(String(format: "%.4f", ms)) ms, \(String(format: "%.2f", perSecond / 1e9)) G/s (\(OverlapKernels.instructionSet))")
         }
     }
 }

@@ -1,11 +1,12 @@
 import DetectKitTestSupport
+import DetectKitUtilities
 import Foundation
 import Imaging
 import Testing
 
 @Suite struct CodecRoundTripTests {
     static func noise(width: Int, height: Int, channels: Int, seed: UInt64) throws -> Image {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return try Image(
             width: width, height: height, channels: channels,
             pixels: (0..<(width * height * channels)).map { _ in UInt8.random(in: 0...255, using: &rng) })

@@ -1,7 +1,8 @@
 import Boxes
 import DetectKitTestSupport
-import Imaging
+import DetectKitUtilities
 import Foundation
+import Imaging
 import Testing
 
 @Suite struct ResizeAndLetterboxTests {
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func areaShrinkByAnIntegerFactorIsTheBlockMean() throws {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let image = try Image(width: 8, height: 6, channels: 1, pixels: (0..<48).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let r = try image.resized(width: 4, height: 3, filter: .area)
         for y in 0..<3 {

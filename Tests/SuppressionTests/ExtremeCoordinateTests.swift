@@ -1,5 +1,6 @@
 import Boxes
 import DetectKitTestSupport
+import DetectKitUtilities
 import Suppression
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// references.
 @Suite struct ExtremeCoordinateTests {
     static func detections(seed: UInt64) throws -> Detections {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let max = Float.greatestFiniteMagnitude
         let extremes = [
             Box(x1: -1e38, y1: -1e38, x2: 2e38, y2: 2e38), Box(x1: -max, y1: -max, x2: max, y2: max),

@@ -1,4 +1,5 @@
 import DetectKitTestSupport
+import DetectKitUtilities
 import Suppression
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
     /// The radix path (≥ 64 scores) and the insertion path agree with a stable comparison sort.
     @Test(arguments: [0, 1, 5, 63, 64, 65, 1000, 50_000])
     func stableDescending(count: Int) {
-        var rng = SeededGenerator(seed: UInt64(count))
+        var rng = SplitMix64(seed: UInt64(count))
         let pool: [Float] = [0, -0.0, 1, -1, 0.5, 0.25, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                              .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .infinity, -.infinity]
         let scores = (0..<count).map { _ in
