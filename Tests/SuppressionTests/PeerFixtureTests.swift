@@ -39,7 +39,32 @@ import Testing
 
     @Test(arguments: SuppressionMethod.names)
     func matchesPeer(method: String) throws {
-        let file = try Self.load(method)
+        try check(Self.load(method))
+    }
+
+    /// Matrix NMS against SOLOv2's own `matrix_nms` (WXinlong/SOLO), run on the boxes drawn as masks
+    /// (`training/golden_matrix_solo.py`).
+    @Test func matrixNMSEqualsSOLOsOwnCode() throws {
+        let file = try Self.load("matrix-solo")
+        #expect(Set(file.cases.map(\.method)) == ["matrix-gaussian", "matrix-linear"])
+        try check(file)
+    }
+
+    /// `nms` keeps the same records as torchvision's `batched_nms` in the same order: by score, descending (ties
+    /// in input order on both sides).
+    @Test func nmsKeepsTorchvisionsOrder() throws {
+        for c in try Self.load("nms").cases {
+            let d = try Detections(
+                boxes: BoxArray(c.boxes.map { Box(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3]) }), scores: c.scores,
+                categories: c.categories)
+            let kept = try GreedyNMS.nms(iouThreshold: c.params["iou"] ?? 0.5).apply(
+                to: d, options: SuppressionOptions(classAgnostic: c.class_agnostic, scoreThreshold: c.score_threshold))
+            #expect(kept.map(\.index) == c.expected.indices, "\(c.name)")
+        }
+    }
+
+    /// Every case of `file` run through DetectKit and compared with the peer's survivors.
+    func check(_ file: File) throws {
         #expect(file.cases.count >= 12)
         for c in file.cases {
             var parameters: [SuppressionMethod.Parameter: Float] = [:]
