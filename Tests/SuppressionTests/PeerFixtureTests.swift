@@ -3,8 +3,9 @@ import Foundation
 import Suppression
 import Testing
 
-/// Every method against numbers produced by its peer (torchvision, OpenCV, ensemble-boxes, or a faithful
-/// re-implementation of the authors' code), fixed into `Fixtures/` by `training/golden_suppression.py`.
+/// Every method against numbers produced by its peer, fixed into `Fixtures/`: torchvision, OpenCV and
+/// ensemble-boxes, the authors' own code for Matrix NMS (SOLOv2) and Softer-NMS (KL-Loss), and for `softer`,
+/// `weighted`, `diou`, `ciou` and `cluster` also a transcription of their rules (`training/golden_suppression.py`).
 @Suite struct PeerFixtureTests {
     struct File: Decodable {
         var peer: String
@@ -22,6 +23,8 @@ import Testing
         var categories: [Int]
         var std: [[Float]]?
         var models: [Int]?
+        /// Boxes measured with the `+1` convention (the KL-Loss code's).
+        var pixel_inclusive: Bool?
         var expected: Expected
     }
 
@@ -50,6 +53,14 @@ import Testing
         try check(file)
     }
 
+    /// Softer-NMS against the KL-Loss authors' own variance voting (`detectron/utils/py_cpu_nms.py`, run by
+    /// `training/golden_softer_klloss.py`), with its +1 convention and its parameters.
+    @Test func softerEqualsTheKLLossCode() throws {
+        let file = try Self.load("softer-klloss")
+        #expect(file.cases.allSatisfy { $0.method == "softer" && $0.pixel_inclusive == true })
+        try check(file)
+    }
+
     /// `nms` keeps the same records as torchvision's `batched_nms` in the same order: by score, descending (ties
     /// in input order on both sides).
     @Test func nmsKeepsTorchvisionsOrder() throws {
@@ -75,7 +86,9 @@ import Testing
                 categories: c.categories, deviations: c.std.map { $0.map { SIMD4($0[0], $0[1], $0[2], $0[3]) } },
                 models: c.models)
             let kept = try suppressor.apply(
-                to: d, options: SuppressionOptions(classAgnostic: c.class_agnostic, scoreThreshold: c.score_threshold))
+                to: d, options: SuppressionOptions(
+                    classAgnostic: c.class_agnostic, scoreThreshold: c.score_threshold,
+                    convention: c.pixel_inclusive == true ? .pixelInclusive : .continuous))
             try compare(kept, d, c)
         }
     }
