@@ -16,7 +16,7 @@ Writes, under the directory given by --out (the Swift package's Tests/):
     cluster                      transcription of Cluster-NMS (Zzh-tju/CIoU layers/functions/detection.py),
                                  asserted equal to torchvision.ops.nms
     soft-linear, soft-gaussian   OpenCV cv2.dnn.softNMSBoxes on integer boxes
-    softer, weighted             re-implementations of ALGORITHMS.md Part A (torchvision box_iou)
+    softer, weighted             our own re-implementations, regression fixtures (torchvision box_iou)
     matrix-gaussian/-linear      numpy transcription of SOLOv2 matrix_nms (WXinlong/SOLO) on box IoU
     wbf                          ensemble_boxes.weighted_boxes_fusion on boxes normalised into [0, 1]
 
@@ -355,7 +355,7 @@ def expected_soft(case):
 
 
 def expected_softer(case):
-    """ALGORITHMS.md Part A `softer`: on each pick M (highest current score, ties to the lower index; stop below
+    """Our re-implementation of `softer` (as SofterNMS documents it): on each pick M (highest current score, ties to the lower index; stop below
     the threshold), vote over M and the remaining b with IoU(M, b) > vote_iou with weights
     exp(-(1 - IoU)^2 / vote_sigma) / std^2 per coordinate (float64, original coordinates), then decay every
     remaining score by exp(-IoU^2 / sigma) (float32) and drop those below the threshold."""
@@ -391,7 +391,7 @@ def expected_softer(case):
 
 
 def expected_weighted(case):
-    """ALGORITHMS.md Part A `weighted`: M = highest remaining (stable order); the cluster is M and the remaining
+    """Our re-implementation of `weighted` (as WeightedNMS documents it): M = highest remaining (stable order); the cluster is M and the remaining
     b with IoU(M, b) > iou; emit the mean box weighted by s_b * IoU(M, b) (w_M = s_M; float64, M first, then by
     input index) with score s_M; remove the cluster."""
     threshold = np.float32(case["params"]["iou"])
@@ -544,9 +544,9 @@ def fixture_plan():
          sweep("soft-linear", ious, (0.001, 0.05), soft_case), expected_soft),
         ("soft-gaussian", f"{opencv} cv2.dnn.softNMSBoxes SOFTNMS_GAUSSIAN",
          sweep("soft-gaussian", sigmas, (0.001, 0.05), soft_case), expected_soft),
-        ("softer", f"ALGORITHMS.md Part A softer re-implementation, IoU from {torchvision} box_iou",
+        ("softer", f"DetectKit's own softer re-implementation (a regression fixture), IoU from {torchvision} box_iou",
          sweep("softer", softer_settings, (0.001,), softer_case), expected_softer),
-        ("weighted", f"ALGORITHMS.md Part A weighted re-implementation, IoU from {torchvision} box_iou",
+        ("weighted", f"DetectKit's own weighted re-implementation (a regression fixture), IoU from {torchvision} box_iou",
          sweep("weighted", ious, (0.0, 0.05)), expected_weighted),
         ("diou", f"greedy loop over {torchvision} distance_box_iou", diou, expected_diou),
         ("ciou", f"greedy loop over {torchvision} complete_box_iou", sweep("ciou", ious, (0.0, 0.05)), expected_ciou),

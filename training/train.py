@@ -41,7 +41,7 @@ Assignment and losses (per image; N locations over both levels, M objects):
 * Box: (1 - GIoU(predicted, object)) weighted by the target score, summed / T.
 * Box L1: SmoothL1_beta=1(e) on each corner coordinate in units of the location's stride, e = (x_g - x_e) / s,
   summed over the 4 coordinates, weighted by the target score, summed / T (the KL loss below at alpha = 0).
-* KL loss (He et al. 2019, ALGORITHMS.md 4.1) for the variances, on the same stride-normalised coordinates,
+* KL loss (He et al. 2019, "Bounding Box Regression with Uncertainty") for the variances, on the same stride-normalised coordinates,
   alpha = predicted log sigma^2: L = exp(-alpha) SmoothL1_beta=1(e) + alpha / 2, summed over the 4 coordinates,
   weighted by the target score, summed / T. Its minimum over alpha is sigma^2 = 2 SmoothL1(e) (= e^2 for
   |e| <= 1): sigma is the expected error of that coordinate. Here the KL term trains alpha only (the box enters

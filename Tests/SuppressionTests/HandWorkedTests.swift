@@ -3,7 +3,7 @@ import Foundation
 import Suppression
 import Testing
 
-/// Small cases whose results were worked out by hand from ALGORITHMS.md Part A.
+/// Small cases whose results were worked out by hand from the formulas in each method's doc comment.
 @Suite struct HandWorkedTests {
     /// a = [0,0,10,10]; b = [1,0,11,10] (IoU 90/110 = 9/11); c = [5,0,15,10] (IoU(a,c) = 1/3, IoU(b,c) = 60/140 = 3/7);
     /// d far away.

@@ -3,7 +3,7 @@ import Suppression
 import Testing
 
 /// The ONNX `NonMaxSuppression` backend conformance cases (onnx/backend/test/case/node/nonmaxsuppression.py),
-/// translated through ALGORITHMS.md Part A's mapping: each (batch, class) is a group (image = batch,
+/// translated into DetectKit's terms: each (batch, class) is a group (image = batch,
 /// category = class, boxes shared by all classes); `max_output_boxes_per_class` is the per-group cap;
 /// ONNX's strict `score > score_threshold` is the threshold `nextUp(score_threshold)`; format 0
 /// (`[y1, x1, y2, x2]`, corners in any order) is normalised per axis (IoU is symmetric in the axes);
