@@ -50,7 +50,7 @@ public struct CLIPConfiguration: Sendable, Equatable {
         var text_config: Tower?, vision_config: Tower?, projection_dim: ConfigInteger?
     }
 
-    /// Reads `config.json`; throws ``ModelError`` naming the file and the field at fault.
+    /// Reads `config.json`; throws `ModelError` naming the file and the field at fault.
     public init(contentsOf path: String) throws {
         try self.init(data: ModelFiles.data(path), source: path)
     }

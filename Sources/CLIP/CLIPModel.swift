@@ -6,7 +6,7 @@ import NeuralCore
 /// are projected (no bias) into a shared space, where the cosine similarity of an image and a text, times
 /// `exp(logit_scale)`, is their logit.
 ///
-/// ``imageFeatures(_:threads:)`` and ``textFeatures(_:)`` equal `transformers`' `get_image_features` and
+/// ``imageFeatures(_:threads:)`` and `textFeatures(_:)` equal `transformers`' `get_image_features` and
 /// `get_text_features` (to 1e-4 on the committed fixtures). Loading a directory reads `config.json` and
 /// `model.safetensors` (F32, F16 or BF16); any other tensors in the file (such as `position_ids`) are ignored.
 public struct CLIPModel: Sendable {
@@ -19,7 +19,7 @@ public struct CLIPModel: Sendable {
     /// whose `exp` is a finite `Float`.
     public let logitScale: Float
 
-    /// Loads `directory/config.json` and `directory/model.safetensors`; throws ``ModelError`` naming the file
+    /// Loads `directory/config.json` and `directory/model.safetensors`; throws `ModelError` naming the file
     /// or the tensor at fault.
     public init(directory: String) throws {
         let configuration = try CLIPConfiguration(contentsOf: (directory as NSString).appendingPathComponent("config.json"))

@@ -6,10 +6,10 @@ import NeuralCore
 /// Language Supervision"; openai/CLIP `simple_tokenizer.py`), giving the same ids as open_clip's
 /// `SimpleTokenizer` and Hugging Face's `CLIPTokenizer`.
 ///
-/// Text is cleaned as open_clip cleans it (``TextCleaning``: ftfy's fixes for valid text, HTML entities
-/// decoded, whitespace collapsed, lower-cased), split into words by CLIP's pattern (``Pretokenization``), and
+/// Text is cleaned as open_clip cleans it (`TextCleaning`: ftfy's fixes for valid text, HTML entities
+/// decoded, whitespace collapsed, lower-cased), split into words by CLIP's pattern (`Pretokenization`), and
 /// each word's UTF-8 bytes are merged by BPE with CLIP's 48,894 ranked merges into ids of its 49,408-entry
-/// vocabulary (``BytePairMerges``). `<|startoftext|>` (49406) and `<|endoftext|>` (49407) frame a sequence.
+/// vocabulary (`BytePairMerges`). `<|startoftext|>` (49406) and `<|endoftext|>` (49407) frame a sequence.
 ///
 /// Where it differs from open_clip: ftfy's repair of mojibake (`cafÃ©`) is not reproduced; text that holds
 /// `<|startoftext|>` or `<|endoftext|>` gives their ids, as in openai/CLIP (open_clip renamed its special tokens
@@ -37,7 +37,7 @@ public struct CLIPTokenizer: Sendable {
     /// Reads a Hugging Face CLIP tokenizer: `vocab.json` (token to id) and `merges.txt` (an optional
     /// `#version` line, then one merge `a b` per line, best first).
     ///
-    /// Throws ``ModelError/file(_:_:)`` naming the file when it cannot be read, is not a JSON object giving its
+    /// Throws `ModelError/file(_:_:)` naming the file when it cannot be read, is not a JSON object giving its
     /// tokens the ids 0..<count once each, lacks a byte-level token or a special token, or holds a malformed or
     /// repeated merge or one whose parts or result are not in the vocabulary.
     public init(vocabularyFile: String, mergesFile: String) throws {
@@ -229,7 +229,7 @@ public struct CLIPTokenizer: Sendable {
     ///
     /// When that is longer than `contextLength` and `truncate` is true, it is cut to `contextLength` ids with
     /// ``endOfText`` last, as open_clip's `tokenize` does; when `truncate` is false, that throws
-    /// ``ModelError/input(_:)`` giving the length. A `contextLength` under 2 also throws.
+    /// `ModelError/input(_:)` giving the length. A `contextLength` under 2 also throws.
     public func tokenize(_ text: String, contextLength: Int = 77, truncate: Bool = true) throws -> [Int] {
         guard contextLength >= 2 else {
             throw ModelError.input("context length \(contextLength) is too short: it must hold the start and end tokens")

@@ -43,7 +43,7 @@ public struct ZeroShotClassifier: Sendable {
         return list
     }
 
-    /// A classifier for `labels`, whose prompt embeddings are computed now; throws ``ModelError`` for an empty or
+    /// A classifier for `labels`, whose prompt embeddings are computed now; throws `ModelError` for an empty or
     /// blank label list or a prompt longer than the context length.
     public init(
         model: CLIPModel, tokenizer: CLIPTokenizer, labels: [String], templates: [String] = defaultTemplates, threads: Int = 1

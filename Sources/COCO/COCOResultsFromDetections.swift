@@ -4,7 +4,7 @@ import JSONScanning
 
 extension COCOResults {
     /// Results made from detections already in memory (a detector's output, per image), as if read from the file
-    /// ``recordFields(_:imageID:)`` describes: one record per detection, images in the order given.
+    /// `recordFields(_:imageID:)` describes: one record per detection, images in the order given.
     ///
     /// - Parameters:
     ///   - images: Each image's id and its detections (their `images` keys are ignored).

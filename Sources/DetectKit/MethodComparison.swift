@@ -5,8 +5,8 @@ import Suppression
 /// Runs suppression methods on the same raw detections and evaluates each against ground truth: which method
 /// suits a detector (`detectkit compare`).
 ///
-/// Every method sees the same raw records and the same ``SuppressionOptions``; its survivors are evaluated as
-/// `detectkit suppress` would write them (``EvaluatedDetections/init(kept:of:groundTruth:)``), so a row equals
+/// Every method sees the same raw records and the same `SuppressionOptions`; its survivors are evaluated as
+/// `detectkit suppress` would write them (`EvaluatedDetections/init(kept:of:groundTruth:)`), so a row equals
 /// `detectkit suppress | detectkit eval`. Methods run one after another, so their timings do not disturb each
 /// other; each evaluation uses `threads` threads.
 public struct MethodComparison: Sendable {
@@ -30,7 +30,7 @@ public struct MethodComparison: Sendable {
     public let outcomes: [Outcome]
 
     /// Runs and evaluates every method in `methods`; `progress(done)` is called after each. Throws
-    /// ``EvaluationError`` naming the record when a raw detection's image or category is not in the ground truth.
+    /// `EvaluationError` naming the record when a raw detection's image or category is not in the ground truth.
     public init(
         groundTruth: COCOGroundTruth, raw: COCOResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
         threads: Int = 1, progress: (Int) -> Void = { _ in }

@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// From images to named, suppressed, drawn boxes: a source of raw detections (the bundled detector, another
-/// ``LargeKernelDetector``, a COCO results file, or any model of yours), a suppressor, and optionally a
-/// ``BoxNamer`` that names each kept box zero-shot.
+/// `LargeKernelDetector`, a COCO results file, or any model of yours), a suppressor, and optionally a
+/// `BoxNamer` that names each kept box zero-shot.
 ///
 /// ```swift
 /// let pipeline = try Pipeline.bundled(labels: ["red circle", "blue star"])   // bundled detector, nms, bundled CLIP
@@ -18,7 +18,7 @@ public struct Pipeline: Sendable {
         /// A detector run on the image (its own score threshold when nil).
         case detector(LargeKernelDetector, scoreThreshold: Float? = nil)
         /// The records of a COCO results file whose `image_id` names the image's file: the id its file name has in
-        /// `catalog` when one is given, else an id that ``COCOImageID/names(fileName:)`` matches.
+        /// `catalog` when one is given, else an id that `COCOImageID/names(fileName:)` matches.
         case results(COCOResults, catalog: COCOCatalog? = nil)
         /// A model of yours: its raw detections of an image, boxes in the image's pixels.
         case model(@Sendable (Image) throws -> Detections)

@@ -93,12 +93,12 @@ public struct DetectorConfiguration: Sendable, Equatable {
         struct Decode: Decodable { var box_t_max: Double?; var logvar_min: Double?; var logvar_max: Double? }
     }
 
-    /// Reads `config.json`; throws ``ModelError`` naming the file and what does not fit.
+    /// Reads `config.json`; throws `ModelError` naming the file and what does not fit.
     public init(contentsOf path: String) throws {
         try self.init(data: ModelFiles.data(path), source: path)
     }
 
-    /// Reads a `config.json` document held in memory; `source` names it in errors (``ModelError/file(_:_:)``).
+    /// Reads a `config.json` document held in memory; `source` names it in errors (`ModelError/file(_:_:)`).
     public init(data: Data, source path: String) throws {
         let f = try ModelFiles.decode(File.self, from: data, source: path)
         if let format = f.format, format != "detectkit-lk-detector/1" {
@@ -132,7 +132,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// architecture's fixed parts (two stem convolutions, two stages at strides 8 and 16), positive sizes, odd
     /// kernels, distinct category ids, an input no larger than an image may be (16384), no product of sizes that
     /// overflows (the feed-forward width, a merged kernel), and decoding constants for which `exp` stays finite.
-    /// Throws ``ModelError/file(_:_:)`` naming `source` and the field.
+    /// Throws `ModelError/file(_:_:)` naming `source` and the field.
     public func validate(source: String) throws {
         func fail(_ message: String) -> ModelError { .file(source, message) }
         guard !categories.isEmpty else { throw fail("categories: none given") }

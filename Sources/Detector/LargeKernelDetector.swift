@@ -48,7 +48,7 @@ public struct LargeKernelDetector: Sendable {
     }
 
     /// Loads `directory/config.json` and the weights it names (deploy or training form); throws
-    /// ``ModelError`` naming the file or the tensor at fault.
+    /// `ModelError` naming the file or the tensor at fault.
     public init(directory: String) throws {
         let c = try DetectorConfiguration(contentsOf: (directory as NSString).appendingPathComponent("config.json"))
         try self.init(configuration: c, weights: ModelFiles.weights((directory as NSString).appendingPathComponent(c.weightsFile)))

@@ -2,7 +2,7 @@ import Boxes
 import COCO
 
 /// The detections an evaluation scores, as pycocotools' `COCO.loadRes` holds them: per detection its image
-/// (a position in ``COCOGroundTruth/images``), category, `[x, y, w, h]` box and score in `Double`, and its id
+/// (a position in `COCOGroundTruth/images`), category, `[x, y, w, h]` box and score in `Double`, and its id
 /// `1…n` in input order (which decides ties, as in pycocotools). A detection's area is `w·h`.
 public struct EvaluatedDetections: Sendable {
     /// Image of each detection: a position in the ground truth's `images`.

@@ -1,7 +1,7 @@
 /// An 8-bit image with 1–4 interleaved channels, rows top to bottom.
 ///
 /// Channels mean: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA (alpha not premultiplied). This is what the decoders
-/// produce (``Image/init(decoding:options:)``) and what the drawing and resizing functions work on.
+/// produce (`Image/init(decoding:options:)`) and what the drawing and resizing functions work on.
 public struct Image: Sendable, Equatable {
     /// Width in pixels.
     public let width: Int

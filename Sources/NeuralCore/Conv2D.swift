@@ -5,7 +5,7 @@
 /// Weights use PyTorch's layout `[out, in / groups, kh, kw]`. Depthwise convolutions with stride 1, dilation 1
 /// and "same" padding go to ``DepthwiseConv2D``; everything else is im2col (skipped for 1×1, stride-1, unpadded
 /// convolutions, whose input already is the matrix) followed by BLAS `sgemm` per image and group, over
-/// column blocks that depend on the output size alone (``BlockPartition``), so any thread count gives the same bits.
+/// column blocks that depend on the output size alone (`BlockPartition`), so any thread count gives the same bits.
 public struct Conv2D: Sendable {
     /// Stride, zero padding and dilation per axis, and the number of groups.
     public struct Parameters: Sendable, Equatable {

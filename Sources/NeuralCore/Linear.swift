@@ -1,6 +1,6 @@
 /// A fully connected layer, `y = x · Wᵀ + b`, with PyTorch's layout: `weight` `[out, in]`, `bias` `[out]`
 /// (`torch.nn.Linear`). The input is `[..., in]`; the output `[..., out]`. One BLAS `sgemm` per block of rows or of
-/// output features (``BlockPartition``: the same blocks on any thread count).
+/// output features (`BlockPartition`: the same blocks on any thread count).
 public struct Linear: Sendable {
     /// `[out, in]`.
     public let weight: Tensor

@@ -3,7 +3,7 @@ import Boxes
 extension Suppressor {
     /// Runs this method over detections of any number of images and categories.
     ///
-    /// 1. Validates every record (``Detections/validate()``) and the options.
+    /// 1. Validates every record (`Detections/validate()`) and the options.
     /// 2. Drops records with `score < scoreThreshold`.
     /// 3. Splits them into groups: per (image, category), or per image when class-agnostic. Groups are kept
     ///    apart by construction, never by offsetting coordinates.

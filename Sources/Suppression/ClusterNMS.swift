@@ -14,7 +14,7 @@ import Boxes
 /// the longest suppression chain, and its result equals ``GreedyNMS`` exactly (with ``SuppressionCriterion/diou(beta:)``,
 /// DIoU-NMS). Default `iouThreshold` 0.5.
 ///
-/// The fast path runs the same iteration sparsely: each round rebuilds a ``SpatialGrid`` of the boxes kept so
+/// The fast path runs the same iteration sparsely: each round rebuilds a `SpatialGrid` of the boxes kept so
 /// far and asks, for each box, whether a kept higher-ranked neighbour exceeds the threshold, until the kept set
 /// stops changing. ``reference(_:)`` builds the dense matrices.
 public struct ClusterNMS: ReferencedSuppressor {

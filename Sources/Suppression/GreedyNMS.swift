@@ -14,7 +14,7 @@ import Boxes
 ///
 /// Defaults: `iouThreshold` 0.5, `β` 1.
 ///
-/// The fast path checks each candidate only against the kept boxes that share a cell of a ``SpatialGrid``
+/// The fast path checks each candidate only against the kept boxes that share a cell of a `SpatialGrid`
 /// with it (every criterion needs a positive intersection), so it is about linear in the number of boxes
 /// when they are spread over the image; ``reference(_:)`` is the plain quadratic scan of torchvision.
 public struct GreedyNMS: ReferencedSuppressor {

@@ -15,7 +15,7 @@ import Foundation
 /// and boxes with `s_j >= scoreThreshold` (default 0.001) are kept, with their new scores. Equal to SOLOv2's and
 /// Paddle's `matrix_nms` with continuous IoU. Only overlapping pairs can lower a score (a non-overlapping row gives
 /// `decay >= 1`, and the top box's row gives at most 1), so the fast path visits just those through a
-/// ``CellIndex``; ``reference(_:)`` evaluates the full triangle.
+/// `CellIndex`; ``reference(_:)`` evaluates the full triangle.
 public struct MatrixNMS: ReferencedSuppressor {
     /// How the decay is computed.
     public enum Kernel: Sendable, Hashable {

@@ -9,7 +9,7 @@ public enum SuppressionCriterion: Sendable, Hashable {
     /// `IoU - (ρ²/c²)^β` (DIoU-NMS, Zheng et al. AAAI 2020; the `β` generalisation is from their TCYB 2021 paper).
     /// With `β = 1` it equals `torchvision.ops.distance_box_iou`.
     case diou(beta: Float)
-    /// `CIoU = DIoU - α·v` (``Boxes/OverlapKind/ciou``), equal to `torchvision.ops.complete_box_iou`.
+    /// `CIoU = DIoU - α·v` (`Boxes/OverlapKind/ciou`), equal to `torchvision.ops.complete_box_iou`.
     case ciou
 
     /// The criterion's value for a kept box `a` and a candidate `b`.

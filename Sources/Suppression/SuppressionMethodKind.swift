@@ -1,7 +1,7 @@
 extension SuppressionMethod {
     /// Every built-in method, with its command-line name, its parameters and their defaults: the one place these
     /// are written. The help text, the error messages and the method types' default arguments are made from it,
-    /// and the tests iterate over ``allCases``, so a method added here is checked against its scalar reference
+    /// and the tests iterate over `allCases`, so a method added here is checked against its scalar reference
     /// like every other.
     public enum Kind: String, CaseIterable, Sendable, Hashable {
         /// Greedy NMS (``GreedyNMS/nms(iouThreshold:)``).
