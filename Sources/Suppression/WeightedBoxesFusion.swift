@@ -11,7 +11,8 @@ import Boxes
 ///     score = (Σ s_i / T) · min(T, M) / M
 ///
 /// Equal to `ensemble_boxes.weighted_boxes_fusion` (v1.0.9, unit weights) for boxes inside [0, 1]; the optional
-/// `model` field of a record names its model (absent: one model). Default `iouThreshold` 0.55.
+/// `model` field of a record names its model (absent: one model). Default `iouThreshold` 0.55. A cluster whose
+/// scores sum to 0 or less keeps its first box as the fused box (ensemble-boxes would divide by zero).
 public struct WeightedBoxesFusion: ReferencedSuppressor {
     /// A box joins a cluster when its IoU with the fused box is above this, in [0, 1].
     public var iouThreshold: Float

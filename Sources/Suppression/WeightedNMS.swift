@@ -9,7 +9,8 @@ import Boxes
 ///
 ///     box = Σ_b w_b · b / Σ_b w_b          score = s_M
 ///
-/// and remove the whole cluster. Sums run in `Double`, `M` first, then members by input index.
+/// and remove the whole cluster. Sums run in `Double`, `M` first, then members by input index. A cluster whose
+/// weights sum to 0 or less (a top score of 0, negative scores) emits `M`'s box unchanged.
 /// Default `iouThreshold` 0.55 (ensemble-boxes' `non_maximum_weighted`).
 public struct WeightedNMS: ReferencedSuppressor {
     /// A box joins the cluster of `M` when `IoU(M, b) > iouThreshold`, in [0, 1].
@@ -82,15 +83,21 @@ public struct WeightedNMS: ReferencedSuppressor {
 struct WeightedBoxSum {
     private var weighted = SIMD4<Double>(repeating: 0)
     private(set) var totalWeight: Double = 0
+    /// The first box added: the mean when the weights cannot make one.
+    private var first: Box?
 
     mutating func add(_ b: Box, weight: Double) {
         weighted += weight * SIMD4<Double>(Double(b.x1), Double(b.y1), Double(b.x2), Double(b.y2))
         totalWeight += weight
+        if first == nil { first = b }
     }
 
-    /// `Σ w·b / Σ w`.
+    /// `Σ w·b / Σ w`; the first box added when `Σ w ≤ 0` (scores of 0, or negative ones) or the mean does not fit
+    /// a `Float`, so that a fused box is never NaN or infinite.
     var mean: Box {
         let v = weighted / totalWeight
-        return Box(x1: Float(v.x), y1: Float(v.y), x2: Float(v.z), y2: Float(v.w))
+        let box = Box(x1: Float(v.x), y1: Float(v.y), x2: Float(v.z), y2: Float(v.w))
+        guard totalWeight > 0, box.isFinite else { return first ?? box }
+        return box
     }
 }

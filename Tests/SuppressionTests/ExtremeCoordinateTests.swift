@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    /// Scores of 0 and negative scores (a record may hold any finite score): a fused box's weights then sum to
+    /// zero or less, and `weighted` and `wbf` once divided by that sum and wrote a box of NaN (as `null`, so the
+    /// output did not read back; found by FuzzCOCOResults). Every method keeps every output finite, and the
+    /// fast paths equal their references.
+    @Test(arguments: SuppressionMethod.names)
+    func scoresOfZeroOrBelowKeepBoxesFinite(name: String) throws {
+        let suppressor = try SuppressionMethod(name).makeSuppressor()
+        let boxes = BoxArray([
+            Box(x1: 0, y1: 0, x2: 10, y2: 10), Box(x1: 1, y1: 0, x2: 11, y2: 10), Box(x1: 50, y1: 50, x2: 60, y2: 60),
+            Box(x1: 50, y1: 51, x2: 60, y2: 61), Box(x1: 100, y1: 100, x2: 3e38, y2: 3e38), Box(x1: 100, y1: 100, x2: 3.4e38, y2: 3.4e38),
+        ])
+        for scores: [Float] in [[0, 0, 0, 0, 0, 0], [0.5, -0.5, 0, -1, 1, -1], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6]] {
+            let d = try Detections(boxes: boxes, scores: scores, deviations: Array(repeating: SIMD4(repeating: 1), count: 6))
+            let kept = try suppressor.apply(to: d, options: SuppressionOptions(scoreThreshold: -10))
+            #expect(!kept.isEmpty)
+            #expect(kept.allSatisfy { $0.score.isFinite && $0.box.isFinite }, "\(name) \(scores): \(kept)")
+        }
+    }
+
     @Test(arguments: FastPathTests.methods)
     func fastPathsStillEqualTheirReferences(method: FastPathTests.Method) throws {
         let d = try Self.detections(seed: 3)
