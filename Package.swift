@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "CLIP", targets: ["CLIP"]),
         .library(name: "Detector", targets: ["Detector"]),
+        .library(name: "Decoding", targets: ["Decoding"]),
         .executable(name: "detectkit", targets: ["detectkit"]),
     ],
     dependencies: [
@@ -51,6 +52,8 @@ let package = Package(
             dependencies: [
                 "JSONScanning", "CNeuralKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]),
+        // The raw outputs of YOLO, DETR-family, RetinaNet and SSD models decoded as their own libraries decode them.
+        .target(name: "Decoding", dependencies: ["Boxes", "NeuralCore", "Suppression"]),
         // The bundled large-kernel detector: weights from training/export.py, raw detections with bbox_std.
         .target(name: "Detector", dependencies: ["Boxes", "NeuralCore", "Imaging"]),
         // CLIP-style image and text towers with Hugging Face's config and weight names, and CLIP's BPE tokenizer.
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "DetectKit",
             dependencies: [
-                "Boxes", "COCO", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP", "JSONScanning",
+                "Boxes", "COCO", "Suppression", "Evaluation", "Imaging", "NeuralCore", "Detector", "CLIP", "Decoding", "JSONScanning",
             ],
             resources: [.copy("Models")]),
         .executableTarget(
@@ -82,7 +85,8 @@ let package = Package(
             name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPTests", dependencies: ["CLIP", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Boxes", "Suppression", "NeuralCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "DetectKitTestSupport", "DetectKitUtilities"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
             resources: [.copy("Fixtures")]),

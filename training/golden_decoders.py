@@ -58,7 +58,7 @@ Conventions a decoder has to follow to match (all found in the peers' code and c
   every decision (threshold, top-k cut, NMS IoU, output order) is checked to lie well clear of such noise.
 
 The output is deterministic for the pinned environment (training/requirements.txt; ultralytics and yolov5 are
-installed with `pip install --no-deps`). Rerun from the repository root:
+installed from training/requirements-no-deps.txt with `pip install --no-deps`). Rerun from the repository root:
 
     python training/golden_decoders.py --out Tests
 """

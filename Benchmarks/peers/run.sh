@@ -4,7 +4,8 @@
 # with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py);
 # with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py); with --clip,
 # CLIP image and text features against transformers (compare_clip.py); with --detector, the detector network
-# against the same model in PyTorch eager mode (compare_detector.py).
+# against the same model in PyTorch eager mode (compare_detector.py); with --decoders, `detectkit decode` against
+# Ultralytics' YOLOv8 post-processing and transformers' DETR post-processing (compare_decoders.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
@@ -12,6 +13,7 @@
 #   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000
 #   Benchmarks/peers/run.sh --clip [compare_clip.py options…]               e.g. --rounds 5
 #   Benchmarks/peers/run.sh --detector [compare_detector.py options…]       e.g. --model DIR
+#   Benchmarks/peers/run.sh --decoders [compare_decoders.py options…]       e.g. --repeats 25
 #
 # 1. Creates (or reuses) a venv outside the repository: $DETECTKIT_VENV, default ~/.venvs/detectkit.
 # 2. Installs requirements.txt into it from PyPI unless the pinned versions are already there.
@@ -28,6 +30,7 @@ case "${1:-}" in
     --evaluation) script=compare_evaluation.py mode=" --evaluation"; shift ;;
     --clip) script=compare_clip.py mode=" --clip"; shift ;;
     --detector) script=compare_detector.py mode=" --detector"; shift ;;
+    --decoders) script=compare_decoders.py mode=" --decoders"; shift ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -63,6 +66,11 @@ then
     echo "installing $here/requirements.txt into $venv" >&2
     "$venv/bin/python" -m pip install --upgrade pip >&2
     "$venv/bin/python" -m pip install -r "$here/requirements.txt" >&2
+fi
+
+# Ultralytics without its declared dependencies (they would add opencv-python beside the headless build).
+if [ "$script" = compare_decoders.py ] && ! "$venv/bin/python" -c "import ultralytics" 2>/dev/null; then
+    "$venv/bin/python" -m pip install --no-deps -r "$here/requirements-no-deps.txt" >&2
 fi
 
 peers_only=0

@@ -37,6 +37,19 @@ static inline __attribute__((always_inline)) void sigmoid_gate(float *x, size_t 
     for (; i < n; i++) x[i] = x[i] / (1.0f + expf(-scale * x[i]));
 }
 
+/// 1 / (1 + exp(-x)), in place.
+static inline __attribute__((always_inline)) void sigmoid(float *x, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) *(v16 *)(x + i) = 1.0f / (1.0f + exp16(-*(v16 *)(x + i)));
+    for (; i < n; i++) x[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+static void sigmoid_portable(float *x, size_t n) { sigmoid(x, n); }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void sigmoid_avx2(float *x, size_t n) { sigmoid(x, n); }
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void sigmoid_avx512(float *x, size_t n) { sigmoid(x, n); }
+#endif
+
 static void gate_portable(float *x, size_t n, float k) { sigmoid_gate(x, n, k); }
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((target("avx2,fma"))) static void gate_avx2(float *x, size_t n, float k) { sigmoid_gate(x, n, k); }
@@ -149,4 +162,13 @@ void dk_sigmoid_gate(float *x, size_t n, float scale) {
     if (l == 1) return gate_avx2(x, n, scale);
 #endif
     gate_portable(x, n, scale);
+}
+
+void dk_sigmoid(float *x, size_t n) {
+#if defined(__x86_64__) || defined(__i386__)
+    int l = dk_neural_best_level();
+    if (l == 2) return sigmoid_avx512(x, n);
+    if (l == 1) return sigmoid_avx2(x, n);
+#endif
+    sigmoid_portable(x, n);
 }

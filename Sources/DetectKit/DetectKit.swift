@@ -2,6 +2,7 @@
 @_exported import Boxes
 @_exported import CLIP
 @_exported import COCO
+@_exported import Decoding
 @_exported import Detector
 @_exported import Evaluation
 @_exported import Imaging

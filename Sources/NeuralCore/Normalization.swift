@@ -16,6 +16,22 @@ public func softmax(_ t: Tensor) throws -> Tensor {
     return out
 }
 
+/// Softmax of each row of `columns` values, in place, with the vectorised kernel attention uses:
+/// `exp(x − max) · (1 / Σ exp(x − max))`, exp within 2 ulp of `expf`, the sum in `Float`. PyTorch's CPU softmax
+/// computes the same formula (its vectorised exp is not correctly rounded either), so results agree with it to
+/// about 1e-7. `values.count` must be a multiple of `columns` (a last partial row is left as it is).
+public func softmaxRows(_ values: inout [Float], columns: Int) {
+    guard columns > 0 else { return }
+    let rows = values.count / columns
+    values.withUnsafeMutableBufferPointer { dk_softmax_rows($0.baseAddress!, rows, columns, 0) }
+}
+
+/// `1 / (1 + exp(−x))` of every value, in place, vectorised (exp within 2 ulp of `expf`).
+public func sigmoid(_ values: inout [Float]) {
+    guard !values.isEmpty else { return }
+    values.withUnsafeMutableBufferPointer { dk_sigmoid($0.baseAddress!, $0.count) }
+}
+
 /// Layer normalisation over the last dimension (`torch.nn.LayerNorm(features, eps=1e-5)`):
 /// `y = (x − mean) / √(var + eps) · weight + bias`, the variance biased (divided by `features`); sums in 16
 /// float lanes, then `Double` (a vectorised C kernel).

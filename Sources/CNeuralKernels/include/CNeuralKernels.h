@@ -2,6 +2,7 @@
 #define DETECTKIT_CNEURALKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Depthwise 2-D convolution, stride 1, dilation 1, zero "same" padding (`kernel` odd, pad = kernel / 2), for
 /// channels `first..<end` of one image: `input` and `output` are `[channels][height][width]`, `weight`
@@ -24,6 +25,13 @@ size_t dk_depthwise_scratch_count(size_t height, size_t width, size_t kernel);
 /// `x[i] = x[i] / (1 + exp(-scale · x[i]))` in place: SiLU for scale 1, CLIP's quick GELU for 1.702. A vectorised
 /// exp within a few ulp of expf.
 void dk_sigmoid_gate(float *x, size_t n, float scale);
+
+/// `x[i] = 1 / (1 + exp(-x[i]))` in place, with the same vectorised exp.
+void dk_sigmoid(float *x, size_t n);
+
+/// For each column of the `rows × cols` matrix `m`: its largest value into `best[c]` and the first row holding
+/// it into `index[c]` (a NaN never wins). Returns 1 when any value is NaN or infinite, else 0.
+int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index);
 
 /// Softmax of each row of a `rows × cols` matrix in place (max subtracted, vectorised exp, float sums); with
 /// `causal`, row r keeps columns 0...r and the others become 0.

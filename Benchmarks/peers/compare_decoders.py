@@ -11,11 +11,12 @@
 The tensors are written to a temporary directory (output.npy, outputs.safetensors) so that DetectKit decodes the
 same files; with --detectkit PATH each case also runs
 
-    PATH decode --format yolov8 FILE --input-size 640x640 --image-size 640x640 --conf T --timing
+    PATH bench raw-output --format yolov8 FILE --input-size 640x640 --image-size 640x640 --conf T --json
 
-whose stderr carries a JSON line {"format": ..., "candidates": N, "seconds": t}, and the ratio is printed.
+(the median of in-process calls, decoding and suppression alone, as `decode --timing` times one), and the ratio
+is printed.
 
-    python training/bench_decoders.py [--detectkit .build/release/detectkit] [--repeats 15]
+    Benchmarks/peers/run.sh --decoders [--repeats 15]        (builds detectkit and passes --detectkit)
 """
 import argparse
 import json
@@ -89,18 +90,14 @@ def median_seconds(fn, repeats):
 
 
 def run_detectkit(binary, args, repeats):
-    """Median of DetectKit's own --timing seconds over the repeats, and its candidate count."""
-    seconds, candidates = [], None
-    for _ in range(repeats):
-        p = subprocess.run([binary, "decode", *args, "--timing"], capture_output=True, text=True)
-        if p.returncode != 0:
-            print(f"  detectkit failed ({p.returncode}): {p.stderr.strip()[-300:]}")
-            return None, None
-        line = [x for x in p.stderr.splitlines() if x.startswith("{")][-1]
-        timing = json.loads(line)
-        seconds.append(timing["seconds"])
-        candidates = timing.get("candidates")
-    return statistics.median(seconds), candidates
+    """DetectKit's median over `repeats` in-process calls (`detectkit bench raw-output --json`: decoding and
+    suppression, reading excluded, as the peers are timed), and its candidate count."""
+    p = subprocess.run([binary, "bench", "raw-output", *args, "--samples", str(repeats), "--json"], capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"  detectkit failed ({p.returncode}): {p.stderr.strip()[-300:]}")
+        return None, None
+    row = json.loads(p.stdout.strip().splitlines()[-1])
+    return row["median_ms"] / 1e3, row["candidates"]
 
 
 def main():

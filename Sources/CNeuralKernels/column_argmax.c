@@ -1,0 +1,70 @@
+// The largest value of each column of a rows × cols matrix and the first row that holds it, in one pass through
+// memory row by row (vectorised across columns), and whether any value is NaN or infinite. A YOLO head's output
+// is such a matrix: one row per class, one column per anchor.
+#include "CNeuralKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#pragma clang diagnostic ignored "-Wpsabi"  // vectors only cross always-inlined functions
+
+typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
+typedef int32_t i16 __attribute__((ext_vector_type(16), aligned(4)));
+typedef uint32_t u16 __attribute__((ext_vector_type(16), aligned(4)));
+
+static inline __attribute__((always_inline)) int column_argmax(const float *m, size_t rows, size_t cols, float *best,
+                                                               int32_t *index) {
+    uint32_t bad = 0;
+    size_t c = 0;
+    for (; c + 16 <= cols; c += 16) {
+        v16 top = -INFINITY;
+        i16 at = 0;
+        u16 mask = 0;
+        for (size_t r = 0; r < rows; r++) {
+            v16 v = *(const v16 *)(m + r * cols + c);
+            u16 bits = (u16)v;
+            mask |= ((bits & 0x7F800000u) + 0x00800000u) & 0x80000000u;
+            i16 better = v > top;  // all ones where strictly greater: the first maximum wins
+            top = better ? v : top;
+            at = better ? (i16)(int32_t)r : at;
+        }
+        *(v16 *)(best + c) = top;
+        *(i16 *)(index + c) = at;
+        for (int k = 0; k < 16; k++) bad |= mask[k];
+    }
+    for (; c < cols; c++) {
+        float top = -INFINITY;
+        int32_t at = 0;
+        for (size_t r = 0; r < rows; r++) {
+            float v = m[r * cols + c];
+            if (!isfinite(v)) bad = 1;
+            if (v > top) {
+                top = v;
+                at = (int32_t)r;
+            }
+        }
+        best[c] = top;
+        index[c] = at;
+    }
+    return bad != 0;
+}
+
+static int argmax_portable(const float *m, size_t r, size_t c, float *b, int32_t *i) { return column_argmax(m, r, c, b, i); }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static int argmax_avx2(const float *m, size_t r, size_t c, float *b, int32_t *i) {
+    return column_argmax(m, r, c, b, i);
+}
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static int argmax_avx512(const float *m, size_t r, size_t c,
+                                                                                  float *b, int32_t *i) {
+    return column_argmax(m, r, c, b, i);
+}
+#endif
+
+int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index) {
+#if defined(__x86_64__) || defined(__i386__)
+    int l = dk_neural_best_level();
+    if (l == 2) return argmax_avx512(m, rows, cols, best, index);
+    if (l == 1) return argmax_avx2(m, rows, cols, best, index);
+#endif
+    return argmax_portable(m, rows, cols, best, index);
+}
