@@ -127,9 +127,10 @@ public struct COCOGroundTruth: Sendable {
             let category = try r.integer("category_id")
             guard categoryIDs.contains(category) else { throw r.error("category_id \(category) is not among the categories") }
             let bbox = try r.box("bbox")
+            let area = try r.optionalNumber("area") ?? bbox.z * bbox.w
+            guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
             annotations.append(Annotation(
-                id: try r.number("id"), image: image, category: category, bbox: bbox,
-                area: try r.optionalNumber("area") ?? bbox.z * bbox.w, isCrowd: try r.flag("iscrowd")))
+                id: try r.number("id"), image: image, category: category, bbox: bbox, area: area, isCrowd: try r.flag("iscrowd")))
         }
         self.images = images
         self.categories = categories

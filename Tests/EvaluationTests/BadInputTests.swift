@@ -41,6 +41,9 @@ import Testing
         #expect(Self.groundTruthError(unknown) == "gt.json: annotations[0] (line 2): image_id 7 is not among the images")
         let twice = Self.truthText.replacingOccurrences(of: "{\"id\": 2}", with: "{\"id\": 1}")
         #expect(Self.groundTruthError(twice) == "gt.json: images[1] (line 1): image id 1 appears twice")
+        // Found by FuzzCOCOGroundTruth: finite sides whose product overflows gave an infinite area.
+        let huge = Self.truthText.replacingOccurrences(of: "\"bbox\": [0, 0, 5, 5]", with: "\"bbox\": [0, 0, 1e300, 1e300]").replacingOccurrences(of: ", \"area\": 25", with: "")
+        #expect(Self.groundTruthError(huge) == "gt.json: annotations[0] (line 2): no \"area\", and the bbox's w·h = 1e+300·1e+300 overflows")
     }
 
     @Test func detectionProblemsNameTheRecord() {
