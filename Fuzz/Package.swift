@@ -25,6 +25,9 @@ let package = Package(
             ]),
         .executableTarget(name: "FuzzSafeTensors", dependencies: [.product(name: "NeuralCore", package: "DetectKit")]),
         .executableTarget(
+            name: "FuzzNumPy",
+            dependencies: [.product(name: "NeuralCore", package: "DetectKit"), .product(name: "Decoding", package: "DetectKit")]),
+        .executableTarget(
             name: "FuzzConfig",
             dependencies: [
                 .product(name: "CLIP", package: "DetectKit"), .product(name: "Detector", package: "DetectKit"),

@@ -17,7 +17,7 @@
 set -euo pipefail
 
 # Every target, in the order they run.
-targets=(FuzzPNG FuzzJPEG FuzzCOCOResults FuzzCOCOGroundTruth FuzzSafeTensors FuzzConfig)
+targets=(FuzzPNG FuzzJPEG FuzzCOCOResults FuzzCOCOGroundTruth FuzzSafeTensors FuzzConfig FuzzNumPy)
 
 usage="usage: $0 [SECONDS | -runs=N] [TARGET...] (targets: ${targets[*]})"
 limit="${1:-30}"
@@ -114,6 +114,12 @@ seed() {  # TARGET CORPUS
             # The readers' own fixtures, damaged ones included, and the golden files that are small.
             find "$repo/Tests" -name "*.safetensors" -size -16k -exec cp {} "$corpus"/ \;
             ;;
+        FuzzNumPy)
+            # Files numpy wrote (every dtype, version and order the reader takes, and those it refuses) and the
+            # decoders' YOLO outputs that are small.
+            cp "$repo"/Tests/NeuralCoreTests/Fixtures/npy/*.npy "$corpus"/
+            find "$repo/Tests/DecodingTests/Fixtures" -name "*.npy" -size -64k -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \;
+            ;;
         FuzzConfig)
             # The first byte picks the reader: 0 CLIP, 1 the detector.
             for file in "$repo"/Sources/DetectKit/Models/clip/config.json "$repo"/Tests/CLIPTests/Fixtures/models/*/config.json; do
@@ -138,7 +144,11 @@ for fuzzer in "${selected[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     seed "$fuzzer" "$corpus"
     options=()
-    case "$fuzzer" in FuzzPNG | FuzzJPEG) ;; *) options+=(-dict="$fuzz_dir/Dictionaries/json.dict") ;; esac
+    case "$fuzzer" in
+        FuzzPNG | FuzzJPEG) ;;
+        FuzzNumPy) options+=(-dict="$fuzz_dir/Dictionaries/npy.dict") ;;
+        *) options+=(-dict="$fuzz_dir/Dictionaries/json.dict") ;;
+    esac
     log="$work/$fuzzer.log"
     echo "== $fuzzer: $what, corpus $corpus ($(ls "$corpus" | wc -l) files)" >&2
     status=0

@@ -322,7 +322,7 @@ check bench/conv-groups 64 "--groups" bench conv --groups all
 
 check eval/valid 0 "" eval --ground-truth f/gt.json f/valid.json
 for g in gt-huge-box gt-1e300-box gt-huge-area gt-annotation-id-1e300 gt-category-twice gt-invalid-utf8; do
-    case "$g" in gt-category-twice|gt-invalid-utf8) s=1 ;; *) s=0 ;; esac
+    case "$g" in gt-category-twice|gt-invalid-utf8|gt-1e300-box) s=1 ;; *) s=0 ;; esac  # 1e300² overflows the area
     check "eval/$g" "$s" "f/$g.json" eval --ground-truth "f/$g.json" f/valid.json --json
 done
 check eval/gt-nan-area 1 "f/gt-nan-area.json" eval --ground-truth f/gt-nan-area.json f/valid.json
@@ -436,6 +436,51 @@ check detect/images-deep 1 "f/deep.json" detect f/good.png --images f/deep.json
 check detect/labels-bad-model 1 "config.json" detect f/good.png --labels "a,b" --model f/clip-not-json
 
 # ---------------------------------------------------------------------------------------------------------------
+# decode
+
+decoders="$root/Tests/DecodingTests/Fixtures"
+v5="$decoders/yolov5/default/output.npy"
+npy() {  # name header-dict body-bytes-as-printf: a version 1 .npy file
+    local header="$2" pad
+    pad=$(( (64 - (10 + ${#header} + 1) % 64) % 64 ))
+    { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $(( (${#header} + pad + 1) % 256 )))\\x$(printf %02x $(( (${#header} + pad + 1) / 256 )))";
+      printf '%s%*s\n' "$header" "$pad" ""; printf "$3"; } > "f/$1.npy"
+}
+npy nan "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 6), }" '\x00\x00\xc0\x7f\x00\x00\x00\x00\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x00\x00'
+npy short "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 6), }" '\x00\x00\x80\x3f'
+npy int "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 1, 6), }" '\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00'
+npy huge-shape "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }" ''
+npy rank4 "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 1, 6), }" "$(printf '\\x00%.0s' {1..48})"
+npy one-class "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 5, 6), }" "$(printf '\\x00%.0s' {1..120})"
+npy big-values "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 6), }" '\xff\xff\x7f\x7f\xff\xff\x7f\xff\xff\xff\x7f\x7f\xff\xff\x7f\x7f\x00\x00\x80\x3f\x00\x00\x00\x00'
+printf 'not numpy' > f/text.npy
+size=(--input-size 320x320 --image-size 500x375)
+JSON=stdout check decode/yolov5 0 "" decode --format yolov5 "$v5" "${size[@]}"
+JSON=stdout check decode/yolov5-soft 0 "" decode --format yolov5 "$v5" "${size[@]}" --method soft-gaussian --conf 0.01
+JSON=stdout check decode/end2end-big-values 0 "" decode --format yolo-end2end f/big-values.npy "${size[@]}"
+JSON=stdout check decode/yolov8-one-class 0 "" decode --format yolov8 f/one-class.npy "${size[@]}" --conf 0
+for f in nan short int huge-shape text rank4; do
+    check "decode/$f" 1 "f/$f.npy" decode --format yolov8 "f/$f.npy" "${size[@]}"
+done
+check decode/missing 1 "f/absent.npy" decode --format yolov8 f/absent.npy "${size[@]}"
+check decode/wrong-file-count 1 "takes 2" decode --format detr "$v5" --image-size 10x10
+check decode/safetensors-missing-tensor 1 "no tensor" decode --format retinanet "$decoders/detr/default/outputs.safetensors" "${size[@]}"
+printf '{"images": [], "annotations": [], "categories": [{"id": 5, "name": "only"}]}' > f/one-category.json
+check decode/category-map-short 1 "category map" decode --format yolov5 "$v5" "${size[@]}" --category-map f/one-category.json
+check decode/category-map-bad 1 "f/malformed.json" decode --format yolov5 "$v5" "${size[@]}" --category-map f/malformed.json
+GUARD=f/decode-guard.json check decode/keeps-output 1 "f/nan.npy" decode --format yolov8 f/nan.npy "${size[@]}" -o f/decode-guard.json
+check decode/output-in-missing-folder 1 "f/absent/" decode --format yolov5 "$v5" "${size[@]}" -o f/absent/r.json
+for v in nan -0.5 2 1e30; do check "decode/conf=$v" 64 "--conf" decode --format yolov5 "$v5" "${size[@]}" --conf "$v"; done
+for v in -1; do check "decode/max-det=$v" 64 "--max-det" decode --format yolov5 "$v5" "${size[@]}" --max-det "$v"; done
+for v in 0x0 -1x5 1e30x5 99999999999999999999x1; do
+    check "decode/input-size=$v" 64 "--input-size" decode --format yolov5 "$v5" --image-size 5x5 --input-size "$v"
+done
+check decode/iou-nan 64 "--iou" decode --format yolov5 "$v5" "${size[@]}" --iou nan
+check decode/classes-bad 64 "--classes" decode --format yolov5 "$v5" "${size[@]}" --classes "1,-2"
+check decode/format-bad 64 "--format" decode --format yolo "$v5" "${size[@]}"
+check decode/detr-iou 64 "--iou" decode --format detr "$v5" --image-size 5x5 --iou 0.5
+
+# ---------------------------------------------------------------------------------------------------------------
 # embed and the model benchmarks
 
 check embed/text 0 "" embed --text "a red circle" "" $'\xff\xfe' "$(printf 'word %.0s' {1..500})"
@@ -500,7 +545,7 @@ done
 # and how many failed (crash, hang, unexpected status, unnamed culprit, clobbered output, invalid JSON, unmet check).
 echo "hostile-inputs: $total cases against $bin"
 printf '  %-9s %6s %6s %6s %6s %7s\n' command cases ok error usage failed
-for c in suppress eval compare annotate detect embed bench all; do
+for c in suppress eval compare annotate detect decode embed bench all; do
     bad=0
     for k in hang crash unexpected unnamed clobbered invalid-output unfulfilled; do bad=$((bad + ${count[$c,$k]:-0})); done
     printf '  %-9s %6d %6d %6d %6d %7d\n' "$c" "${count[$c,cases]:-0}" "${count[$c,ok]:-0}" "${count[$c,error]:-0}" \

@@ -6,7 +6,7 @@ import Suppression
 /// library post-processes it.
 ///
 /// - ``Head/yolov8`` (also YOLOv9, YOLO11, YOLO12 detect heads): `[1, 4 + C + extra, N]` as exported (or
-///   `[1, N, 4 + C + extra]`); per anchor `cx, cy, w, h` in input pixels then `C` activated class scores. As
+///   `[1, N, 4 + C + extra]`, recognised by having more channels than anchors); per anchor `cx, cy, w, h` in input pixels then `C` activated class scores. As
 ///   `ultralytics.utils.nms.non_max_suppression`: keep anchors whose best class score is `> conf` (with
 ///   `multi_label`, every class above it, anchor by anchor); box
 ///   `x1 = cx − w/2, x2 = cx + w/2` (float32); keep only `classes` if given; if more than `max_nms` remain, the
