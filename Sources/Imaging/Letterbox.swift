@@ -4,8 +4,21 @@ import Boxes
 /// background (the YOLO preprocessing), and the mapping between the two coordinate systems.
 ///
 /// `scale = min(targetWidth / width, targetHeight / height)`; the scaled image is `round(width · scale) ×
-/// round(height · scale)`, placed at `((targetWidth − w) / 2, (targetHeight − h) / 2)` rounded down.
+/// round(height · scale)`, placed at `((targetWidth − w) / 2, (targetHeight − h) / 2)` rounded down
+/// (``Geometry/centered``), or as Ultralytics' `LetterBox` places it (``Geometry/ultralytics``: sides rounded half
+/// to even, as Python's `round`, and the left and top padding `round(padding / 2 − 0.1)`), so that a Swift user
+/// prepares the input of an exported YOLO model as its own predictor does: with ``apply(to:fill:)``'s bilinear
+/// resize (OpenCV's `INTER_LINEAR`) and gray 114, pixels equal Ultralytics' to ±1 level (tested on its own
+/// letterboxed images).
 public struct Letterbox: Sendable, Equatable {
+    /// Where the scaled image goes and how its size rounds.
+    public enum Geometry: String, Sendable, CaseIterable {
+        /// Sides rounded half away from zero, the padding split with the odd pixel after the image.
+        case centered
+        /// Ultralytics' `LetterBox(auto=False, scaleup=True, center=True)`.
+        case ultralytics
+    }
+
     /// Size of the original image.
     public let sourceWidth: Int, sourceHeight: Int
     /// Size of the letterboxed image.
@@ -17,7 +30,7 @@ public struct Letterbox: Sendable, Equatable {
 
     /// The letterbox of a `sourceWidth × sourceHeight` image in a `targetWidth × targetHeight` frame; throws for a
     /// size that is not positive or a target beyond ``Image/largestSide`` or ``Image/largestPixelCount``.
-    public init(sourceWidth: Int, sourceHeight: Int, targetWidth: Int, targetHeight: Int) throws {
+    public init(sourceWidth: Int, sourceHeight: Int, targetWidth: Int, targetHeight: Int, geometry: Geometry = .centered) throws {
         guard sourceWidth > 0, sourceHeight > 0, (1...Image.largestSide).contains(targetWidth), (1...Image.largestSide).contains(targetHeight),
             targetWidth * targetHeight <= Image.largestPixelCount
         else {
@@ -28,10 +41,17 @@ public struct Letterbox: Sendable, Equatable {
         self.targetWidth = targetWidth
         self.targetHeight = targetHeight
         let scale = Swift.min(Double(targetWidth) / Double(sourceWidth), Double(targetHeight) / Double(sourceHeight))
-        scaledWidth = Swift.max(1, Swift.min(targetWidth, Int((Double(sourceWidth) * scale).rounded())))
-        scaledHeight = Swift.max(1, Swift.min(targetHeight, Int((Double(sourceHeight) * scale).rounded())))
-        padX = (targetWidth - scaledWidth) / 2
-        padY = (targetHeight - scaledHeight) / 2
+        let rule: FloatingPointRoundingRule = geometry == .ultralytics ? .toNearestOrEven : .toNearestOrAwayFromZero
+        scaledWidth = Swift.max(1, Swift.min(targetWidth, Int((Double(sourceWidth) * scale).rounded(rule))))
+        scaledHeight = Swift.max(1, Swift.min(targetHeight, Int((Double(sourceHeight) * scale).rounded(rule))))
+        switch geometry {
+        case .centered:
+            padX = (targetWidth - scaledWidth) / 2
+            padY = (targetHeight - scaledHeight) / 2
+        case .ultralytics:
+            padX = Int((Double(targetWidth - scaledWidth) / 2 - 0.1).rounded(.toNearestOrEven))
+            padY = Int((Double(targetHeight - scaledHeight) / 2 - 0.1).rounded(.toNearestOrEven))
+        }
     }
 
     /// Horizontal and vertical scale from source to target (equal up to rounding of the scaled size).
