@@ -60,11 +60,24 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static int argmax_avx51
 }
 #endif
 
-int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index) {
+typedef int (*argmax_fn)(const float *, size_t, size_t, float *, int32_t *);
+
+/// The kernel for an instruction-set level (0 portable, 1 AVX2, 2 AVX-512), or NULL when this CPU lacks it.
+static argmax_fn argmax_for(int level) {
+    if (level < 0 || level > dk_neural_best_level()) return 0;
 #if defined(__x86_64__) || defined(__i386__)
-    int l = dk_neural_best_level();
-    if (l == 2) return argmax_avx512(m, rows, cols, best, index);
-    if (l == 1) return argmax_avx2(m, rows, cols, best, index);
+    if (level == 2) return argmax_avx512;
+    if (level == 1) return argmax_avx2;
 #endif
-    return argmax_portable(m, rows, cols, best, index);
+    return level == 0 ? argmax_portable : 0;
+}
+
+int dk_column_argmax_level(int level, const float *m, size_t rows, size_t cols, float *best, int32_t *index) {
+    argmax_fn fn = argmax_for(level < 0 ? dk_neural_best_level() : level);
+    if (!fn) return -1;
+    return fn(m, rows, cols, best, index);
+}
+
+int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index) {
+    return argmax_for(dk_neural_best_level())(m, rows, cols, best, index);
 }

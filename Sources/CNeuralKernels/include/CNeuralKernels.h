@@ -33,6 +33,10 @@ void dk_sigmoid(float *x, size_t n);
 /// it into `index[c]` (a NaN never wins). Returns 1 when any value is NaN or infinite, else 0.
 int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index);
 
+/// `dk_column_argmax` with the code of one instruction-set level (as `dk_depthwise_conv2d_level`); returns -1,
+/// doing nothing, when the CPU lacks that level.
+int dk_column_argmax_level(int level, const float *m, size_t rows, size_t cols, float *best, int32_t *index);
+
 /// Softmax of each row of a `rows × cols` matrix in place (max subtracted, vectorised exp, float sums); with
 /// `causal`, row r keeps columns 0...r and the others become 0.
 void dk_softmax_rows(float *m, size_t rows, size_t cols, int causal);
