@@ -72,6 +72,8 @@ let package = Package(
         ),
         // README's "From Swift" example, verbatim (a test checks that the two agree and runs it on samples/).
         .executableTarget(name: "readme-example", dependencies: ["DetectKit"], path: "Examples/ReadmeExample"),
+        // README's "Your own model's output" example, verbatim (tested like the one above).
+        .executableTarget(name: "decode-example", dependencies: ["DetectKit"], path: "Examples/DecodeExample"),
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
         .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning", "DetectKitUtilities"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
@@ -90,6 +92,6 @@ let package = Package(
         .testTarget(
             name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "readme-example", "DetectKitTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "readme-example", "decode-example", "DetectKitTestSupport"]),
     ]
 )

@@ -14,6 +14,28 @@ import Testing
         #expect(String(readme[start.upperBound..<end.lowerBound]) == example, "README's block differs from Examples/ReadmeExample/main.swift")
     }
 
+    @Test func readmeShowsTheDecodeExample() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let example = try String(contentsOf: Self.root.appendingPathComponent("Examples/DecodeExample/main.swift"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## Your own model's output\n"), "README has no \"Your own model's output\" section")
+        let start = try #require(readme.range(of: "```swift\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == example, "README's block differs from Examples/DecodeExample/main.swift")
+    }
+
+    /// The decode example on a YOLOv8n output and its image from the decoders' fixtures: Ultralytics' own
+    /// post-processing keeps what Ultralytics kept (69 boxes).
+    @Test func decodeExampleRunsOnAFixture() throws {
+        let out = try TemporaryFile.directory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let fixture = Self.root.appendingPathComponent("Tests/DecodingTests/Fixtures/yolov8/downscale-default")
+        let r = try Detectkit.run(
+            [fixture.appendingPathComponent("image.png").path, fixture.appendingPathComponent("output.npy").path, out.path], program: "decode-example")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: " ").first == "69", "\(r.stdout)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("decoded.png").path))
+    }
+
     @Test func exampleRunsOnTheSamples() throws {
         let out = try TemporaryFile.directory()
         defer { try? FileManager.default.removeItem(at: out) }
