@@ -164,11 +164,17 @@ void dk_sigmoid_gate(float *x, size_t n, float scale) {
     gate_portable(x, n, scale);
 }
 
-void dk_sigmoid(float *x, size_t n) {
+int dk_sigmoid_level(int level, float *x, size_t n) {
+    int best = dk_neural_best_level();
+    if (level < 0) level = best;
+    if (level > best) return 0;
 #if defined(__x86_64__) || defined(__i386__)
-    int l = dk_neural_best_level();
-    if (l == 2) return sigmoid_avx512(x, n);
-    if (l == 1) return sigmoid_avx2(x, n);
+    if (level == 2) return sigmoid_avx512(x, n), 1;
+    if (level == 1) return sigmoid_avx2(x, n), 1;
 #endif
+    if (level != 0) return 0;
     sigmoid_portable(x, n);
+    return 1;
 }
+
+void dk_sigmoid(float *x, size_t n) { dk_sigmoid_level(-1, x, n); }

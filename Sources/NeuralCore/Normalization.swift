@@ -28,8 +28,14 @@ public func softmaxRows(_ values: inout [Float], columns: Int) {
 
 /// `1 / (1 + exp(−x))` of every value, in place, vectorised (exp within 2 ulp of `expf`).
 public func sigmoid(_ values: inout [Float]) {
-    guard !values.isEmpty else { return }
-    values.withUnsafeMutableBufferPointer { dk_sigmoid($0.baseAddress!, $0.count) }
+    _ = sigmoid(&values, level: -1)
+}
+
+/// `sigmoid(_:)` with the kernel of one instruction-set level (0 portable, 1 AVX2, 2 AVX-512; -1 the widest this
+/// CPU has), for the tests that check every path; false, leaving `values` as they are, when the CPU lacks it.
+package func sigmoid(_ values: inout [Float], level: Int) -> Bool {
+    guard !values.isEmpty else { return true }
+    return values.withUnsafeMutableBufferPointer { dk_sigmoid_level(Int32(level), $0.baseAddress!, $0.count) } != 0
 }
 
 /// Layer normalisation over the last dimension (`torch.nn.LayerNorm(features, eps=1e-5)`):

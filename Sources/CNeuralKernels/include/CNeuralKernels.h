@@ -29,6 +29,10 @@ void dk_sigmoid_gate(float *x, size_t n, float scale);
 /// `x[i] = 1 / (1 + exp(-x[i]))` in place, with the same vectorised exp.
 void dk_sigmoid(float *x, size_t n);
 
+/// `dk_sigmoid` with the code of one instruction-set level (-1: the widest this CPU has); returns 0, doing
+/// nothing, when the CPU lacks that level.
+int dk_sigmoid_level(int level, float *x, size_t n);
+
 /// For each column of the `rows × cols` matrix `m`: its largest value into `best[c]` and the first row holding
 /// it into `index[c]` (a NaN never wins). Returns 1 when any value is NaN or infinite, else 0.
 int dk_column_argmax(const float *m, size_t rows, size_t cols, float *best, int32_t *index);
