@@ -10,26 +10,31 @@ let package = Package(
         .package(name: "DetectKit", path: "..")
     ],
     targets: [
-        .executableTarget(name: "FuzzPNG", dependencies: [.product(name: "Imaging", package: "DetectKit")]),
-        .executableTarget(name: "FuzzJPEG", dependencies: [.product(name: "Imaging", package: "DetectKit")]),
+        // The entry point every target shares (libFuzzer's driver, started from SwiftPM's `<Target>_main`).
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzPNG", dependencies: ["FuzzDriver", .product(name: "Imaging", package: "DetectKit")]),
+        .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzDriver", .product(name: "Imaging", package: "DetectKit")]),
         .executableTarget(
             name: "FuzzCOCOResults",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "COCO", package: "DetectKit"), .product(name: "Suppression", package: "DetectKit"),
                 .product(name: "Boxes", package: "DetectKit"),
             ]),
         .executableTarget(
             name: "FuzzCOCOGroundTruth",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "Evaluation", package: "DetectKit"), .product(name: "COCO", package: "DetectKit"),
             ]),
-        .executableTarget(name: "FuzzSafeTensors", dependencies: [.product(name: "NeuralCore", package: "DetectKit")]),
+        .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzDriver", .product(name: "NeuralCore", package: "DetectKit")]),
         .executableTarget(
             name: "FuzzNumPy",
-            dependencies: [.product(name: "NeuralCore", package: "DetectKit"), .product(name: "Decoding", package: "DetectKit")]),
+            dependencies: ["FuzzDriver", .product(name: "NeuralCore", package: "DetectKit"), .product(name: "Decoding", package: "DetectKit")]),
         .executableTarget(
             name: "FuzzConfig",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "CLIP", package: "DetectKit"), .product(name: "Detector", package: "DetectKit"),
                 .product(name: "NeuralCore", package: "DetectKit"),
             ]),

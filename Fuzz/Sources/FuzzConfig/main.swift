@@ -7,6 +7,7 @@
 import CLIP
 import Detector
 import Foundation
+import FuzzDriver
 import NeuralCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -33,19 +34,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM (tools version 5.5 and later) links an executable target with `--defsym main=FuzzConfig_main` so that
-// tests can import it, and `-parse-as-library` (needed so that libFuzzer's driver, not top-level code, runs)
-// leaves that symbol undefined: https://github.com/swiftlang/swift-package-manager/issues/8731. Defining it
-// to start libFuzzer's driver, as libFuzzer's own `main` does, makes the link work with tools version 6.1.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ testOneInput: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+// The entry point SwiftPM links this program with (see FuzzDriver).
 @_cdecl("FuzzConfig_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
