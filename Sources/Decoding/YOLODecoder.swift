@@ -103,13 +103,10 @@ public struct YOLODecoder: Sendable {
     /// categories are class indices, every record's image is `imageID`.
     public func decode(_ output: RawTensor, mapping: LetterboxMapping, suppression: CandidateSuppression = .native, imageID: Int = 0) throws -> Detections {
         var candidates = try self.candidates(output, imageID: imageID)
-        if head != .end2end {
-            switch suppression {
-            case .native: candidates = try offsetNMS(candidates)
-            case .method: candidates = try suppression.thin(candidates)
-            }
-        } else if case .method = suppression {
+        if case .method = suppression {
             candidates = try suppression.thin(candidates)
+        } else if head != .end2end {
+            candidates = try offsetNMS(candidates)
         }
         let convention: LetterboxMapping.Convention = head == .yolov5 ? .yolov5 : .ultralytics
         let mapped = try LetterboxMapping(
