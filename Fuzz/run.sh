@@ -45,10 +45,13 @@ cd "$fuzz_dir"
 command -v swift >/dev/null || { echo "run.sh: swift is not on PATH" >&2; exit 1; }
 "$repo/scripts/install-dependencies.sh"
 
+# -c release: optimised as users build it, and faster (on the long runs' corpora, 60 s each, two side by side:
+# FuzzJPEG 2,638 executions/s against 1,547 in debug, FuzzCOCOGroundTruth 17,531 against 2,380); the library has
+# no `assert`, and preconditions and overflow checks stay in optimised Swift code.
 # -sanitize=fuzzer,address: libFuzzer and ASan (with LeakSanitizer) for the Swift code; -parse-as-library: no
 # top-level `main` of our own; -Xcc -fsanitize=fuzzer-no-link,address: the same coverage and ASan for the C
 # targets (CCodecShims, the kernels). The system libpng/libjpeg/OpenBLAS are not instrumented.
-build=(swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+build=(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
     -Xcc -fsanitize=fuzzer-no-link,address)
 if [ -n "${FUZZ_WORK_DIR:-}" ]; then
     work="$FUZZ_WORK_DIR"
