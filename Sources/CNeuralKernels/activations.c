@@ -59,29 +59,38 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) static void gate_avx512
 #endif
 
 /// Softmax of each row of a rows × cols matrix, in place; with `causal`, row r keeps columns 0...r and the rest
-/// become 0.
+/// become 0. The maximum, the exponentials and their sum run in 16 lanes; a row's last `end % 16` values go
+/// through the same lanes, padded (so every value gets the same polynomial, whatever its column).
 static inline __attribute__((always_inline)) void softmax_rows(float *m, size_t rows, size_t cols, int causal) {
+    const i16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     for (size_t r = 0; r < rows; r++) {
         float *row = m + r * cols;
         size_t end = causal ? (r + 1 < cols ? r + 1 : cols) : cols;
+        size_t full = end - end % 16;
+        v16 tail = -INFINITY;
+        for (size_t c = full; c < end; c++) tail[c - full] = row[c];
+        v16 most = tail;
+        for (size_t c = 0; c < full; c += 16) {
+            v16 v = *(v16 *)(row + c);
+            most = v > most ? v : most;
+        }
         float top = -INFINITY;
-        for (size_t c = 0; c < end; c++) top = row[c] > top ? row[c] : top;
+        for (int k = 0; k < 16; k++) top = most[k] > top ? most[k] : top;
         v16 acc = 0.0f;
-        size_t c = 0;
-        for (; c + 16 <= end; c += 16) {
+        for (size_t c = 0; c < full; c += 16) {
             v16 e = exp16(*(v16 *)(row + c) - top);
             *(v16 *)(row + c) = e;
             acc += e;
         }
+        v16 e = exp16(tail - top);
+        e = lane < (int)(end - full) ? e : 0.0f;
+        acc += e;
         float total = 0;
         for (int k = 0; k < 16; k++) total += acc[k];
-        for (; c < end; c++) {
-            row[c] = expf(row[c] - top);
-            total += row[c];
-        }
         float inverse = 1.0f / total;
-        for (c = 0; c < end; c++) row[c] *= inverse;
-        for (c = end; c < cols; c++) row[c] = 0;
+        for (size_t c = 0; c < full; c += 16) *(v16 *)(row + c) *= inverse;
+        for (size_t c = full; c < end; c++) row[c] = e[c - full] * inverse;
+        for (size_t c = end; c < cols; c++) row[c] = 0;
     }
 }
 

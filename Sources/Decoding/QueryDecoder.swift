@@ -63,16 +63,19 @@ public struct QueryDecoder: Sendable {
         case .detr:
             var probabilities = logits.values
             softmaxRows(&probabilities, columns: width)
-            for q in 0..<queries {
-                var best: Float = -.infinity, label = 0
-                for c in 0..<classCount where probabilities[q * width + c] > best {
-                    best = probabilities[q * width + c]
-                    label = c
+            probabilities.withUnsafeBufferPointer { p in
+                for q in 0..<queries {
+                    let row = UnsafeBufferPointer(rebasing: p[(q * width)..<(q * width + classCount)])
+                    var best: Float = -.infinity, label = 0
+                    for (c, value) in row.enumerated() where value > best {
+                        best = value
+                        label = c
+                    }
+                    guard best > threshold else { continue }
+                    out.append(corners(q))
+                    scores.append(best)
+                    labels.append(label)
                 }
-                guard best > threshold else { continue }
-                out.append(corners(q))
-                scores.append(best)
-                labels.append(label)
             }
         case .rtdetr:
             // The Q best of all (query, class) pairs, then those above the threshold: the same as the pairs above

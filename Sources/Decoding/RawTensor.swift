@@ -51,18 +51,21 @@ public struct RawTensor: Sendable, Equatable {
         return s
     }
 
-    /// Throws when a value is NaN or infinite, naming its position. A branch-free pass over the bits (exponent all
-    /// ones sets the sign bit of `(bits & 0x7F80_0000) + 0x0080_0000`), then a search only when one was found.
+    /// Throws when a value is NaN or infinite, naming its position: ``allFinite(_:)``, then a search only when it
+    /// found one.
     func checkFinite() throws {
-        let any = values.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UInt32.self) { bits in
-                var mask: UInt32 = 0
-                for b in bits { mask |= ((b & 0x7F80_0000) &+ 0x0080_0000) & 0x8000_0000 }
-                return mask != 0
-            }
-        }
-        if any, let i = values.firstIndex(where: { !$0.isFinite }) {
+        if !values.withUnsafeBufferPointer(Self.allFinite), let i = values.firstIndex(where: { !$0.isFinite }) {
             throw DecodingError(source: source, message: "value \(values[i]) at flat index \(i) is not finite")
+        }
+    }
+
+    /// Whether no value is NaN or infinite, in one branch-free (vectorised) pass over the bits: an exponent of all
+    /// ones sets the sign bit of `(bits & 0x7F80_0000) + 0x0080_0000`.
+    static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        values.withMemoryRebound(to: UInt32.self) { bits in
+            var mask: UInt32 = 0
+            for b in bits { mask |= ((b & 0x7F80_0000) &+ 0x0080_0000) & 0x8000_0000 }
+            return mask == 0
         }
     }
 }

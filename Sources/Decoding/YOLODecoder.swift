@@ -234,10 +234,12 @@ public struct YOLODecoder: Sendable {
     /// the class rows are one matrix scanned by `columnArgmax` (vectorised, in memory order).
     static func bestClasses(_ v: [Float], anchors: Int, classes: Int, channelsFirst: Bool, source: String) throws -> (scores: [Float], classes: [Int32]) {
         if channelsFirst {
-            let (best, labels, finite) = v.withUnsafeBufferPointer {
-                columnArgmax(UnsafeBufferPointer(rebasing: $0[(4 * anchors)...]), rows: classes, columns: anchors)
+            let (best, labels, finite, boxesFinite) = v.withUnsafeBufferPointer {
+                let (best, labels, finite) = columnArgmax(UnsafeBufferPointer(rebasing: $0[(4 * anchors)...]), rows: classes, columns: anchors)
+                let others = RawTensor.allFinite(UnsafeBufferPointer(rebasing: $0[..<(4 * anchors)]))
+                    && RawTensor.allFinite(UnsafeBufferPointer(rebasing: $0[((4 + classes) * anchors)...]))
+                return (best, labels, finite, others)
             }
-            let boxesFinite = v[0..<(4 * anchors)].allSatisfy(\.isFinite) && v[((4 + classes) * anchors)...].allSatisfy(\.isFinite)
             guard finite, boxesFinite else { try RawTensor(shape: [v.count], values: v, source: source).checkFinite(); return (best, labels) }
             return (best, labels)
         }
