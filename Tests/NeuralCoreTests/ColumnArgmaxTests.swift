@@ -6,7 +6,7 @@ import Testing
 /// The vectorised column maximum equals its scalar reference on every instruction set: values, first row on ties,
 /// and the finite flag, for widths around the vector length and with NaN and infinities placed anywhere.
 @Suite struct ColumnArgmaxTests {
-    @Test(arguments: [1, 7, 16, 17, 33, 200])
+    @Test(arguments: [1, 7, 16, 17, 33, 200, 300])  // 200 and 300: one and two blocks of 128 columns (AVX-512) and a remainder
     func equalsTheReference(columns: Int) {
         var rng = SplitMix64(seed: UInt64(columns))
         for rows in [1, 2, 5, 80] {
