@@ -13,6 +13,8 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, message: String)
     /// An image whose sizes do not make sense (a programming error of the caller).
     case invalidImage(String)
+    /// Tiling that cannot be done: a tile side below 1, an overlap ratio outside `[0, 1)`, an empty image.
+    case invalidSlicing(String)
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -29,6 +31,8 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): \(message)"
         case .invalidImage(let what):
             return "invalid image: \(what)"
+        case .invalidSlicing(let what):
+            return "cannot slice: \(what)"
         }
     }
 }
