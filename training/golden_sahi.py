@@ -3,6 +3,10 @@
 
 Writes, under the directory given by --out (the Swift package's Tests/):
 
+* BoxesTests/Fixtures/sahi-overlaps.json: {"generator", "peer", "a", "b", "ios", "iou"}: the boxes of
+  BoxesTests/Fixtures/overlaps.json plus degenerate ones (zero width or height, identical, nested, touching), and
+  the matrices SAHI's numpy backend matches predictions with (`_compute_metric_matrix_full`, float32, "IOS" and
+  "IOU"), cut to the a × b block.
 * ImagingTests/Fixtures/sahi/slices.json: {"generator", "peer", "cases": [{"image": [W, H], "slice": [W, H],
   "overlap": [width ratio, height ratio], "tiles": [[x_min, y_min, x_max, y_max], ...]}]}, the tiles of
   `sahi.slicing.get_slice_bboxes(image_height, image_width, slice_height, slice_width,
@@ -51,10 +55,32 @@ def slicing_cases():
     return out
 
 
+def overlaps(tests):
+    from sahi.postprocess._numpy_backend import _compute_metric_matrix_full
+
+    base = json.loads((tests / "BoxesTests/Fixtures/overlaps.json").read_text())
+    extra = [[10, 10, 10, 30], [10, 10, 30, 10], [0, 0, 0, 0], [10, 10, 30, 30], [15, 15, 20, 20], [30, 10, 50, 30],
+             [10, 30, 30, 50], [0.5, 0.25, 1000.75, 999.5]]
+    a = np.array(base["a"] + extra, dtype=np.float32)
+    b = np.array(base["b"] + extra[::-1], dtype=np.float32)
+    boxes = np.concatenate([a, b])
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+    def block(metric):
+        return _compute_metric_matrix_full(boxes, areas, metric)[: len(a), len(a):].astype(np.float32)
+
+    def rows(m):
+        return [[float(v) for v in row] for row in m]
+
+    return {"generator": "training/golden_sahi.py", "peer": f"sahi {version('sahi')} _compute_metric_matrix_full (numpy)",
+            "a": rows(a), "b": rows(b), "ios": rows(block("IOS")), "iou": rows(block("IOU"))}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="the Swift package's Tests directory")
     out = parser.parse_args().out
+    (out / "BoxesTests/Fixtures/sahi-overlaps.json").write_text(json.dumps(overlaps(out), separators=(",", ":")) + "\n")
     folder = out / "ImagingTests/Fixtures/sahi"
     folder.mkdir(parents=True, exist_ok=True)
     document = {"generator": "training/golden_sahi.py", "peer": f"sahi {version('sahi')} get_slice_bboxes",

@@ -12,6 +12,9 @@ import Foundation
 ///   `c` the diagonal of the enclosing box (without the offset), as `torchvision.ops.distance_box_iou`.
 /// - **CIoU** (same paper) `= DIoU - α·v`, `v = 4/π² · (atan(wa/ha) - atan(wb/hb))²`,
 ///   `α = v / ((1 - IoU) + v + 1e-7)`, as `torchvision.ops.complete_box_iou` (NaN when a box has `w = h = 0`).
+/// - **IoS**, intersection over the smaller area, `= inter / min(area(a), area(b))`, and `0` when that area is
+///   not positive: SAHI's `IOS` match metric (`sahi.postprocess`), which counts a small box inside a large one as
+///   a full match, as a box cut by a tile border is inside the whole object's box.
 ///
 /// The operations are done in this order, in `Float`, with no fused multiply-add, so that the vector kernels
 /// (``OverlapKernels``) give the same bits.
@@ -24,6 +27,8 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
     case diou
     /// Complete IoU.
     case ciou
+    /// Intersection over the smaller area.
+    case ios
 
     /// The scalar reference value of this measure for two boxes.
     @inlinable
@@ -37,6 +42,9 @@ public enum OverlapKind: String, Sendable, CaseIterable, Hashable {
         switch self {
         case .iou:
             return iou
+        case .ios:
+            let smaller = Self.min(a.area(convention), b.area(convention))
+            return smaller > 0 ? inter / smaller : 0
         case .giou:
             let cw = Self.max(Self.max(a.x2, b.x2) - Self.min(a.x1, b.x1) + o, 0)
             let ch = Self.max(Self.max(a.y2, b.y2) - Self.min(a.y1, b.y1) + o, 0)

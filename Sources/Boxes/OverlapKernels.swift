@@ -121,6 +121,7 @@ extension OverlapKind {
         case .giou: return DK_OVERLAP_GIOU
         case .diou: return DK_OVERLAP_DIOU
         case .ciou: return DK_OVERLAP_CIOU
+        case .ios: return DK_OVERLAP_IOS
         }
     }
 }

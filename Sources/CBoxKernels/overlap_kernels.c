@@ -1,4 +1,4 @@
-// One-against-many overlap kernels (IoU, GIoU, DIoU, CIoU) over structure-of-arrays boxes.
+// One-against-many overlap kernels (IoU, GIoU, DIoU, CIoU, IoS) over structure-of-arrays boxes.
 //
 // The loop body is written once (`overlap_loop`) and instantiated for several instruction sets through
 // per-function target attributes; the compiler vectorises each instance for its target. The widest one the
@@ -91,6 +91,16 @@ overlap_loop(dk_overlap_kind kind, dk_box a, dk_boxes b, int inclusive, float *r
                 d = d - alpha * v;
             }
             out[j] = d;
+        }
+        break;
+    case DK_OVERLAP_IOS:
+        for (size_t j = 0; j < n; j++) {
+            float iw = dk_max(PLUS_O(dk_min(a.x2, bx2[j]) - dk_max(a.x1, bx1[j])), 0.0f);
+            float ih = dk_max(PLUS_O(dk_min(a.y2, by2[j]) - dk_max(a.y1, by1[j])), 0.0f);
+            float inter = iw * ih;
+            float smaller = dk_min(areaA, PLUS_O(bx2[j] - bx1[j]) * PLUS_O(by2[j] - by1[j]));
+            float q = inter / smaller;
+            out[j] = smaller > 0.0f ? q : 0.0f;
         }
         break;
     }

@@ -6,7 +6,7 @@ import Foundation
 /// `detectkit bench iou`: one box against many, for each overlap measure.
 struct IoUBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "iou", abstract: "Overlap of one box against many (IoU, GIoU, DIoU, CIoU).")
+        commandName: "iou", abstract: "Overlap of one box against many (IoU, GIoU, DIoU, CIoU, IoS).")
 
     @Option(help: "Boxes in the 'many' set.")
     var count = 4096

@@ -9,7 +9,8 @@ typedef enum {
     DK_OVERLAP_IOU = 0,
     DK_OVERLAP_GIOU = 1,
     DK_OVERLAP_DIOU = 2,
-    DK_OVERLAP_CIOU = 3
+    DK_OVERLAP_CIOU = 3,
+    DK_OVERLAP_IOS = 4
 } dk_overlap_kind;
 
 /// Structure-of-arrays view of `count` xyxy boxes. `aspect` is atan(w / h) per box and is read only for CIoU.
