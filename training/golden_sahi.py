@@ -7,6 +7,14 @@ Writes, under the directory given by --out (the Swift package's Tests/):
   BoxesTests/Fixtures/overlaps.json plus degenerate ones (zero width or height, identical, nested, touching), and
   the matrices SAHI's numpy backend matches predictions with (`_compute_metric_matrix_full`, float32, "IOS" and
   "IOU"), cut to the a × b block.
+* SuppressionTests/Fixtures/greedy-nmm.json and nmm.json: SAHI's GreedyNMMPostprocess and NMMPostprocess (its
+  numpy backend, set_postprocess_backend("numpy")), in the format of the other peer fixtures there: {"generator",
+  "peer", "cases": [{"name", "method", "params": {"threshold"}, "overlap" (iou or ios), "score_threshold",
+  "class_agnostic", "boxes", "scores", "categories", "expected": {"boxes", "scores", "categories"}}]}, on
+  predictions made the way tiles make them: objects seen whole by one tile and cut by the border of the next, a
+  few classes, scores on a coarse grid so that ties are common, coordinates on a quarter-pixel grid (exact in
+  float32, so that SAHI's float64 merge checks see the same values as DetectKit's Float boxes). `expected` is in
+  SAHI's own order.
 * ImagingTests/Fixtures/sahi/slices.json: {"generator", "peer", "cases": [{"image": [W, H], "slice": [W, H],
   "overlap": [width ratio, height ratio], "tiles": [[x_min, y_min, x_max, y_max], ...]}]}, the tiles of
   `sahi.slicing.get_slice_bboxes(image_height, image_width, slice_height, slice_width,
@@ -76,6 +84,68 @@ def overlaps(tests):
             "a": rows(a), "b": rows(b), "ios": rows(block("IOS")), "iou": rows(block("IOU"))}
 
 
+def tile_predictions(rng, objects, size=600, tile=256, overlap=0.25):
+    """Predictions of a detector run on tiles: each object, seen by every tile it touches, cut to the tile."""
+    boxes, scores, categories = [], [], []
+    tiles = get_slice_bboxes(size, size, tile, tile, False, overlap, overlap)
+    for _ in range(objects):
+        w, h = rng.uniform(8, 120, 2)
+        x, y = rng.uniform(0, size - w), rng.uniform(0, size - h)
+        category = int(rng.integers(1, 4))
+        for tx1, ty1, tx2, ty2 in tiles:
+            x1, y1, x2, y2 = max(x, tx1), max(y, ty1), min(x + w, tx2), min(y + h, ty2)
+            if x2 - x1 < 2 or y2 - y1 < 2:
+                continue
+            jitter = rng.normal(0, 1.5, 4)
+            q = [float(np.round(4 * max(v, 0)) / 4) for v in (x1 + jitter[0], y1 + jitter[1], x2 + jitter[2], y2 + jitter[3])]
+            if q[2] <= q[0] or q[3] <= q[1]:
+                continue
+            boxes.append(q)
+            scores.append(float(np.float32(np.round(rng.uniform(0.3, 0.95) * 20) / 20)))
+            categories.append(category if rng.random() > 0.1 else int(rng.integers(1, 4)))
+    return boxes, scores, categories
+
+
+def merging_cases(method):
+    import copy
+
+    from sahi.postprocess.backends import set_postprocess_backend
+    from sahi.postprocess.combine import GreedyNMMPostprocess, NMMPostprocess
+    from sahi.prediction import ObjectPrediction
+
+    set_postprocess_backend("numpy")
+    postprocess = {"greedy-nmm": GreedyNMMPostprocess, "nmm": NMMPostprocess}[method]
+    rng = np.random.default_rng(12)
+    cases = []
+    for seed in range(4):
+        boxes, scores, categories = tile_predictions(rng, objects=8 + 8 * seed)
+        predictions = [ObjectPrediction(bbox=b, score=s, category_id=c, shift_amount=[0, 0], full_shape=None)
+                       for b, s, c in zip(boxes, scores, categories)]
+        for overlap in ("ios", "iou"):
+            for threshold in (0.5, 0.25, 0.8, 0.0):
+                if threshold == 0.0 and seed > 0:
+                    continue
+                for agnostic in (False, True):
+                    post = postprocess(match_threshold=threshold, match_metric=overlap.upper(), class_agnostic=agnostic)
+                    out = post(copy.deepcopy(predictions))
+                    cases.append({
+                        "name": f"seed{seed}-{overlap}{threshold}-{'agnostic' if agnostic else 'perclass'}",
+                        "method": method, "params": {"threshold": threshold}, "overlap": overlap, "score_threshold": 0.0,
+                        "class_agnostic": agnostic, "boxes": boxes, "scores": scores, "categories": categories,
+                        "expected": {"boxes": [[float(v) for v in p.bbox.to_xyxy()] for p in out],
+                                     "scores": [float(p.score.value) for p in out],
+                                     "categories": [int(p.category.id) for p in out]}})
+    return cases
+
+
+def write_cases(path, header, cases):
+    """header's fields, then "cases" one per line."""
+    with open(path, "w") as f:
+        f.write(json.dumps(header, separators=(",", ":"))[:-1] + ',"cases":[\n')
+        f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in cases))
+        f.write("\n]}\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="the Swift package's Tests directory")
@@ -83,13 +153,12 @@ def main():
     (out / "BoxesTests/Fixtures/sahi-overlaps.json").write_text(json.dumps(overlaps(out), separators=(",", ":")) + "\n")
     folder = out / "ImagingTests/Fixtures/sahi"
     folder.mkdir(parents=True, exist_ok=True)
-    document = {"generator": "training/golden_sahi.py", "peer": f"sahi {version('sahi')} get_slice_bboxes",
-                "cases": slicing_cases()}
-    with open(folder / "slices.json", "w") as f:
-        f.write(json.dumps({k: v for k, v in document.items() if k != "cases"})[:-1] + ',"cases":[\n')
-        f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in document["cases"]))
-        f.write("\n]}\n")
-
+    write_cases(folder / "slices.json",
+                {"generator": "training/golden_sahi.py", "peer": f"sahi {version('sahi')} get_slice_bboxes"}, slicing_cases())
+    for method, cls in (("greedy-nmm", "GreedyNMMPostprocess"), ("nmm", "NMMPostprocess")):
+        write_cases(out / f"SuppressionTests/Fixtures/{method}.json",
+                    {"generator": "training/golden_sahi.py", "peer": f"sahi {version('sahi')} {cls} (numpy backend)"},
+                    merging_cases(method))
 
 if __name__ == "__main__":
     main()

@@ -75,6 +75,17 @@ final class CellIndex {
     func visit(overlapping b: Box, _ visit: (Int, Float) -> Bool) {
         layout.forEachCell(near: b) { scan($0, b, visit) }
     }
+    /// Calls `visit` with the id of every remaining box in the cells near `b`: every box that intersects `b` and
+    /// some that do not, whatever their IoU (which can round to 0 for a positive intersection, or be NaN when
+    /// areas overflow). For measures other than IoU.
+    func visitCandidates(near b: Box, _ visit: (Int) -> Void) {
+        layout.forEachCell(near: b) { cell in
+            let first = Int(start[cell])
+            for k in first..<(first + Int(live[cell])) { visit(Int(ids[k])) }
+            return true
+        }
+    }
+
     /// Takes box `id` out of the index (if it is still there).
     func remove(_ id: Int) {
         let k = Int(slot[id])

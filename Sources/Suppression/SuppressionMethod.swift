@@ -1,3 +1,5 @@
+import Boxes
+
 /// A built-in method chosen by its command-line name, with optional parameters: what `--method M --iou T …`
 /// and `--methods soft-gaussian:sigma=0.3,nms:iou=0.6` describe. The methods, their parameters and defaults are
 /// listed once, in ``Kind``.
@@ -14,12 +16,14 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         case voteSigma = "vote_sigma"
         /// Softer-NMS vote IoU threshold.
         case voteIoU = "vote_iou"
+        /// Overlap threshold of the merging methods (on their `overlap`, IoS by default).
+        case threshold
 
         /// Throws when `value` is out of this parameter's range: IoU thresholds in [0, 1]; widths and the DIoU
         /// exponent finite and positive.
         public func validate(_ value: Float) throws {
             switch self {
-            case .iou, .voteIoU: try Check.unitInterval(rawValue, value)
+            case .iou, .voteIoU, .threshold: try Check.unitInterval(rawValue, value)
             case .sigma, .beta, .voteSigma: try Check.positive(rawValue, value)
             }
         }
@@ -32,6 +36,8 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     public let kind: Kind
     /// Parameters that differ from the defaults.
     public private(set) var parameters: [Parameter: Float]
+    /// The overlap chosen with `overlap=…` (one of ``Kind/overlapChoices``); nil: the method's default.
+    public private(set) var overlap: OverlapKind?
 
     /// The method's name.
     public var name: String { kind.rawValue }
@@ -60,9 +66,19 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         for item in parts[1].split(whereSeparator: { $0 == "," || $0 == ";" }) { try set(assignment: String(item)) }
     }
 
-    /// Sets a parameter from `name=value` (`-` in the name read as `_`).
+    /// Sets a parameter from `name=value` (`-` in the name read as `_`), or the overlap from `overlap=iou|ios`.
     private mutating func set(assignment item: String) throws {
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+        if kv.count == 2, kv[0] == "overlap" {
+            guard let o = OverlapKind(rawValue: kv[1]), kind.overlapChoices.contains(o) else {
+                let choices = kind.overlapChoices.map(\.rawValue).joined(separator: ", ")
+                throw SuppressionError.invalidParameter(
+                    name: "overlap", value: kv[1],
+                    reason: choices.isEmpty ? "does not apply to method \(name)" : "method \(name) takes \(choices)")
+            }
+            overlap = o
+            return
+        }
         guard kv.count == 2, let p = Parameter(rawValue: String(kv[0].map { $0 == "-" ? "_" : $0 })), let v = Float(kv[1]) else {
             throw SuppressionError.invalidParameter(name: "method parameter", value: item, reason: "expected name=number, e.g. iou=0.6")
         }
@@ -108,12 +124,13 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
 
     /// The configured suppressor: given parameters, else the defaults of ``Kind/parameters``.
     public func makeSuppressor() -> any ReferencedSuppressor {
-        kind.make { parameters[$0] ?? kind.defaultValue($0) }
+        kind.make(overlap: overlap) { parameters[$0] ?? kind.defaultValue($0) }
     }
 
-    /// `name` or `name:param=value,…` with parameters sorted by name.
+    /// `name` or `name:param=value,…` with parameters sorted by name (the overlap first, when chosen).
     public var description: String {
-        let ps = parameters.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
+        let ps = (overlap.map { ["overlap=\($0.rawValue)"] } ?? [])
+            + parameters.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
         return ps.isEmpty ? name : name + ":" + ps.joined(separator: ",")
     }
 }

@@ -1,3 +1,5 @@
+import Boxes
+
 extension SuppressionMethod {
     /// Every built-in method, with its command-line name, its parameters and their defaults: the one place these
     /// are written. The help text, the error messages and the method types' default arguments are made from it,
@@ -26,6 +28,10 @@ extension SuppressionMethod {
         case matrixLinear = "matrix-linear"
         /// Weighted Boxes Fusion (``WeightedBoxesFusion``).
         case wbf
+        /// Greedy non-maximum merging, SAHI's tile merging (``NonMaximumMerging``, ``NonMaximumMerging/Variant/greedy``).
+        case greedyNMM = "greedy-nmm"
+        /// Transitive non-maximum merging (``NonMaximumMerging``, ``NonMaximumMerging/Variant/transitive``).
+        case nmm
 
         /// The parameters the method takes and their defaults, in the order help text lists them.
         public var parameters: KeyValuePairs<Parameter, Float> {
@@ -37,6 +43,7 @@ extension SuppressionMethod {
             case .weighted, .wbf: return [.iou: 0.55]
             case .diou: return [.iou: 0.5, .beta: 1]
             case .matrixLinear: return [:]
+            case .greedyNMM, .nmm: return [.threshold: 0.5]
             }
         }
 
@@ -45,7 +52,7 @@ extension SuppressionMethod {
         public var defaultScoreThreshold: Float {
             switch self {
             case .softLinear, .softGaussian, .softer, .matrixGaussian, .matrixLinear: return 0.001
-            case .nms, .weighted, .diou, .ciou, .cluster, .wbf: return 0
+            case .nms, .weighted, .diou, .ciou, .cluster, .wbf, .greedyNMM, .nmm: return 0
             }
         }
 
@@ -63,6 +70,8 @@ extension SuppressionMethod {
             case .matrixGaussian: return "Matrix NMS, Gaussian decay, all boxes at once"
             case .matrixLinear: return "Matrix NMS, linear decay, all boxes at once"
             case .wbf: return "Weighted Boxes Fusion: clusters fused into score-weighted boxes"
+            case .greedyNMM: return "SAHI's greedy non-maximum merging: overlapping boxes merged into their union"
+            case .nmm: return "SAHI's non-maximum merging, transitive: chains of overlapping boxes merged"
             }
         }
 
@@ -72,8 +81,17 @@ extension SuppressionMethod {
             parameters.first { $0.key == parameter }?.value ?? .nan
         }
 
-        /// The method with `value(p)` for each of its parameters.
-        func make(_ value: (Parameter) -> Float) -> any ReferencedSuppressor {
+        /// The overlaps the method can match boxes with (`overlap=…` in a method spec), the first the default;
+        /// empty for the methods whose overlap is fixed.
+        public var overlapChoices: [OverlapKind] {
+            switch self {
+            case .greedyNMM, .nmm: return [.ios, .iou]
+            default: return []
+            }
+        }
+
+        /// The method with `value(p)` for each of its parameters and `overlap` (nil: the method's default).
+        func make(overlap: OverlapKind? = nil, _ value: (Parameter) -> Float) -> any ReferencedSuppressor {
             switch self {
             case .nms: return GreedyNMS.nms(iouThreshold: value(.iou))
             case .softLinear: return SoftNMS.linear(iouThreshold: value(.iou))
@@ -86,6 +104,8 @@ extension SuppressionMethod {
             case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma))
             case .matrixLinear: return MatrixNMS.linear
             case .wbf: return WeightedBoxesFusion(iouThreshold: value(.iou))
+            case .greedyNMM: return NonMaximumMerging(.greedy, overlap: overlap ?? .ios, threshold: value(.threshold))
+            case .nmm: return NonMaximumMerging(.transitive, overlap: overlap ?? .ios, threshold: value(.threshold))
             }
         }
 

@@ -4,8 +4,8 @@ import Boxes
 /// class-agnostic), decides which survive, with what score and what box.
 ///
 /// Every built-in method (``GreedyNMS``, ``SoftNMS``, ``SofterNMS``, ``WeightedNMS``, ``ClusterNMS``,
-/// ``MatrixNMS``, ``WeightedBoxesFusion``) conforms, and so can a method of your own; anything that accepts a
-/// built-in accepts yours. Grouping, validation, the score threshold, caps and output order are handled by
+/// ``MatrixNMS``, ``WeightedBoxesFusion``, ``NonMaximumMerging``) conforms, and so can a method of your own;
+/// anything that accepts a built-in accepts yours. Grouping, validation, the score threshold, caps and output order are handled by
 /// ``Suppressor/apply(to:options:)``, so a conformance only deals with one group:
 ///
 /// ```swift

@@ -21,6 +21,9 @@ struct SuppressionFlags: ParsableArguments {
     @Option(name: .long, help: "Softer-NMS vote IoU threshold (default: \(Self.defaults(.voteIoU))).")
     var voteIou: Float?
 
+    @Option(name: .long, help: "Overlap threshold of the merging methods (default: \(Self.defaults(.threshold))).")
+    var threshold: Float?
+
     /// `nms 0.5, soft-linear 0.3, …`: each method that takes `parameter`, with its default (from the registry).
     static func defaults(_ parameter: SuppressionMethod.Parameter) -> String {
         SuppressionMethod.Kind.allCases.compactMap { kind in
@@ -33,7 +36,7 @@ struct SuppressionFlags: ParsableArguments {
     /// The method parameters, with their options (nil when not given).
     private var parameterOptions: [(parameter: SuppressionMethod.Parameter, value: Float?, option: String)] {
         [(.iou, iou, "--iou"), (.sigma, sigma, "--sigma"), (.beta, beta, "--beta"), (.voteSigma, voteSigma, "--vote-sigma"),
-         (.voteIoU, voteIou, "--vote-iou")]
+         (.voteIoU, voteIou, "--vote-iou"), (.threshold, threshold, "--threshold")]
     }
 
     /// Refuses an unknown method name and parameter values out of their ranges (a NaN IoU threshold, a zero

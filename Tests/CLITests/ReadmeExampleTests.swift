@@ -1,3 +1,4 @@
+import DetectKit
 import Foundation
 import Testing
 
@@ -42,8 +43,9 @@ import Testing
         let r = try Detectkit.run([Self.root.appendingPathComponent("samples").path, out.path], program: "readme-example")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("annotated.jpg").path))
-        // The last 11 lines rank the methods by AP on the samples.
-        let ranking = r.stdout.split(separator: "\n").suffix(11).compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-        #expect(ranking.count == 11 && ranking.allSatisfy { $0 > 0.5 }, "\(r.stdout)")
+        // The last lines rank every method by AP on the samples (the merging methods, made for tiles, lowest).
+        let n = SuppressionMethod.names.count
+        let ranking = r.stdout.split(separator: "\n").suffix(n).compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(ranking.count == n && ranking.allSatisfy { $0 > 0.4 } && ranking.first! > 0.65, "\(r.stdout)")
     }
 }

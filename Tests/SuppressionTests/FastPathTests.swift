@@ -18,7 +18,7 @@ import Testing
     /// Values each parameter is swept over, one parameter at a time from the method's defaults.
     static let sweeps: [SuppressionMethod.Parameter: [Float]] = [
         .iou: [0, 0.3, 0.5, 0.7, 1], .sigma: [0.1, 0.5, 2], .beta: [0.6, 1, 2], .voteSigma: [0.005, 0.05, 0.2],
-        .voteIoU: [0, 0.3, 0.5, 0.7, 1],
+        .voteIoU: [0, 0.3, 0.5, 0.7, 1], .threshold: [0, 0.3, 0.5, 0.7, 1],
     ]
 
     /// Every method of the registry with its defaults and with each parameter swept, so a method added to
@@ -27,10 +27,15 @@ import Testing
         var all: [Method] = []
         func add(_ name: String, _ s: any ReferencedSuppressor) { all.append(Method(name: name, fast: s.suppress, reference: s.reference)) }
         for kind in SuppressionMethod.Kind.allCases {
-            add(kind.rawValue, try! SuppressionMethod(kind).makeSuppressor())
-            for (parameter, _) in kind.parameters {
-                for value in sweeps[parameter] ?? [] {
-                    add("\(kind.rawValue):\(parameter.rawValue)=\(value)", try! SuppressionMethod(kind, parameters: [parameter: value]).makeSuppressor())
+            // The default overlap, then each the method can choose.
+            for spec in [kind.rawValue] + kind.overlapChoices.map({ "\(kind.rawValue):overlap=\($0.rawValue)" }) {
+                add(spec, try! SuppressionMethod(parsing: spec).makeSuppressor())
+                for (parameter, _) in kind.parameters {
+                    for value in sweeps[parameter] ?? [] {
+                        var method = try! SuppressionMethod(parsing: spec)
+                        try! method.set(parameter, value)
+                        add("\(spec):\(parameter.rawValue)=\(value)", method.makeSuppressor())
+                    }
                 }
             }
         }

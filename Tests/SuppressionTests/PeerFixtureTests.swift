@@ -5,7 +5,8 @@ import Testing
 
 /// Every method against numbers produced by its peer, fixed into `Fixtures/`: torchvision, OpenCV and
 /// ensemble-boxes, the authors' own code for Matrix NMS (SOLOv2) and Softer-NMS (KL-Loss), and for `softer`,
-/// `weighted`, `diou`, `ciou` and `cluster` also a transcription of their rules (`training/golden_suppression.py`).
+/// `weighted`, `diou`, `ciou` and `cluster` also a transcription of their rules (`training/golden_suppression.py`);
+/// SAHI itself for `greedy-nmm` and `nmm` (`training/golden_sahi.py`).
 @Suite struct PeerFixtureTests {
     struct File: Decodable {
         var peer: String
@@ -25,6 +26,8 @@ import Testing
         var models: [Int]?
         /// Boxes measured with the `+1` convention (the KL-Loss code's).
         var pixel_inclusive: Bool?
+        /// The `overlap=…` of the method spec (the merging methods).
+        var overlap: String?
         var expected: Expected
     }
 
@@ -74,13 +77,35 @@ import Testing
         }
     }
 
+    /// `greedy-nmm` and `nmm` give exactly SAHI's merged boxes, scores and categories (bit for bit), listed in
+    /// DetectKit's order (score, then input position) where SAHI lists them category by category.
+    @Test(arguments: ["greedy-nmm", "nmm"])
+    func mergingEqualsSAHIExactly(method: String) throws {
+        let file = try Self.load(method)
+        #expect(file.peer.hasPrefix("sahi "))
+        for c in file.cases {
+            var m = try SuppressionMethod(parsing: "\(method):overlap=\(try #require(c.overlap))")
+            try m.set(.threshold, try #require(c.params["threshold"]))
+            let d = try Detections(
+                boxes: BoxArray(c.boxes.map { Box(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3]) }), scores: c.scores, categories: c.categories)
+            let kept = try m.makeSuppressor().apply(to: d, options: SuppressionOptions(classAgnostic: c.class_agnostic))
+            func row(_ score: Float, _ box: [Float], _ category: Int) -> [Float] { [-score] + box + [Float(category)] }
+            let ours = kept.map { row($0.score, [$0.box.x1, $0.box.y1, $0.box.x2, $0.box.y2], d.categories[$0.index]) }
+            let theirs = c.expected.scores.indices.map { row(c.expected.scores[$0], c.expected.boxes[$0], c.expected.categories![$0]) }
+            let sort: ([[Float]]) -> [[Float]] = { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+            #expect(sort(ours).map { $0.map(\.bitPattern) } == sort(theirs).map { $0.map(\.bitPattern) }, "\(c.name)")
+        }
+    }
+
     /// Every case of `file` run through DetectKit and compared with the peer's survivors.
     func check(_ file: File) throws {
         #expect(file.cases.count >= 12)
         for c in file.cases {
             var parameters: [SuppressionMethod.Parameter: Float] = [:]
             for (k, v) in c.params { parameters[try #require(SuppressionMethod.Parameter(rawValue: k))] = v }
-            let suppressor = try SuppressionMethod(c.method, parameters: parameters).makeSuppressor()
+            var method = try SuppressionMethod(parsing: c.method + (c.overlap.map { ":overlap=\($0)" } ?? ""))
+            for (p, v) in parameters { try method.set(p, v) }
+            let suppressor = method.makeSuppressor()
             let d = try Detections(
                 boxes: BoxArray(c.boxes.map { Box(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3]) }), scores: c.scores,
                 categories: c.categories, deviations: c.std.map { $0.map { SIMD4($0[0], $0[1], $0[2], $0[3]) } },
@@ -98,13 +123,17 @@ import Testing
         let e = c.expected
         #expect(kept.count == e.scores.count, "\(c.name): \(kept.count) survivors, peer \(e.scores.count)")
         guard kept.count == e.scores.count else { return }
-        // Pair survivors: by record index where the peer names it, else (fused boxes) by score order.
+        // Pair survivors: by record index where the peer names it, else (fused boxes) both sides sorted by score,
+        // then by box.
+        var kept = kept
         let order: [Int]
         if let indices = e.indices {
             let position = Dictionary(uniqueKeysWithValues: indices.enumerated().map { ($1, $0) })
             order = try kept.map { k in try #require(position[k.index], "\(c.name): record \(k.index) not kept by the peer") }
         } else {
-            order = e.scores.indices.sorted { e.scores[$0] > e.scores[$1] }
+            func key(_ score: Float, _ b: [Float]) -> [Float] { [-score] + b }
+            kept.sort { key($0.score, [$0.box.x1, $0.box.y1, $0.box.x2, $0.box.y2]).lexicographicallyPrecedes(key($1.score, [$1.box.x1, $1.box.y1, $1.box.x2, $1.box.y2])) }
+            order = e.scores.indices.sorted { key(e.scores[$0], e.boxes[$0]).lexicographicallyPrecedes(key(e.scores[$1], e.boxes[$1])) }
         }
         for (k, p) in zip(kept, order) {
             #expect(abs(k.score - e.scores[p]) <= 1e-5 * max(1, abs(e.scores[p])), "\(c.name): score \(k.score) vs \(e.scores[p])")

@@ -1,0 +1,161 @@
+import Boxes
+
+/// Non-maximum merging (NMM), the way SAHI merges the predictions of overlapping tiles
+/// (`sahi.postprocess.combine.GreedyNMMPostprocess` and `NMMPostprocess`, SAHI 0.12): overlapping boxes are not
+/// dropped but merged into the box that encloses them all.
+///
+/// Boxes are ranked by score, descending, then by `x1`, `y1`, `x2`, `y2` ascending, then by input position
+/// (SAHI's `np.lexsort` order). Two boxes *match* when `overlap(a, b) ≥ threshold`, with `overlap` IoU or IoS
+/// (intersection over the smaller area) in `Float`. Then:
+/// - ``Variant/greedy`` (`greedy-nmm`): walking the ranking, each box not yet taken becomes a keeper and takes
+///   every later box, not yet taken, that matches it (no chains).
+/// - ``Variant/transitive`` (`nmm`): walking the ranking, a box not yet taken becomes a keeper; every box, keeper
+///   or taken, then takes for its keeper each box not yet taken (in input order) that matches it and that it
+///   *dominates*: a lower score, or an equal score and coordinates `(x1, y1, x2, y2)` not lexicographically
+///   smaller. So chains form (A takes B, B takes C), and boxes of equal score with different coordinates never
+///   take each other.
+///
+/// Each keeper starts as itself and absorbs its taken boxes in the order they were taken: a box is absorbed only
+/// if it still matches the grown box (the test redone in `Double`), else it is dropped; absorbing makes the box
+/// the union of both, the score the higher one, and the category that of the absorbed box when its score is not
+/// lower (SAHI's `merge_object_prediction_pair`). One detection per keeper.
+///
+/// A threshold of 0 matches every pair, disjoint boxes included, as SAHI does. The fixture tests hold both
+/// variants equal to SAHI's numpy backend (boxes, scores and categories); SAHI's numba backend computes the
+/// ranking's overlaps in `Double` and can differ on overlaps within a rounding of the threshold.
+public struct NonMaximumMerging: ReferencedSuppressor {
+    /// Which of SAHI's two merging walks.
+    public enum Variant: String, Sendable, CaseIterable {
+        /// `GreedyNMMPostprocess`: a keeper takes only the boxes that match it.
+        case greedy
+        /// `NMMPostprocess`: taken boxes take further boxes for their keeper.
+        case transitive
+    }
+
+    /// Greedy or transitive.
+    public var variant: Variant
+    /// The overlap that makes boxes match: `.iou` or `.ios`.
+    public var overlap: OverlapKind
+    /// Boxes match when their overlap is at least this, in [0, 1].
+    public var threshold: Float
+
+    /// A merging method; SAHI's sliced prediction merges greedily on IoS at 0.5, the defaults.
+    public init(
+        _ variant: Variant = .greedy, overlap: OverlapKind = .ios,
+        threshold: Float = SuppressionMethod.Kind.greedyNMM.defaultValue(.threshold)
+    ) {
+        self.variant = variant
+        self.overlap = overlap
+        self.threshold = threshold
+    }
+
+    /// `greedy-nmm` or `nmm`.
+    public var kind: SuppressionMethod.Kind { variant == .greedy ? .greedyNMM : .nmm }
+    /// The method's name.
+    public var name: String { kind.rawValue }
+
+    /// The merged detections, using a spatial index to find the boxes that can match.
+    public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try check()
+        // At threshold 0 disjoint boxes match too, which no spatial index can narrow down.
+        guard threshold > 0 else { return try reference(group) }
+        let index = CellIndex(group.boxes, convention: group.convention)
+        let taken = try take(group) { box, accept in
+            index.visitCandidates(near: group.boxes[box], accept)
+        } removing: { index.remove($0) }
+        return taken.map { absorb(group, $0.keeper, $0.taken) }
+    }
+
+    /// Plain scalar reference: every pair is tested.
+    public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
+        try check()
+        let taken = try take(group) { _, accept in
+            for other in 0..<group.count { accept(other) }
+        } removing: { _ in }
+        return taken.map { absorb(group, $0.keeper, $0.taken) }
+    }
+
+    private func check() throws {
+        try Check.unitInterval("threshold", threshold)
+        guard overlap == .iou || overlap == .ios else {
+            throw SuppressionError.invalidParameter(name: "overlap", value: overlap.rawValue, reason: "merging takes iou or ios")
+        }
+    }
+
+    /// The keepers in ranking order, each with the boxes it took in order. `candidates(box, accept)` must call
+    /// `accept` at least for every box not yet taken that overlaps `box` (more is harmless); `removing` is told
+    /// each box as it is taken or becomes a keeper.
+    private func take(
+        _ g: SuppressionGroup, candidates: (Int, (Int) -> Void) -> Void, removing: (Int) -> Void
+    ) throws -> [(keeper: Int, taken: [Int])] {
+        let ranking = Self.ranking(g)
+        var rank = [Int](repeating: 0, count: g.count)
+        for (r, p) in ranking.enumerated() { rank[p] = r }
+        var owner = [Int](repeating: -1, count: g.count)
+        var lists: [Int: [Int]] = [:]
+        var keepers: [Int] = []
+        var found: [Int] = []
+        for current in ranking {
+            if variant == .greedy, owner[current] >= 0 { continue }
+            if owner[current] < 0 {
+                owner[current] = current
+                keepers.append(current)
+                lists[current] = []
+                removing(current)
+            }
+            let keeper = owner[current]
+            found.removeAll(keepingCapacity: true)
+            candidates(current) { other in
+                guard owner[other] < 0, other != current else { return }
+                let claims = variant == .greedy ? rank[other] > rank[current] : dominates(g, current, other)
+                if claims, g.overlap(overlap, current, other) >= threshold { found.append(other) }
+            }
+            // Greedy: in ranking order (SAHI's candidate list); transitive: in input order (its `np.where`).
+            found.sort { variant == .greedy ? rank[$0] < rank[$1] : $0 < $1 }
+            for other in found where owner[other] < 0 {
+                owner[other] = keeper
+                lists[keeper, default: []].append(other)
+                removing(other)
+            }
+        }
+        return keepers.map { ($0, lists[$0] ?? []) }
+    }
+
+    /// Score descending, then `x1`, `y1`, `x2`, `y2` ascending, then position (SAHI's `np.lexsort` order).
+    static func ranking(_ g: SuppressionGroup) -> [Int] {
+        (0..<g.count).sorted { a, b in
+            if g.scores[a] != g.scores[b] { return g.scores[a] > g.scores[b] }
+            let p = g.boxes[a], q = g.boxes[b]
+            for (u, v) in [(p.x1, q.x1), (p.y1, q.y1), (p.x2, q.x2), (p.y2, q.y2)] where u != v { return u < v }
+            return a < b
+        }
+    }
+
+    /// Whether `a` may take `b` in the transitive walk: a lower score, or the same score and coordinates not
+    /// lexicographically smaller than `b`'s.
+    private func dominates(_ g: SuppressionGroup, _ a: Int, _ b: Int) -> Bool {
+        if g.scores[a] != g.scores[b] { return g.scores[a] > g.scores[b] }
+        let p = g.boxes[a], q = g.boxes[b]
+        for (u, v) in [(p.x1, q.x1), (p.y1, q.y1), (p.x2, q.x2), (p.y2, q.y2)] where u != v { return u > v }
+        return true
+    }
+
+    /// The keeper grown by the boxes it took that still match it, in order (SAHI's `_apply_merge`).
+    private func absorb(_ g: SuppressionGroup, _ keeper: Int, _ taken: [Int]) -> GroupSelection {
+        let o = Double(g.convention.offset)
+        func corners(_ b: Box) -> SIMD4<Double> { SIMD4(Double(b.x1), Double(b.y1), Double(b.x2), Double(b.y2)) }
+        func area(_ b: SIMD4<Double>) -> Double { (b.z - b.x + o) * (b.w - b.y + o) }
+        var box = corners(g.boxes[keeper]), score = g.scores[keeper], categoryFrom = keeper
+        for other in taken {
+            let b = corners(g.boxes[other])
+            let inter = Swift.max(Swift.min(box.z, b.z) - Swift.max(box.x, b.x) + o, 0) * Swift.max(Swift.min(box.w, b.w) - Swift.max(box.y, b.y) + o, 0)
+            // No guard for an empty denominator: 0 / 0 is NaN, which matches nothing, as in SAHI.
+            let value = overlap == .ios ? inter / Swift.min(area(box), area(b)) : inter / ((area(box) + area(b)) - inter)
+            guard value >= Double(threshold) else { continue }
+            box = SIMD4(Swift.min(box.x, b.x), Swift.min(box.y, b.y), Swift.max(box.z, b.z), Swift.max(box.w, b.w))
+            if !(score > g.scores[other]) { categoryFrom = other }
+            score = Swift.max(score, g.scores[other])
+        }
+        return GroupSelection(position: categoryFrom, score: score, box: Box(x1: Float(box.x), y1: Float(box.y), x2: Float(box.z), y2: Float(box.w)))
+    }
+}
