@@ -11,6 +11,11 @@ What is compared (every system gets the same boxes, written once to COCO results
   The kept indices must agree and their decayed scores must agree to ~1e-5 relative.
 * ``wbf``: ``detectkit suppress --method wbf --iou 0.55`` against ``ensemble_boxes.weighted_boxes_fusion``
   (iou_thr 0.55, skip_box_thr 0, conf_type avg), at 1,000 / 10,000 boxes normalised to [0, 1].
+* ``greedy-nmm``: ``detectkit suppress --method greedy-nmm:overlap=ios,threshold=0.5`` against SAHI's
+  ``greedy_nmm`` (IOS, 0.5), the matching that ``GreedyNMMPostprocess`` runs, on its numba backend (the one SAHI
+  picks on a CPU) and its numpy backend, at 10,000 / 100,000 boxes; the speed-up is against the faster. SAHI then
+  builds the merged predictions in Python (``GreedyNMMPostprocess`` on ``ObjectPrediction`` lists, timed once and
+  shown too); DetectKit's time includes that merge. Its merged boxes and scores must be SAHI's.
 * IoU one-against-many: ``detectkit bench iou --json`` against ``torchvision.ops.box_iou(box[None], boxes)`` and
   a vectorised numpy expression, all float32, one thread.
 
@@ -74,6 +79,7 @@ NMS_IOU = 0.5
 SOFT_SIGMA = 0.5
 SOFT_SCORE_THRESHOLD = 0.001
 WBF_IOU = 0.55
+NMM_THRESHOLD = 0.5
 SOFT_SCORE_RTOL = 1e-5  # decayed scores of soft-gaussian must agree to this relative tolerance
 WBF_ATOL = 1e-5  # fused boxes (normalised) and scores of wbf must agree to this
 
@@ -367,6 +373,22 @@ def check_wbf(records: list[dict[str, Any]], peer_boxes: np.ndarray, peer_scores
 # ----------------------------------------------------------------------------------------------------------
 
 
+def check_merged(records: list[dict[str, Any]], peer_boxes: np.ndarray, peer_scores: np.ndarray) -> tuple[bool, str]:
+    """The same merged boxes and scores, as multisets (sorted by score, then box), boxes to two float32 spacings
+    of the largest coordinate (DetectKit's records carry ``[x, y, w, h]`` with ``w`` rounded to float32)."""
+    boxes, scores, _ = records_to_arrays(records)
+    if len(scores) != len(peer_scores):
+        return False, f"{len(scores)} merged boxes, SAHI {len(peer_scores)}"
+    ours = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -scores))
+    theirs = np.lexsort((peer_boxes[:, 3], peer_boxes[:, 2], peer_boxes[:, 1], peer_boxes[:, 0], -peer_scores))
+    worst = float(np.abs(boxes[ours] - peer_boxes[theirs]).max(initial=0))
+    same_scores = bool(np.array_equal(scores[ours].astype(np.float32), peer_scores[theirs].astype(np.float32)))
+    tolerance = 2 * float(np.spacing(np.float32(np.abs(peer_boxes).max(initial=1))))
+    ok = same_scores and worst <= tolerance
+    return ok, f"same merged boxes (largest difference {worst:.1e} px) and scores" if ok else \
+        f"scores equal: {same_scores}, largest box difference {worst:.3g} px"
+
+
 def numpy_iou_one_to_many(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     """IoU of one xyxy box against many, float32, 0 where the union is 0."""
     iw = np.clip(np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]), 0, None)
@@ -492,6 +514,41 @@ class Benchmark:
                                lambda records: check_wbf(records, np.asarray(fused), np.asarray(fused_scores)))
         self.add(row)
 
+    # -- greedy-nmm (SAHI) ----------------------------------------------------------------------------------
+
+    def greedy_nmm(self, n: int) -> None:
+        from sahi.postprocess.backends import set_postprocess_backend
+        from sahi.postprocess.combine import GreedyNMMPostprocess, greedy_nmm
+        from sahi.prediction import ObjectPrediction
+
+        data = self.boxes(n)
+        predictions = np.concatenate([data.boxes, data.scores[:, None], np.zeros((n, 1), np.float32)], 1).astype(np.float32)
+        timings = {}
+        for backend in ("numba", "numpy"):
+            set_postprocess_backend(backend)
+            timings[backend], merged = time_call(
+                lambda: greedy_nmm(predictions, match_metric="IOS", match_threshold=NMM_THRESHOLD), self.args.repeats)
+            log(f"  greedy-nmm {n}: SAHI greedy_nmm ({backend}) {timings[backend].median * 1e3:.1f} ms, "
+                f"{len(merged)} keepers")
+        backend = min(timings, key=lambda b: timings[b].median)
+        set_postprocess_backend("numpy")
+        objects = [ObjectPrediction(bbox=[float(v) for v in b], score=float(s), category_id=0, shift_amount=[0, 0],
+                                    full_shape=None) for b, s in zip(data.boxes, data.scores)]
+        t0 = time.perf_counter()
+        out = GreedyNMMPostprocess(match_threshold=NMM_THRESHOLD, match_metric="IOS", class_agnostic=False)(objects)
+        whole = time.perf_counter() - t0
+        peer_boxes = np.array([p.bbox.to_xyxy() for p in out], dtype=np.float64).reshape(-1, 4)
+        peer_scores = np.array([p.score.value for p in out], dtype=np.float64)
+        row = Row("greedy-nmm", n, f"SAHI greedy_nmm ({backend})", timings[backend], peer_kept=len(out),
+                  extra={"GreedyNMMPostprocess_s": whole, "backends_s": {b: t.median for b, t in timings.items()}})
+        log(f"  greedy-nmm {n}: SAHI GreedyNMMPostprocess (matching and merging, numpy) {whole:.2f} s")
+        if self.detectkit:
+            src = self.tmp / f"boxes_{n}.json"
+            write_results_json(src, xyxy_to_xywh(data.boxes), data.scores)
+            self.run_detectkit(row, ["--method", f"greedy-nmm:overlap=ios,threshold={NMM_THRESHOLD}"], src,
+                               lambda records: check_merged(records, peer_boxes, peer_scores))
+        self.add(row)
+
     # -- IoU throughput -------------------------------------------------------------------------------------
 
     def iou_throughput(self) -> None:
@@ -558,7 +615,7 @@ class Benchmark:
         except OSError:
             pass
         versions = {}
-        for pkg in ("numpy", "torch", "torchvision", "opencv-python-headless", "ensemble-boxes"):
+        for pkg in ("numpy", "torch", "torchvision", "opencv-python-headless", "ensemble-boxes", "sahi", "numba"):
             try:
                 versions[pkg] = metadata.version(pkg)
             except metadata.PackageNotFoundError:
@@ -615,6 +672,8 @@ def main() -> int:
     p.add_argument("--sizes", type=sizes, default=[1_000, 10_000, 100_000], help="nms sizes (default 1000,10000,100000)")
     p.add_argument("--soft-sizes", type=sizes, default=[1_000, 10_000], help="soft-gaussian sizes (default 1000,10000)")
     p.add_argument("--wbf-sizes", type=sizes, default=[1_000, 10_000], help="wbf sizes (default 1000,10000)")
+    p.add_argument("--nmm-sizes", type=sizes, default=[10_000, 100_000],
+                   help="greedy-nmm sizes (default 10000,100000)")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per peer measurement (default 5)")
     p.add_argument("--detectkit-repeats", type=int, default=7, help="timed detectkit runs per measurement (default 7)")
     p.add_argument("--detectkit-timeout", type=float, default=600.0,
@@ -642,6 +701,8 @@ def main() -> int:
         bench.soft_gaussian(n)
     for n in args.wbf_sizes:
         bench.wbf(n)
+    for n in args.nmm_sizes:
+        bench.greedy_nmm(n)
     bench.iou_throughput()
     bench.report(command)
     if not args.keep_files:

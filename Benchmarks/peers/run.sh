@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV and
-# ensemble-boxes (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
+# Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV,
+# ensemble-boxes and SAHI (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
 # with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py);
 # with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py); with --clip,
 # CLIP image and text features against transformers (compare_clip.py); with --detector, the detector network
@@ -68,8 +68,9 @@ then
     "$venv/bin/python" -m pip install -r "$here/requirements.txt" >&2
 fi
 
-# Ultralytics without its declared dependencies (they would add opencv-python beside the headless build).
-if [ "$script" = compare_decoders.py ] && ! "$venv/bin/python" -c "import ultralytics" 2>/dev/null; then
+# Ultralytics and SAHI without their declared dependencies (they would add opencv-python beside the headless
+# build); what they import is in requirements.txt.
+if ! "$venv/bin/python" -c "import ultralytics, sahi" 2>/dev/null; then
     "$venv/bin/python" -m pip install --no-deps -r "$here/requirements-no-deps.txt" >&2
 fi
 

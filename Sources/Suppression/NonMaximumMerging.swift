@@ -92,7 +92,7 @@ public struct NonMaximumMerging: ReferencedSuppressor {
         var rank = [Int](repeating: 0, count: g.count)
         for (r, p) in ranking.enumerated() { rank[p] = r }
         var owner = [Int](repeating: -1, count: g.count)
-        var lists: [Int: [Int]] = [:]
+        var lists = [[Int]](repeating: [], count: g.count)
         var keepers: [Int] = []
         var found: [Int] = []
         for current in ranking {
@@ -100,44 +100,51 @@ public struct NonMaximumMerging: ReferencedSuppressor {
             if owner[current] < 0 {
                 owner[current] = current
                 keepers.append(current)
-                lists[current] = []
                 removing(current)
             }
             let keeper = owner[current]
             found.removeAll(keepingCapacity: true)
+            let box = g.boxes[current], currentRank = rank[current]
             candidates(current) { other in
                 guard owner[other] < 0, other != current else { return }
-                let claims = variant == .greedy ? rank[other] > rank[current] : dominates(g, current, other)
-                if claims, g.overlap(overlap, current, other) >= threshold { found.append(other) }
+                let claims = variant == .greedy ? rank[other] > currentRank : dominates(g, current, other)
+                if claims, overlap.value(box, g.boxes[other], convention: g.convention) >= threshold { found.append(other) }
             }
             // Greedy: in ranking order (SAHI's candidate list); transitive: in input order (its `np.where`).
             found.sort { variant == .greedy ? rank[$0] < rank[$1] : $0 < $1 }
             for other in found where owner[other] < 0 {
                 owner[other] = keeper
-                lists[keeper, default: []].append(other)
+                lists[keeper].append(other)
                 removing(other)
             }
         }
-        return keepers.map { ($0, lists[$0] ?? []) }
+        return keepers.map { ($0, lists[$0]) }
     }
 
     /// Score descending, then `x1`, `y1`, `x2`, `y2` ascending, then position (SAHI's `np.lexsort` order).
     static func ranking(_ g: SuppressionGroup) -> [Int] {
-        (0..<g.count).sorted { a, b in
-            if g.scores[a] != g.scores[b] { return g.scores[a] > g.scores[b] }
-            let p = g.boxes[a], q = g.boxes[b]
-            for (u, v) in [(p.x1, q.x1), (p.y1, q.y1), (p.x2, q.x2), (p.y2, q.y2)] where u != v { return u < v }
-            return a < b
-        }
+        let keys = (0..<g.count).map { (score: g.scores[$0], box: g.boxes[$0], position: $0) }
+        return keys.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return coordinateOrder(a.box, b.box) ?? (a.position < b.position)
+        }.map(\.position)
+    }
+
+    /// Whether `p` comes before `q` by `x1`, `y1`, `x2`, `y2`, ascending; nil when all four are equal.
+    @inline(__always)
+    private static func coordinateOrder(_ p: Box, _ q: Box) -> Bool? {
+        if p.x1 != q.x1 { return p.x1 < q.x1 }
+        if p.y1 != q.y1 { return p.y1 < q.y1 }
+        if p.x2 != q.x2 { return p.x2 < q.x2 }
+        if p.y2 != q.y2 { return p.y2 < q.y2 }
+        return nil
     }
 
     /// Whether `a` may take `b` in the transitive walk: a lower score, or the same score and coordinates not
     /// lexicographically smaller than `b`'s.
     private func dominates(_ g: SuppressionGroup, _ a: Int, _ b: Int) -> Bool {
         if g.scores[a] != g.scores[b] { return g.scores[a] > g.scores[b] }
-        let p = g.boxes[a], q = g.boxes[b]
-        for (u, v) in [(p.x1, q.x1), (p.y1, q.y1), (p.x2, q.x2), (p.y2, q.y2)] where u != v { return u > v }
-        return true
+        return !(Self.coordinateOrder(g.boxes[a], g.boxes[b]) ?? false)
     }
 
     /// The keeper grown by the boxes it took that still match it, in order (SAHI's `_apply_merge`).

@@ -16,7 +16,8 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         case voteSigma = "vote_sigma"
         /// Softer-NMS vote IoU threshold.
         case voteIoU = "vote_iou"
-        /// Overlap threshold of the merging methods (on their `overlap`, IoS by default).
+        /// Overlap threshold of the merging methods (on their `overlap`, IoS by default); also accepted for `iou`
+        /// by every method that takes that, and `iou` for it.
         case threshold
 
         /// Throws when `value` is out of this parameter's range: IoU thresholds in [0, 1]; widths and the DIoU
@@ -112,7 +113,12 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// Sets a parameter; throws when this method does not take it or the value is out of its range
     /// (``Parameter/validate(_:)``), so that a bad value is refused when the method is named rather than when it
     /// first meets a group of boxes.
+    /// `iou` and `threshold` both name a method's overlap threshold (`threshold` the newer name, which every
+    /// command accepts): either sets whichever of the two the method takes.
     public mutating func set(_ p: Parameter, _ value: Float) throws {
+        var p = p
+        let other: Parameter = p == .iou ? .threshold : .iou
+        if [.iou, .threshold].contains(p), !accepted.contains(p), accepted.contains(other) { p = other }
         guard accepted.contains(p) else {
             let takes = kind.parameters.isEmpty ? "takes none" : "takes " + kind.parameters.map(\.key.rawValue).joined(separator: ", ")
             throw SuppressionError.invalidParameter(

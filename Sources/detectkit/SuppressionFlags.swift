@@ -21,7 +21,7 @@ struct SuppressionFlags: ParsableArguments {
     @Option(name: .long, help: "Softer-NMS vote IoU threshold (default: \(Self.defaults(.voteIoU))).")
     var voteIou: Float?
 
-    @Option(name: .long, help: "Overlap threshold of the merging methods (default: \(Self.defaults(.threshold))).")
+    @Option(name: .long, help: "Overlap threshold of any method that has one, the same as --iou (default: \(Self.defaults(.threshold))).")
     var threshold: Float?
 
     /// `nms 0.5, soft-linear 0.3, …`: each method that takes `parameter`, with its default (from the registry).

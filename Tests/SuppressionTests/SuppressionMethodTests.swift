@@ -58,10 +58,27 @@ import Testing
         #expect(ClusterNMS().iouThreshold == registry(.cluster, .iou))
         #expect(MatrixNMS.gaussian().kernel == .gaussian(sigma: registry(.matrixGaussian, .sigma)))
         #expect(WeightedBoxesFusion().iouThreshold == registry(.wbf, .iou))
+        #expect(NonMaximumMerging().threshold == registry(.greedyNMM, .threshold) && NonMaximumMerging().overlap == .ios)
         for kind in SuppressionMethod.Kind.allCases {
             let made = try SuppressionMethod(kind).makeSuppressor()
             #expect(made.name == kind.rawValue && made.defaultScoreThreshold == kind.defaultScoreThreshold)
         }
+    }
+
+    /// `threshold` and `iou` both name the overlap threshold; `overlap` applies to the merging methods only.
+    @Test func thresholdAndOverlapSpellings() throws {
+        let nms = try #require(SuppressionMethod(parsing: "nms:threshold=0.6").makeSuppressor() as? GreedyNMS)
+        #expect(nms.iouThreshold == 0.6)
+        let merging = try #require(SuppressionMethod(parsing: "nmm:overlap=iou,iou=0.3").makeSuppressor() as? NonMaximumMerging)
+        #expect(merging.threshold == 0.3 && merging.overlap == .iou && merging.variant == .transitive)
+        #expect(try SuppressionMethod(parsing: "greedy-nmm:overlap=iou,threshold=0.25").description == "greedy-nmm:overlap=iou,threshold=0.25")
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "ios", reason: "does not apply to method nms")) {
+            try SuppressionMethod(parsing: "nms:overlap=ios")
+        }
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "giou", reason: "method greedy-nmm takes ios, iou")) {
+            try SuppressionMethod(parsing: "greedy-nmm:overlap=giou")
+        }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:threshold=0.5") }
     }
 
     /// Errors and help come from the registry.
