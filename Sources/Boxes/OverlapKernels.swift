@@ -75,6 +75,20 @@ public enum OverlapKernels {
         return dk_iou_positive(a, view, convention.offset, ious, indices)
     }
 
+    /// `out[j] = kind.value(box, boxes[j])` for every `j` of a column view (`out` holds `boxes.count` values);
+    /// any measure but CIoU, which needs the boxes' aspect angles.
+    @inlinable
+    package static func overlaps(
+        _ kind: OverlapKind, of box: Box, with boxes: BoxColumns, convention: BoxConvention, into out: UnsafeMutablePointer<Float>
+    ) {
+        precondition(kind != .ciou, "CIoU needs aspect angles")  // package-internal: callers pass a fixed kind
+        let a = dk_box(x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2, aspect: 0)
+        let view = dk_boxes(
+            x1: boxes.x1.baseAddress, y1: boxes.y1.baseAddress, x2: boxes.x2.baseAddress, y2: boxes.y2.baseAddress,
+            aspect: nil, count: boxes.count)
+        dk_overlap_one_to_many(kind.cKind, a, view, convention.offset, out)
+    }
+
     /// The `a.count × b.count` matrix of `kind.value(a[i], b[j])` (torchvision's `box_iou(a, b)` layout).
     public static func pairwise(
         _ kind: OverlapKind, _ a: BoxArray, _ b: BoxArray, convention: BoxConvention = .continuous
@@ -115,7 +129,7 @@ public enum OverlapKernels {
 }
 
 extension OverlapKind {
-    var cKind: dk_overlap_kind {
+    @usableFromInline var cKind: dk_overlap_kind {
         switch self {
         case .iou: return DK_OVERLAP_IOU
         case .giou: return DK_OVERLAP_GIOU

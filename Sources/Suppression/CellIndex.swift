@@ -75,13 +75,21 @@ final class CellIndex {
     func visit(overlapping b: Box, _ visit: (Int, Float) -> Bool) {
         layout.forEachCell(near: b) { scan($0, b, visit) }
     }
-    /// Calls `visit` with the id of every remaining box in the cells near `b`: every box that intersects `b` and
-    /// some that do not, whatever their IoU (which can round to 0 for a positive intersection, or be NaN when
-    /// areas overflow). For measures other than IoU.
-    func visitCandidates(near b: Box, _ visit: (Int) -> Void) {
+    /// Calls `visit` once with the id of every remaining box whose `kind` overlap with `b` is at least `minimum`
+    /// (> 0), and that overlap, running the vectorised kernel over whole cells. Exact for any measure whose value
+    /// is positive only where the boxes intersect (IoU, IoS): unlike ``visit(overlapping:_:)``, it also finds
+    /// boxes whose IoU rounds to 0 or is NaN while their IoS is large.
+    func visit(_ kind: OverlapKind, of b: Box, atLeast minimum: Float, _ visit: (Int, Float) -> Void) {
         layout.forEachCell(near: b) { cell in
-            let first = Int(start[cell])
-            for k in first..<(first + Int(live[cell])) { visit(Int(ids[k])) }
+            let first = Int(start[cell]), count = Int(live[cell])
+            guard count > 0 else { return true }
+            func column(_ p: UnsafeMutablePointer<Float>) -> UnsafeBufferPointer<Float> {
+                UnsafeBufferPointer(start: p + first, count: count)
+            }
+            OverlapKernels.overlaps(
+                kind, of: b, with: BoxColumns(x1: column(x1), y1: column(y1), x2: column(x2), y2: column(y2)),
+                convention: convention, into: scratch)
+            for k in 0..<count where scratch[k] >= minimum { visit(Int(ids[first + k]), scratch[k]) }
             return true
         }
     }

@@ -61,7 +61,7 @@ public struct NonMaximumMerging: ReferencedSuppressor {
         guard threshold > 0 else { return try reference(group) }
         let index = CellIndex(group.boxes, convention: group.convention)
         let taken = try take(group) { box, accept in
-            index.visitCandidates(near: group.boxes[box], accept)
+            index.visit(overlap, of: group.boxes[box], atLeast: threshold, accept)
         } removing: { index.remove($0) }
         return taken.map { absorb(group, $0.keeper, $0.taken) }
     }
@@ -69,8 +69,8 @@ public struct NonMaximumMerging: ReferencedSuppressor {
     /// Plain scalar reference: every pair is tested.
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try check()
-        let taken = try take(group) { _, accept in
-            for other in 0..<group.count { accept(other) }
+        let taken = try take(group) { box, accept in
+            for other in 0..<group.count { accept(other, group.overlap(overlap, box, other)) }
         } removing: { _ in }
         return taken.map { absorb(group, $0.keeper, $0.taken) }
     }
@@ -83,10 +83,10 @@ public struct NonMaximumMerging: ReferencedSuppressor {
     }
 
     /// The keepers in ranking order, each with the boxes it took in order. `candidates(box, accept)` must call
-    /// `accept` at least for every box not yet taken that overlaps `box` (more is harmless); `removing` is told
-    /// each box as it is taken or becomes a keeper.
+    /// `accept(other, overlap)` at least for every box not yet taken whose overlap with `box` reaches the
+    /// threshold (more is harmless); `removing` is told each box as it is taken or becomes a keeper.
     private func take(
-        _ g: SuppressionGroup, candidates: (Int, (Int) -> Void) -> Void, removing: (Int) -> Void
+        _ g: SuppressionGroup, candidates: (Int, (Int, Float) -> Void) -> Void, removing: (Int) -> Void
     ) throws -> [(keeper: Int, taken: [Int])] {
         let ranking = Self.ranking(g)
         var rank = [Int](repeating: 0, count: g.count)
@@ -104,11 +104,10 @@ public struct NonMaximumMerging: ReferencedSuppressor {
             }
             let keeper = owner[current]
             found.removeAll(keepingCapacity: true)
-            let box = g.boxes[current], currentRank = rank[current]
-            candidates(current) { other in
-                guard owner[other] < 0, other != current else { return }
-                let claims = variant == .greedy ? rank[other] > currentRank : dominates(g, current, other)
-                if claims, overlap.value(box, g.boxes[other], convention: g.convention) >= threshold { found.append(other) }
+            let currentRank = rank[current]
+            candidates(current) { other, value in
+                guard owner[other] < 0, other != current, value >= threshold else { return }
+                if variant == .greedy ? rank[other] > currentRank : dominates(g, current, other) { found.append(other) }
             }
             // Greedy: in ranking order (SAHI's candidate list); transitive: in input order (its `np.where`).
             found.sort { variant == .greedy ? rank[$0] < rank[$1] : $0 < $1 }
@@ -121,13 +120,20 @@ public struct NonMaximumMerging: ReferencedSuppressor {
         return keepers.map { ($0, lists[$0]) }
     }
 
-    /// Score descending, then `x1`, `y1`, `x2`, `y2` ascending, then position (SAHI's `np.lexsort` order).
+    /// Score descending, then `x1`, `y1`, `x2`, `y2` ascending, then position (SAHI's `np.lexsort` order): the
+    /// group's score order (ties in input order) with each run of equal scores sorted by coordinates.
     static func ranking(_ g: SuppressionGroup) -> [Int] {
-        let keys = (0..<g.count).map { (score: g.scores[$0], box: g.boxes[$0], position: $0) }
-        return keys.sorted { a, b in
-            if a.score != b.score { return a.score > b.score }
-            return coordinateOrder(a.box, b.box) ?? (a.position < b.position)
-        }.map(\.position)
+        var order = g.order
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count, g.scores[order[end]] == g.scores[order[start]] { end += 1 }
+            if end - start > 1 {
+                order[start..<end].sort { coordinateOrder(g.boxes[$0], g.boxes[$1]) ?? ($0 < $1) }
+            }
+            start = end
+        }
+        return order
     }
 
     /// Whether `p` comes before `q` by `x1`, `y1`, `x2`, `y2`, ascending; nil when all four are equal.
