@@ -165,6 +165,7 @@ public struct AnchorDecoder: Sendable {
             }
         }
         var candidates = try Detections(boxes: boxes, scores: scores, categories: labels, images: [Int](repeating: imageID, count: scores.count))
+            .requiringFinite(source: regressions.source)
         switch suppression {
         case .native:
             let keep = try TorchvisionBatchedNMS.keep(boxes: boxes, scores: scores, classes: labels, iouThreshold: options.nmsThreshold)
@@ -178,6 +179,6 @@ public struct AnchorDecoder: Sendable {
         // transform.postprocess: ratios original / resized in float32, then a product per coordinate.
         let rx = Float(g.imageWidth) / Float(g.inputWidth), ry = Float(g.imageHeight) / Float(g.inputHeight)
         candidates.boxes = BoxArray(candidates.boxes.map { Box(x1: $0.x1 * rx, y1: $0.y1 * ry, x2: $0.x2 * rx, y2: $0.y2 * ry) })
-        return candidates
+        return try candidates.requiringFinite(source: regressions.source)
     }
 }

@@ -91,6 +91,6 @@ public struct QueryDecoder: Sendable {
             }
         }
         let detections = try Detections(boxes: out, scores: scores, categories: labels, images: [Int](repeating: imageID, count: scores.count))
-        return try suppression.thin(detections)
+        return try suppression.thin(detections.requiringFinite(source: boxes.source))
     }
 }

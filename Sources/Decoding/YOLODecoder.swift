@@ -205,6 +205,7 @@ public struct YOLODecoder: Sendable {
             }
         }
         var detections = try Detections(boxes: boxes, scores: scores, categories: classes, images: [Int](repeating: imageID, count: scores.count))
+            .requiringFinite(source: output.source)
         if head != .end2end, detections.count > options.maxCandidates {
             let best = Array(Self.byScore(detections.scores).prefix(options.maxCandidates))
             detections = try Detections(

@@ -137,6 +137,11 @@ public enum NumPyArrayFile {
             for key in ["descr", "fortran_order", "shape"] where !seen.contains(key) {
                 throw HeaderProblem(message: "has no '\(key)'")
             }
+            // Only the padding may follow the dict (spaces and the closing newline), as numpy's literal_eval demands.
+            scanner.skipSpace()
+            guard scanner.position == scanner.bytes.count else {
+                throw HeaderProblem(message: "has something after the dict literal at byte \(scanner.position)")
+            }
         }
     }
 

@@ -53,6 +53,9 @@ import Testing
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4)}", false),
         ("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", false),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", false),
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }  \n", true),
+        // Something after the dict (found by FuzzNumPy; numpy's literal_eval refuses it too).
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }   j   \n", false),
         ("{'descr': '<f4", false),
         ("", false),
     ])
