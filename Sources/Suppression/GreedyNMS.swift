@@ -1,6 +1,7 @@
 import Boxes
 
-/// Greedy non-maximum suppression, with IoU (`nms`), DIoU (`diou`) or CIoU (`ciou`) as the criterion.
+/// Greedy non-maximum suppression, with IoU (`nms`), DIoU (`diou`), CIoU (`ciou`) or IoS (`nms:overlap=ios`) as
+/// the criterion.
 ///
 /// Walk the boxes by score, descending (equal scores: lower input index first). Keep box `i` unless it has been
 /// suppressed; then suppress every later box `j` with `criterion(i, j) > iouThreshold` (strictly greater, so a
@@ -11,6 +12,9 @@ import Boxes
 ///   `IoU - (ρ²/c²)^β > iouThreshold`; with `β = 1` that is `torchvision.ops.distance_box_iou(i, j) > t`.
 /// - `ciou` suppresses when `torchvision.ops.complete_box_iou(i, j) > t`. No published CIoU-NMS exists;
 ///   DetectKit defines it this way.
+/// - `nms:overlap=ios` suppresses when the intersection over the smaller area exceeds `t`: a box lying mostly
+///   inside a kept one goes, as tiles' partial boxes should. The rule stays this one (strictly above, score
+///   order); SAHI's `NMSPostprocess` suppresses at `≥` and breaks score ties by coordinates.
 ///
 /// Defaults: `iouThreshold` 0.5, `β` 1.
 ///
@@ -45,7 +49,7 @@ public struct GreedyNMS: ReferencedSuppressor {
     /// `nms`, `diou` or `ciou`.
     public var kind: SuppressionMethod.Kind {
         switch criterion {
-        case .iou: return .nms
+        case .iou, .ios: return .nms
         case .diou: return .diou
         case .ciou: return .ciou
         }

@@ -11,6 +11,8 @@ public enum SuppressionCriterion: Sendable, Hashable {
     case diou(beta: Float)
     /// `CIoU = DIoU - α·v` (`Boxes/OverlapKind/ciou`), equal to `torchvision.ops.complete_box_iou`.
     case ciou
+    /// Intersection over the smaller area (`Boxes/OverlapKind/ios`), SAHI's `IOS`: `nms:overlap=ios`.
+    case ios
 
     /// The criterion's value for a kept box `a` and a candidate `b`.
     @inline(__always)
@@ -24,6 +26,8 @@ public enum SuppressionCriterion: Sendable, Hashable {
             return iou - powf(OverlapKind.distancePenalty(a, b), beta)
         case .ciou:
             return OverlapKind.ciou.value(a, b, convention: convention)
+        case .ios:
+            return OverlapKind.ios.value(a, b, convention: convention)
         }
     }
 

@@ -86,6 +86,7 @@ extension SuppressionMethod {
         public var overlapChoices: [OverlapKind] {
             switch self {
             case .greedyNMM, .nmm: return [.ios, .iou]
+            case .nms: return [.iou, .ios]
             default: return []
             }
         }
@@ -93,7 +94,7 @@ extension SuppressionMethod {
         /// The method with `value(p)` for each of its parameters and `overlap` (nil: the method's default).
         func make(overlap: OverlapKind? = nil, _ value: (Parameter) -> Float) -> any ReferencedSuppressor {
             switch self {
-            case .nms: return GreedyNMS.nms(iouThreshold: value(.iou))
+            case .nms: return GreedyNMS(iouThreshold: value(.iou), criterion: overlap == .ios ? .ios : .iou)
             case .softLinear: return SoftNMS.linear(iouThreshold: value(.iou))
             case .softGaussian: return SoftNMS.gaussian(sigma: value(.sigma))
             case .softer: return SofterNMS(sigma: value(.sigma), voteSigma: value(.voteSigma), voteIoU: value(.voteIoU))

@@ -65,15 +65,17 @@ import Testing
         }
     }
 
-    /// `threshold` and `iou` both name the overlap threshold; `overlap` applies to the merging methods only.
+    /// `threshold` and `iou` both name the overlap threshold; `overlap` applies to `nms` and the merging methods.
     @Test func thresholdAndOverlapSpellings() throws {
         let nms = try #require(SuppressionMethod(parsing: "nms:threshold=0.6").makeSuppressor() as? GreedyNMS)
         #expect(nms.iouThreshold == 0.6)
         let merging = try #require(SuppressionMethod(parsing: "nmm:overlap=iou,iou=0.3").makeSuppressor() as? NonMaximumMerging)
         #expect(merging.threshold == 0.3 && merging.overlap == .iou && merging.variant == .transitive)
         #expect(try SuppressionMethod(parsing: "greedy-nmm:overlap=iou,threshold=0.25").description == "greedy-nmm:overlap=iou,threshold=0.25")
-        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "ios", reason: "does not apply to method nms")) {
-            try SuppressionMethod(parsing: "nms:overlap=ios")
+        let onIoS = try #require(SuppressionMethod(parsing: "nms:overlap=ios").makeSuppressor() as? GreedyNMS)
+        #expect(onIoS.criterion == .ios && onIoS.name == "nms")
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "ios", reason: "does not apply to method soft-linear")) {
+            try SuppressionMethod(parsing: "soft-linear:overlap=ios")
         }
         #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "giou", reason: "method greedy-nmm takes ios, iou")) {
             try SuppressionMethod(parsing: "greedy-nmm:overlap=giou")
