@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Boxes", "Suppression", "NeuralCore", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "DetectKitTestSupport", "DetectKitUtilities"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
+            name: "DetectKitTests", dependencies: ["DetectKit", "DetectKitTestSupport", "DetectKitUtilities", "Detector", "CLIP", "NeuralCore", "Imaging", "Boxes", "Suppression"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["DetectKit", "detectkit", "readme-example", "decode-example", "DetectKitTestSupport"]),
     ]

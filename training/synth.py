@@ -5,11 +5,30 @@ ground truth. Deterministic (numpy + Pillow only): the same seed and index give 
     python training/synth.py --seed 2000 --count 40  --out training/data/samples   # held-out samples
     python training/synth.py --seed 3000 --count 300 --out /tmp/heldout            # held-out test (README)
     python training/synth.py --seed 3000 --count 300 --crowded-only --out /tmp/heldout-crowded   # its crowded share
+    python training/synth.py --seed 3100 --count 20 --size 2000 --small --out /tmp/heldout-large  # held-out large
 
 Seed ranges (never mix them): **train seed 1** (train.py renders scenes 0, 1, 2, ... of seed 1 on the fly, one
-new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**. Scene `i` of seed `S` is drawn
-from `numpy.random.default_rng([S, i])` alone, so any scene can be rebuilt without the ones before it and
-`--workers` does not change the output.
+new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**, **large test seed
+3100** (held-out large scenes of small objects, `--size 2000 --small`, for tiled / slicing-aided inference). Scene
+`i` of seed `S` is drawn from `numpy.random.default_rng([S, i])` alone, so any scene can be rebuilt without the
+ones before it and `--workers` does not change the output.
+
+Large scenes (tiled inference)
+------------------------------
+* `--size N`: the canvas is N x N px instead of the drawn 320..640 width and height. On its own it changes
+  nothing else (normal and crowded scenes as below, 10..200 px objects, 30 at most).
+* `--small` (meant with `--size`): many small objects: size log-uniform in 8..40 px (the same "longer side of the
+  full, rotated extent", so visible boxes come out about 7..43 px: coverage >= 0.5, plus outlines), categories,
+  rotation, colour, shading and outlines as below, placed uniformly (may run off the edge). The count is drawn
+  uniformly from round(37.5 * A)..round(100 * A) with A the canvas area in megapixels (at least 1, at most 2500):
+  150..400 objects on 2000 x 2000, the density of a normal 1..30-object scene on a ~0.23 Mpx canvas. No crowded
+  clusters (`"crowded": false`; `--crowded-only` is refused). Image records get `"small": true`, and the
+  annotation file's `info` records `size` / `small`. One 2000 x 2000 scene takes about 1 s to render plus about
+  1 s to write as PNG on one core.
+* Determinism: these scenes still draw the width, height and crowded flag first (then override them), so scenes
+  without the flags use exactly the same draws as before; with the flags, everything after those first draws
+  (background, objects) follows the new canvas and rules. Different flags give different scenes for the same seed
+  and index, so keep to one flag set per seed range.
 
 Scenes
 ------
@@ -38,8 +57,8 @@ each pixel belongs to the last object that covered it. An object is kept in the 
 `bbox` is the **tight box of its visible pixels**: [x, y, w, h] with x = leftmost visible column, w = rightmost
 column + 1 - x (pixel-edge coordinates, integers), area = w * h, iscrowd = 0. Images are `images/000000.png`
 ...; every third image (index % 3 == 2) is a JPEG of quality 90 (`.jpg`), the rest PNG. Image records have id =
-index + 1 (the scene index within its seed), file_name, width, height, crowded; annotation ids start at 1 in
-image order; categories have ids 1..8 in CATEGORIES order.
+index + 1 (the scene index within its seed), file_name, width, height, crowded (and small: true with --small);
+annotation ids start at 1 in image order; categories have ids 1..8 in CATEGORIES order.
 """
 import argparse
 import json
@@ -58,6 +77,9 @@ JPEG_EVERY = 3          # index % 3 == 2 -> JPEG
 JPEG_QUALITY = 90
 CROWDED_SHARE = 0.3
 MAX_OBJECTS = 30        # objects painted per scene (ground truth keeps the visible ones)
+SMALL_SIZE = (8, 40)    # --small: object size range (px, log-uniform)
+SMALL_DENSITY = (37.5, 100.0)  # --small: objects per megapixel (150..400 on a 2000 x 2000 canvas)
+SMALL_MAX_OBJECTS = 2500       # --small: cap on the objects painted per scene (reached above ~5000 x 5000)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -322,17 +344,40 @@ def _draw_size_and_kind(rng):
     return w, h, bool(rng.random() < CROWDED_SHARE)
 
 
-def is_crowded(seed, index):
-    """Whether scene `index` of `seed` is a crowded one, without rendering it."""
-    return _draw_size_and_kind(np.random.default_rng([seed, index]))[2]
+def is_crowded(seed, index, small=False):
+    """Whether scene `index` of `seed` is a crowded one, without rendering it (--small scenes never are)."""
+    return not small and _draw_size_and_kind(np.random.default_rng([seed, index]))[2]
 
 
-def render_scene(seed, index):
-    """One scene: (uint8 H x W x 3 image, crowded flag, [(category name, [x, y, w, h])])."""
+def small_object_range(w, h):
+    """--small: (lo, hi) of the number of objects painted on a w x h canvas (SMALL_DENSITY per megapixel,
+    at least 1, at most SMALL_MAX_OBJECTS)."""
+    mpx = w * h / 1e6
+    lo = min(SMALL_MAX_OBJECTS, max(1, int(round(SMALL_DENSITY[0] * mpx))))
+    hi = min(SMALL_MAX_OBJECTS, max(lo, int(round(SMALL_DENSITY[1] * mpx))))
+    return lo, hi
+
+
+def render_scene(seed, index, canvas_size=None, small=False):
+    """One scene: (uint8 H x W x 3 image, crowded flag, [(category name, [x, y, w, h])]). `canvas_size`: an
+    N x N canvas instead of the drawn width and height; `small`: many small objects and no clusters (see
+    --small). The width, height and crowded flag are always drawn first, so the default scenes' draws are
+    untouched."""
     rng = np.random.default_rng([seed, index])
     w, h, crowded = _draw_size_and_kind(rng)
+    if canvas_size is not None:
+        w = h = int(canvas_size)
+    if small:
+        crowded = False
     canvas = Canvas(background(rng, w, h))
-    if not crowded:
+    if small:
+        lo, hi = small_object_range(w, h)
+        for _ in range(int(rng.integers(lo, hi + 1))):
+            category = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
+            size = _log_uniform(rng, *SMALL_SIZE)
+            cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+            canvas.paint(rng, category, place_shape(category, size, cx, cy, rng))
+    elif not crowded:
         for _ in range(int(rng.integers(1, MAX_OBJECTS + 1))):
             category = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
             size = _log_uniform(rng, 10, 200)
@@ -391,8 +436,8 @@ def encode(img, name):
 
 
 def _write_one(args):
-    seed, index, images_dir = args
-    img, crowded, gt = render_scene(seed, index)
+    seed, index, images_dir, size, small = args
+    img, crowded, gt = render_scene(seed, index, size, small)
     name = file_name(index)
     (Path(images_dir) / name).write_bytes(encode(img, name))
     return index, name, img.shape[1], img.shape[0], crowded, gt
@@ -402,13 +447,14 @@ def categories_json():
     return [{"id": i + 1, "name": n, "supercategory": "shape"} for i, n in enumerate(CATEGORIES)]
 
 
-def generate(seed, count, out, start=0, workers=1, crowded_only=False):
-    """Writes scenes start..start+count-1 of `seed` (only the crowded ones among them with `crowded_only`)."""
+def generate(seed, count, out, start=0, workers=1, crowded_only=False, size=None, small=False):
+    """Writes scenes start..start+count-1 of `seed` (only the crowded ones among them with `crowded_only`);
+    `size` and `small` as in render_scene."""
     out = Path(out)
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
-    indices = [i for i in range(start, start + count) if not crowded_only or is_crowded(seed, i)]
-    jobs = [(seed, i, str(images_dir)) for i in indices]
+    indices = [i for i in range(start, start + count) if not crowded_only or is_crowded(seed, i, small)]
+    jobs = [(seed, i, str(images_dir), size, small) for i in indices]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write_one, jobs, chunksize=4))
@@ -416,7 +462,10 @@ def generate(seed, count, out, start=0, workers=1, crowded_only=False):
         results = [_write_one(j) for j in jobs]
     images, annotations = [], []
     for index, name, w, h, crowded, gt in results:
-        images.append({"id": index + 1, "file_name": name, "width": w, "height": h, "crowded": crowded})
+        image = {"id": index + 1, "file_name": name, "width": w, "height": h, "crowded": crowded}
+        if small:
+            image["small"] = True
+        images.append(image)
         for category, (x, y, bw, bh) in gt:
             annotations.append({"id": len(annotations) + 1, "image_id": index + 1,
                                 "category_id": CATEGORIES.index(category) + 1, "bbox": [x, y, bw, bh],
@@ -424,6 +473,10 @@ def generate(seed, count, out, start=0, workers=1, crowded_only=False):
     coco = {"info": {"description": "DetectKit synthetic shapes (training/synth.py)", "seed": seed,
                      "start": start, "count": count},
             "images": images, "annotations": annotations, "categories": categories_json()}
+    if size is not None:
+        coco["info"]["size"] = int(size)
+    if small:
+        coco["info"]["small"] = True
     (out / "annotations.json").write_text(json.dumps(coco, indent=1) + "\n")
     return coco
 
@@ -437,8 +490,16 @@ def main():
     ap.add_argument("--workers", type=int, default=1, help="processes (the output does not depend on it)")
     ap.add_argument("--crowded-only", action="store_true",
                     help="write only the crowded scenes among the --count scenes (the crowded share of that set)")
+    ap.add_argument("--size", type=int, default=None,
+                    help="N x N pixel canvas instead of the drawn 320..640 width and height")
+    ap.add_argument("--small", action="store_true",
+                    help="many small objects (8..40 px, 37.5..100 per megapixel), no clusters; meant with --size")
     a = ap.parse_args()
-    coco = generate(a.seed, a.count, a.out, a.start, a.workers, a.crowded_only)
+    if a.size is not None and a.size < 16:
+        ap.error("--size must be at least 16")
+    if a.small and a.crowded_only:
+        ap.error("--small scenes have no clusters, so --crowded-only would write nothing")
+    coco = generate(a.seed, a.count, a.out, a.start, a.workers, a.crowded_only, a.size, a.small)
     n = len(coco["annotations"])
     crowded = sum(im["crowded"] for im in coco["images"])
     print(f"{a.out}: {len(coco['images'])} images ({crowded} crowded), {n} objects")

@@ -8,7 +8,9 @@ import Suppression
 /// Every method sees the same raw records and the same `SuppressionOptions`; its survivors are evaluated as
 /// `detectkit suppress` would write them (`EvaluatedDetections/init(kept:of:groundTruth:)`), so a row equals
 /// `detectkit suppress | detectkit eval`. Methods run one after another, so their timings do not disturb each
-/// other; each evaluation uses `threads` threads.
+/// other; each evaluation uses `threads` threads. On ``TiledResults`` each method runs on every tile's raw
+/// detections alone and the tiling merges the survivors (`Tiling/keep(_:regions:suppressor:options:)`), as a
+/// tiled `detectkit detect --method` would; the milliseconds then include the merge.
 public struct MethodComparison: Sendable {
     /// One method's outcome.
     public struct Outcome: Sendable {
@@ -35,6 +37,24 @@ public struct MethodComparison: Sendable {
         groundTruth: COCOGroundTruth, raw: COCOResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
         threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws {
+        try self.init(groundTruth: groundTruth, raw: raw, tiles: nil, methods: methods, options: options, threads: threads, progress: progress)
+    }
+
+    /// Runs every method on each tile of tiled raw detections, merges, and evaluates; as
+    /// ``init(groundTruth:raw:methods:options:threads:progress:)`` otherwise.
+    public init(
+        groundTruth: COCOGroundTruth, tiled: TiledResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
+        threads: Int = 1, progress: (Int) -> Void = { _ in }
+    ) throws {
+        try self.init(
+            groundTruth: groundTruth, raw: tiled.raw, tiles: (tiled.tiling, tiled.regions), methods: methods, options: options,
+            threads: threads, progress: progress)
+    }
+
+    private init(
+        groundTruth: COCOGroundTruth, raw: COCOResults, tiles: (tiling: Tiling, regions: [Int])?, methods: [SuppressionMethod],
+        options: SuppressionOptions, threads: Int, progress: (Int) -> Void
+    ) throws {
         _ = try EvaluatedDetections(results: raw, groundTruth: groundTruth)  // every record must fit the ground truth
         var outcomes: [Outcome] = []
         for (done, method) in methods.enumerated() {
@@ -42,7 +62,8 @@ public struct MethodComparison: Sendable {
             let start = ContinuousClock.now
             let kept: [KeptDetection]
             do {
-                kept = try suppressor.apply(to: raw.detections, options: options)
+                kept = try tiles.map { try $0.tiling.keep(raw.detections, regions: $0.regions, suppressor: suppressor, options: options) }
+                    ?? suppressor.apply(to: raw.detections, options: options)
             } catch SuppressionError.invalidDetection(let index, let reason) {
                 throw EvaluationError(source: raw.source, record: "record \(index)", message: reason)
             }

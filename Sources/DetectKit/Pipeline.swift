@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 
 /// From images to named, suppressed, drawn boxes: a source of raw detections (the bundled detector, another
 /// `LargeKernelDetector`, a COCO results file, or any model of yours), a suppressor, and optionally a
-/// `BoxNamer` that names each kept box zero-shot.
+/// `BoxNamer` that names each kept box zero-shot. With a ``Tiling`` the source runs on overlapping tiles of the
+/// image and their survivors are merged (slicing-aided inference, as SAHI).
 ///
 /// ```swift
 /// let pipeline = try Pipeline.bundled(labels: ["red circle", "blue star"])   // bundled detector, nms, bundled CLIP
@@ -28,8 +28,12 @@ public struct Pipeline: Sendable {
     public struct Result: Sendable {
         /// The image.
         public var image: Image
-        /// Its raw detections, before suppression.
+        /// Its raw detections, before suppression (of every region, in the image's pixels, when tiled).
         public var raw: Detections
+        /// The regions the source ran on: the whole image, or the tiling's tiles (and the whole image).
+        public var regions: [Slicer.Tile]
+        /// The region (index into ``regions``) of each raw detection.
+        public var regionOfRaw: [Int]
         /// The survivors, by score: boxes, scores, categories (and deviations when the raw ones had them).
         public var kept: Detections
         /// The name of each kept box, when the pipeline has a namer (nil for a box outside the image).
@@ -67,16 +71,19 @@ public struct Pipeline: Sendable {
     public var namer: BoxNamer?
     /// Category names by id, for labels (a detector's own by default).
     public var categoryNames: [Int: String]
+    /// Run the source on tiles and merge, when set (a detector or model source only).
+    public var tiling: Tiling?
 
     /// A pipeline from its parts. `categoryNames` default to the detector's categories for a detector source.
     public init(
         source: Source, suppressor: (any Suppressor)? = GreedyNMS.nms(), options: SuppressionOptions = .init(),
-        namer: BoxNamer? = nil, categoryNames: [Int: String]? = nil
+        namer: BoxNamer? = nil, categoryNames: [Int: String]? = nil, tiling: Tiling? = nil
     ) {
         self.source = source
         self.suppressor = suppressor
         self.options = options
         self.namer = namer
+        self.tiling = tiling
         if let categoryNames {
             self.categoryNames = categoryNames
         } else if case .detector(let detector, _) = source {
@@ -98,38 +105,59 @@ public struct Pipeline: Sendable {
     }
 
     /// Runs one image: raw detections, suppression, names. `file` is the image's path, which a
-    /// ``Source/results(_:catalog:)`` source needs to find its records.
-    public func run(_ image: Image, file: String? = nil) throws -> Result {
-        let raw = try rawDetections(image, file: file)
-        var kept = raw
-        if let suppressor {
-            let survivors = try suppressor.apply(to: raw, options: options)
-            kept = try Detections(
+    /// ``Source/results(_:catalog:)`` source needs to find its records. With a ``tiling``, its regions run on up
+    /// to `threads` threads at once (the result does not depend on how many); without, `threads` is unused.
+    public func run(_ image: Image, file: String? = nil, threads: Int = 1) throws -> Result {
+        let raw: Detections, regions: [Slicer.Tile], regionOfRaw: [Int], survivors: [KeptDetection]?
+        if let tiling {
+            regions = try tiling.regions(imageWidth: image.width, imageHeight: image.height)
+            (raw, regionOfRaw) = try tiling.detect(image, threads: threads, model: try regionModel())
+            survivors = suppressor == nil ? nil : try tiling.keep(raw, regions: regionOfRaw, suppressor: suppressor, options: options)
+        } else {
+            raw = try rawDetections(image, file: file)
+            regions = [Slicer.Tile(x: 0, y: 0, width: image.width, height: image.height)]
+            regionOfRaw = [Int](repeating: 0, count: raw.count)
+            survivors = try suppressor?.apply(to: raw, options: options)
+        }
+        let kept = try survivors.map { survivors in
+            try Detections(
                 boxes: BoxArray(survivors.map(\.box)), scores: survivors.map(\.score),
                 categories: survivors.map { raw.categories[$0.index] },
                 deviations: raw.deviations.map { d in survivors.map { d[$0.index] } })
-        }
+        } ?? raw
         let names = try namer?.name(kept.boxes, in: image) ?? []
-        return Result(image: image, raw: raw, kept: kept, names: names, categoryNames: categoryNames)
+        return Result(
+            image: image, raw: raw, regions: regions, regionOfRaw: regionOfRaw, kept: kept, names: names,
+            categoryNames: categoryNames)
     }
 
     /// Runs image files, in parallel over `threads` threads (each image on one), going on past a file that fails,
     /// and hands each result to `transform` on the thread that made it (write it out, keep what you need), so a
     /// batch of large images is never all in memory. One outcome per file, in order: what `transform` returned,
     /// or the error of decoding, running or transforming that file. `progress` is called as each file finishes.
+    /// With a ``tiling``, the threads left over when there are fewer files than threads run tiles.
     public func run<T: Sendable>(
         files: [String], decode: DecodeOptions = .init(), threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        progress: @Sendable () -> Void = {}, transform: @Sendable (_ index: Int, _ result: Result) throws -> T
+        progress: @escaping @Sendable () -> Void = {}, transform: @escaping @Sendable (_ index: Int, _ result: Result) throws -> T
     ) -> [Swift.Result<T, Error>] {
         let outcomes = Outcomes<Swift.Result<T, Error>>(count: files.count)
-        let workers = max(1, min(threads, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for i in stride(from: worker, to: files.count, by: workers) {
-                outcomes.set(i, Swift.Result { try transform(i, run(Image(contentsOfFile: files[i], options: decode), file: files[i])) })
-                progress()
-            }
+        let workers = max(1, min(threads, files.count)), tileThreads = max(1, threads / workers)
+        ParallelLoop.forEach(files.count, threads: workers) { i in
+            outcomes.set(i, Swift.Result {
+                try transform(i, run(Image(contentsOfFile: files[i], options: decode), file: files[i], threads: tileThreads))
+            })
+            progress()
         }
         return outcomes.all
+    }
+
+    /// The source as a model of one region's pixels; a results source has none (its records are of whole images).
+    private func regionModel() throws -> @Sendable (Image) throws -> Detections {
+        switch source {
+        case .detector(let detector, let threshold): return { try detector.detect($0, scoreThreshold: threshold) }
+        case .model(let model): return model
+        case .results: throw PipelineError.tilesNeedAModel
+        }
     }
 
     /// The source's raw detections of one image.
@@ -157,21 +185,19 @@ public struct Pipeline: Sendable {
 public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A results source matches records to images by file name, and none was given.
     case fileNeeded
+    /// Tiles need a detector or a model to run on them; the records of a results file are of whole images.
+    case tilesNeedAModel
+    /// Tiled results were asked of a pipeline without a tiling.
+    case untiled
 
     /// A one-line explanation.
     public var description: String {
         switch self {
         case .fileNeeded: return "a pipeline reading COCO results needs the image's file name (run(_:file:))"
+        case .tilesNeedAModel: return "tiles need a detector or a model to run on them, not the records of a results file"
+        case .untiled: return "tiled results need a pipeline with a tiling"
         }
     }
-}
-
-/// One outcome per item of a parallel loop, filled in any order.
-private final class Outcomes<Element: Sendable>: Sendable {
-    private let slots: Mutex<[Element?]>
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-    func set(_ i: Int, _ element: Element) { slots.withLock { $0[i] = element } }
-    var all: [Element] { slots.withLock { $0.compactMap { $0 } } }
 }
 
 extension Pipeline {
@@ -180,15 +206,37 @@ extension Pipeline {
     /// `detectkit compare SAMPLES_DIR` evaluates. Throws for the first image that has no `file_name` or fails.
     public func results(
         for truth: COCOGroundTruth, imagesIn folder: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        progress: @Sendable () -> Void = {}
+        progress: @escaping @Sendable () -> Void = {}
     ) throws -> COCOResults {
+        let images = try perImage(of: truth, in: folder, threads: threads, progress: progress) { $0.kept }
+        return try COCOResults(images: images, source: "\(source.description) on \(folder)")
+    }
+
+    /// The raw detections of every region of every image of a ground truth (found in `folder` by `file_name`), with
+    /// the region of each record: what `detectkit compare SAMPLES_DIR --slice` compares methods on. Throws
+    /// ``PipelineError/untiled`` without a ``tiling``, and for the first image that has no `file_name` or fails.
+    public func tiledResults(
+        for truth: COCOGroundTruth, imagesIn folder: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: @escaping @Sendable () -> Void = {}
+    ) throws -> TiledResults {
+        guard let tiling else { throw PipelineError.untiled }
+        let images = try perImage(of: truth, in: folder, threads: threads, progress: progress) { ($0.raw, $0.regionOfRaw) }
+        return TiledResults(
+            raw: try COCOResults(images: images.map { ($0.id, $0.detections.0) }, source: "\(source.description) on tiles of \(folder)"),
+            regions: images.flatMap(\.detections.1), tiling: tiling)
+    }
+
+    /// `transform` of every image of `truth` run through the pipeline, with the image's id, in the ground truth's order.
+    private func perImage<T: Sendable>(
+        of truth: COCOGroundTruth, in folder: String, threads: Int, progress: @escaping @Sendable () -> Void,
+        _ transform: @escaping @Sendable (Result) -> T
+    ) throws -> [(id: COCOImageID, detections: T)] {
         let files = try truth.images.enumerated().map { k, image in
             guard let name = image.fileName else { throw COCOInstancesError(source: truth.source, record: "images[\(k)]", message: "no file_name") }
             return (folder as NSString).appendingPathComponent(name)
         }
-        let outcomes = run(files: files, threads: threads, progress: progress) { _, result in result.kept }
-        let images = try zip(truth.images, outcomes).map { image, outcome in (id: image.id, detections: try outcome.get()) }
-        return try COCOResults(images: images, source: "\(source.description) on \(folder)")
+        let outcomes = run(files: files, threads: threads, progress: progress) { _, result in transform(result) }
+        return try zip(truth.images, outcomes).map { image, outcome in (id: image.id, detections: try outcome.get()) }
     }
 }
 

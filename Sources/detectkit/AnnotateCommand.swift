@@ -17,8 +17,11 @@ struct AnnotateCommand: ParsableCommand {
             With --labels every drawn box is named zero-shot by CLIP instead: its crop is compared with the \
             labels' prompt embeddings (averaged over templates) and the most probable label is shown with its \
             probability; --model chooses the CLIP model (any Hugging Face CLIP folder; default the bundled one). \
-            Images are processed in parallel; each output, DIR/<name>.<format>, is written atomically. A bad \
-            image is reported and the others are still written; the exit status is then 1.
+            With --slice the detector runs on overlapping tiles of each image (and with --full-image on the whole \
+            image too); each tile's boxes are suppressed by --method, shifted into the image and merged by --merge. \
+            Images, or the tiles of fewer images than threads, are processed in parallel; each output, \
+            DIR/<name>.<format>, is written atomically. A bad image is reported and the others are still written; \
+            the exit status is then 1.
             """
     )
 
@@ -44,6 +47,11 @@ struct AnnotateCommand: ParsableCommand {
 
     @OptionGroup var suppression: SuppressionFlags
 
+    @OptionGroup var tiling: TilingFlags
+
+    @Option(help: "Threads (default: all cores).")
+    var threads = OptionChecks.defaultThreads
+
     @Option(name: .long, help: "Comma-separated labels to name every box with, zero-shot (CLIP), e.g. \"red circle,blue star\".")
     var labels: String?
 
@@ -54,8 +62,9 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try OptionChecks.threads(threads)
         if detections != nil {
-            try InapplicableOptions.reject(detectorFlags.given, "with --detections no detector runs")
+            try InapplicableOptions.reject(detectorFlags.given + tiling.given, "with --detections no detector runs")
             if suppression.method == nil {
                 try InapplicableOptions.reject(suppression.given, "with --detections, boxes are suppressed only with --method")
             }
@@ -75,7 +84,8 @@ struct AnnotateCommand: ParsableCommand {
             let suppressor = results == nil || suppression.method != nil ? try suppression.suppressionMethod().makeSuppressor() : nil
             let pipeline = Pipeline(
                 source: source, suppressor: suppressor, options: suppression.options,
-                namer: try labels.map { try clip.namer(labels: $0) }, categoryNames: catalog?.categoryNames)
+                namer: try labels.map { try clip.namer(labels: $0) }, categoryNames: catalog?.categoryNames,
+                tiling: try tiling.tiling(options: suppression.options))
             try OutputFolder.create(output)
             // DIR/<stem>.<format> for each input; an input whose output an earlier one already takes is reported,
             // not written over it.
@@ -94,7 +104,7 @@ struct AnnotateCommand: ParsableCommand {
             }
             let encoding: EncodeOptions = format == .png ? .png() : .jpeg()
             let progress = ProgressBar(total: runs.count, label: "annotate")
-            let outcomes = pipeline.run(files: runs.map { files[$0] }, decode: DecodeOptions(maxPixels: maxPixels), progress: progress.advance) {
+            let outcomes = pipeline.run(files: runs.map { files[$0] }, decode: DecodeOptions(maxPixels: maxPixels), threads: threads, progress: progress.advance) {
                 try $1.drawn().write(toFile: targets[runs[$0]], encoding)
             }
             for (k, outcome) in outcomes.enumerated() {

@@ -12,7 +12,10 @@ struct CompareCommand: ParsableCommand {
             soft-gaussian:sigma=0.3,nms:iou=0.6) on the raw, not yet suppressed detections; its survivors are \
             evaluated as `detectkit eval` would evaluate the output of `detectkit suppress`. One row per method: \
             AP, AP50, AP75, AR100, boxes kept and the suppression's milliseconds, best AP first. --report DIR \
-            writes DIR/index.html (SVG charts, AP per category) and, with --images, one PNG grid per image.
+            writes DIR/index.html (SVG charts, AP per category) and, with --images, one PNG grid per image. With a \
+            SAMPLES_DIR, --slice runs the detector on overlapping tiles of each image (and with --full-image on the \
+            whole image too): each method then suppresses every tile's raw boxes alone and --merge merges the \
+            survivors across tiles, as `detectkit detect --slice --method` does; the milliseconds include the merge.
             """
     )
 
@@ -23,6 +26,8 @@ struct CompareCommand: ParsableCommand {
     var raw: String
 
     @OptionGroup var detectorFlags: DetectorFlags
+
+    @OptionGroup var tiling: TilingFlags
 
     @Option(name: .long, help: "Methods to compare, comma-separated, with optional parameters (default: all).")
     var methods: String?
@@ -56,7 +61,7 @@ struct CompareCommand: ParsableCommand {
         if report == nil {
             try InapplicableOptions.reject(gridOptions.compactMap { $0.1 ? $0.0 : nil }, "the grids are part of --report DIR")
         }
-        if !samples { try InapplicableOptions.reject(detectorFlags.given, "the detector runs only on a SAMPLES_DIR") }
+        if !samples { try InapplicableOptions.reject(detectorFlags.given + tiling.given, "the detector runs only on a SAMPLES_DIR") }
     }
 
     /// The methods of `--methods` (default: all), each with its parameters; a name, parameter or value that does
@@ -87,15 +92,27 @@ struct CompareCommand: ParsableCommand {
             let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)
             guard let truthPath else { throw ValidationError("--ground-truth GT.json is needed with a results file") }
             let truth = try COCOGroundTruth(contentsOf: truthPath)
-            let results = try samples
-                ? Pipeline(source: .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold), suppressor: nil)
-                    .results(for: truth, imagesIn: (raw as NSString).appendingPathComponent("images"), threads: threads,
-                             progress: ProgressBar(total: truth.images.count, label: "detect").advance)
-                : COCOResults(contentsOf: raw)
+            let tiling = try self.tiling.tiling(options: grouping.options)
+            let detector = samples
+                ? Pipeline(
+                    source: .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold), suppressor: nil,
+                    tiling: tiling)
+                : nil
+            let folder = (raw as NSString).appendingPathComponent("images")
+            let detecting = ProgressBar(total: truth.images.count, label: "detect")
+            let tiled = try tiling == nil ? nil
+                : detector?.tiledResults(for: truth, imagesIn: folder, threads: threads, progress: detecting.advance)
+            let results = try tiled?.raw
+                ?? detector?.results(for: truth, imagesIn: folder, threads: threads, progress: detecting.advance)
+                ?? COCOResults(contentsOf: raw)
             let progress = ProgressBar(total: chosen.count, label: "compare")
-            let comparison = try MethodComparison(
-                groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads
-            ) { _ in progress.advance() }
+            let comparison = try tiled.map {
+                try MethodComparison(groundTruth: truth, tiled: $0, methods: chosen, options: grouping.options, threads: threads) { _ in
+                    progress.advance()
+                }
+            } ?? MethodComparison(groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads) { _ in
+                progress.advance()
+            }
             print(json ? comparison.jsonRows : comparison.table)
             if let report {
                 let builder = ComparisonReportBuilder(

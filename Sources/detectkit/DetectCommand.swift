@@ -12,9 +12,12 @@ struct DetectCommand: ParsableCommand {
             boxes with --method (default nms; --raw keeps them all, as `compare` needs them, and then takes no \
             suppression option). image_id is the file name read as a number when it is one (000139.jpg is 139), \
             else the file name; --images takes ids from a COCO instances file. With --labels every kept box is also \
-            named zero-shot by CLIP ("label" and "label_probability" fields; --model only with --labels). Images \
-            run in parallel; a bad image is reported and the others are still written; the exit status is then 1 \
-            (when every image fails, -o leaves an existing file as it was).
+            named zero-shot by CLIP ("label" and "label_probability" fields; --model only with --labels). With \
+            --slice the detector runs on overlapping tiles of each image instead (and with --full-image on the \
+            whole image too); each tile's boxes are suppressed by --method, shifted into the image and merged by \
+            --merge (with --raw, every tile's raw boxes are written, unmerged). Images, or the tiles of fewer \
+            images than threads, run in parallel; a bad image is reported and the others are still written; the \
+            exit status is then 1 (when every image fails, -o leaves an existing file as it was).
             """
     )
 
@@ -28,6 +31,11 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var suppression: SuppressionFlags
 
+    @OptionGroup var tiling: TilingFlags
+
+    @Option(help: "Threads (default: all cores).")
+    var threads = OptionChecks.defaultThreads
+
     @Flag(help: "Write the raw detections, unsuppressed.")
     var raw = false
 
@@ -40,7 +48,11 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var clip: CLIPModelFlags
 
     func validate() throws {
-        if raw { try InapplicableOptions.reject(suppression.given, "--raw writes the detections unsuppressed") }
+        try OptionChecks.threads(threads)
+        if raw {
+            try InapplicableOptions.reject(suppression.given, "--raw writes the detections unsuppressed")
+            try InapplicableOptions.reject(tiling.merge == nil ? [] : ["--merge"], "--raw writes the tiles' detections unmerged")
+        }
         if labels == nil { try InapplicableOptions.reject(clip.given, "the CLIP model names boxes only with --labels") }
     }
 
@@ -52,9 +64,9 @@ struct DetectCommand: ParsableCommand {
             let pipeline = Pipeline(
                 source: .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold),
                 suppressor: raw ? nil : try suppression.suppressionMethod().makeSuppressor(), options: suppression.options,
-                namer: try labels.map { try clip.namer(labels: $0) })
+                namer: try labels.map { try clip.namer(labels: $0) }, tiling: try tiling.tiling(options: suppression.options))
             let progress = ProgressBar(total: files.count, label: "detect")
-            let outcomes = pipeline.run(files: files, progress: progress.advance) { i, result in
+            let outcomes = pipeline.run(files: files, threads: threads, progress: progress.advance) { i, result in
                 result.records(imageID: catalog?.imageIDs[(files[i] as NSString).lastPathComponent] ?? COCOImageID(imageFile: files[i]))
             }
             var records: [String] = []

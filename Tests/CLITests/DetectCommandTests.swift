@@ -73,6 +73,35 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report/grids/0-000001.png").path))
     }
 
+    /// `--slice` runs the detector on tiles: `detect` writes what a tiled `Pipeline` keeps (on two threads as on
+    /// one), `--raw` every tile's raw boxes, and `compare SAMPLES_DIR --slice` evaluates exactly what `detect
+    /// --slice --method` writes.
+    @Test func tiledDetectionIsThePipelinesAndCompareEvaluatesIt() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("images/000001.png").path, output = dir.appendingPathComponent("tiled.json").path
+        let tiling = ["--detector", Self.fixtures.path, "--detector-threshold", "0.3", "--slice", "40", "--overlap", "0.3", "--full-image"]
+        let detected = try Detectkit.run(["detect", image, "--method", "nms", "--threads", "2", "-o", output] + tiling)
+        #expect(detected.status == 0, "\(detected.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [[String: Any]])
+        let pipeline = Pipeline(
+            source: .detector(try LargeKernelDetector(directory: Self.fixtures.path), scoreThreshold: 0.3),
+            tiling: Tiling(slicer: try Slicer(tileSize: 40, overlapRatio: 0.3), fullImage: true))
+        let result = try pipeline.run(Image(contentsOfFile: image), threads: 1)
+        #expect(result.regions.count == 5 && !result.kept.scores.isEmpty)  // 2 × 2 tiles and the whole image
+        #expect(records.map { Float($0["score"] as? Double ?? -1) } == result.kept.scores)
+        let raw = try Detectkit.run(["detect", image, "--raw"] + tiling)
+        let rawRecords = try #require(try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [[String: Any]])
+        #expect(rawRecords.count == result.raw.count && result.raw.count > records.count)
+        let evaluated = try Detectkit.run(["eval", "--ground-truth", dir.appendingPathComponent("annotations.json").path, output, "--json"])
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Double])
+        let compared = try Detectkit.run(["compare", dir.path, "--methods", "nms", "--json"] + tiling)
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let row = try #require((try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect(row["kept"] as? Int == records.count)
+        for key in ["AP", "AP50", "AP75", "AR100"] { #expect(row[key] as? Double == stats[key], "\(key)") }
+    }
+
     @Test func annotateWithoutDetectionsRunsTheDetector() throws {
         let dir = try Self.samples()
         defer { try? FileManager.default.removeItem(at: dir) }

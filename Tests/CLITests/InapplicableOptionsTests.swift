@@ -16,6 +16,11 @@ import Testing
         (["annotate", "x.png", "--model", "clip"], "--model"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--detector", "d"], "--detector"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--grid-images", "3"], "--grid-images"),
+        (["compare", "--ground-truth", "gt.json", "raw.json", "--slice", "512"], "--slice"),
+        (["detect", "x.png", "--raw", "--slice", "512", "--merge", "nms"], "--merge"),
+        (["detect", "x.png", "--overlap", "0.3", "--full-image"], "--overlap, --full-image"),
+        (["annotate", "x.png", "--merge", "nmm"], "--merge"),
+        (["annotate", "x.png", "--detections", "r.json", "--slice", "256"], "--slice"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--draw-threshold", "0.5", "--images", "i"], "--images, --draw-threshold"),
     ])
     func areErrorsNamingThem(arguments: [String], named: String) throws {
