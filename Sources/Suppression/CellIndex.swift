@@ -31,7 +31,7 @@ final class CellIndex {
         self.convention = convention
         let layout = GridLevels(covering: all, convention: convention)
         let n = all.count
-        let cellOf = (0..<n).map { Int32(layout.cell(of: all[$0])) }
+        let cellOf = layout.cells
         self.layout = layout
         self.cellOf = cellOf
         var count = [Int32](repeating: 0, count: layout.cellCount)

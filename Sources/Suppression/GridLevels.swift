@@ -5,7 +5,7 @@ import Foundation
 /// centre, each box in exactly one cell.
 ///
 /// Level `k` holds boxes whose longer side is within `(base·4^(k-1), base·4^k]` (`base` the group's smallest
-/// side, at most 12 levels), and its cells are about as large as its largest box (but no smaller than the median
+/// side, at most 12 levels, the last taking every longer side), and its cells are about as large as its largest box (but no smaller than the median
 /// box), at most about twice as many as its boxes. A box `b` can only overlap a query `q` if `b`'s centre lies
 /// within `q` grown by `b`'s half-extents, so a query visits, per level, the cells covering `q` grown by the
 /// level's largest half-extents: few boxes beyond those that really overlap, whatever the mix of sizes (a single
@@ -37,11 +37,12 @@ struct GridLevels {
     private(set) var levels: [Level] = []
     /// Total number of cells over all levels.
     let cellCount: Int
+    /// The cell each box of the layout is stored in, by position.
+    let cells: [Int32]
     private let offset: Double
-    private let base: Double
     private static let maxLevels = 12
 
-    /// The layout for `boxes`; only they can be stored (``cell(of:)``).
+    /// The layout for `boxes`, and the cell of each (``cells``).
     init(covering boxes: BoxArray, convention: BoxConvention) {
         let offset = Double(convention.offset)
         self.offset = offset
@@ -49,13 +50,16 @@ struct GridLevels {
         let geometry = (0..<n).map { Self.centre(boxes[$0], offset) }
         let sides = geometry.map { 2 * Swift.max($0.hw, $0.hh) }
         let largest = sides.max() ?? 0
-        base = Swift.max(sides.filter { $0 > 0 }.min() ?? 1, largest / pow(4, Double(Self.maxLevels - 1)), 1e-30)
+        let base = Swift.max(sides.filter { $0 > 0 }.min() ?? 1, largest / pow(4, Double(Self.maxLevels - 1)), 1e-30)
+        // A box belongs to the first level whose bound `base · 4^k` its longer side does not exceed (compared, not
+        // computed with a logarithm: the index is built on the hot path).
+        let bounds = (0..<Self.maxLevels).map { base * pow(4, Double($0)) }
         // Queries are boxes of the group too: cells smaller than a typical box would make a typical query walk
         // many cells of the small-box levels, so no level's cells are smaller than the median box.
         let sample = stride(from: 0, to: n, by: Swift.max(n / 255, 1)).map { sides[$0] }.sorted()
         let median = sample.isEmpty ? 0 : sample[sample.count / 2]
         var members = [[Int]](repeating: [], count: Self.maxLevels)
-        for i in 0..<n { members[Self.level(of: sides[i], base: base)].append(i) }
+        for i in 0..<n { members[Self.level(of: sides[i], bounds: bounds)].append(i) }
         var cells = 0
         for group in members {
             var level = Level()
@@ -89,6 +93,15 @@ struct GridLevels {
             levels.append(level)
         }
         cellCount = cells
+        var cellOf = [Int32](repeating: 0, count: n)
+        for (k, group) in members.enumerated() {
+            let level = levels[k]
+            for i in group {
+                let (c, r) = level.clampedCell(geometry[i].cx, geometry[i].cy)
+                cellOf[i] = Int32(level.firstCell + r * level.columns + c)
+            }
+        }
+        self.cells = cellOf
     }
 
     /// Centre and half-extents of a box with the offset, in `Double`.
@@ -97,16 +110,12 @@ struct GridLevels {
         return (Double(b.x1) + hw, Double(b.y1) + hh, hw, hh)
     }
 
-    private static func level(of side: Double, base: Double) -> Int {
-        side <= base ? 0 : Swift.min(Int(ceil(log2(side / base) / 2)), maxLevels - 1)
-    }
-
-    /// The cell one of the layout's boxes is stored in.
-    func cell(of b: Box) -> Int {
-        let g = Self.centre(b, offset)
-        let k = Self.level(of: 2 * Swift.max(g.hw, g.hh), base: base)
-        let (c, r) = levels[k].clampedCell(g.cx, g.cy)
-        return levels[k].firstCell + r * levels[k].columns + c
+    /// The level of a box whose longer side is `side`: the first whose bound it does not exceed, else the last.
+    @inline(__always)
+    private static func level(of side: Double, bounds: [Double]) -> Int {
+        var k = 0
+        while k < maxLevels - 1, side > bounds[k] { k += 1 }
+        return k
     }
 
     /// Calls `body` with every cell that may hold a box overlapping `b`, until it answers `false`.
