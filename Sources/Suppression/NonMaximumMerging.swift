@@ -89,12 +89,20 @@ public struct NonMaximumMerging: ReferencedSuppressor {
         _ g: SuppressionGroup, candidates: (Int, (Int, Float) -> Void) -> Void, removing: (Int) -> Void
     ) throws -> [(keeper: Int, taken: [Int])] {
         let ranking = Self.ranking(g)
-        var rank = [Int](repeating: 0, count: g.count)
+        let n = g.count
+        // Raw buffers: the candidate callback runs once per overlapping pair, the hot path.
+        let rank = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let owner = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let found = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        defer {
+            rank.deallocate()
+            owner.deallocate()
+            found.deallocate()
+        }
         for (r, p) in ranking.enumerated() { rank[p] = r }
-        var owner = [Int](repeating: -1, count: g.count)
-        var lists = [[Int]](repeating: [], count: g.count)
+        owner.initialize(repeating: -1)
+        var lists = [[Int]](repeating: [], count: n)
         var keepers: [Int] = []
-        var found: [Int] = []
         for current in ranking {
             if variant == .greedy, owner[current] >= 0 { continue }
             if owner[current] < 0 {
@@ -103,15 +111,19 @@ public struct NonMaximumMerging: ReferencedSuppressor {
                 removing(current)
             }
             let keeper = owner[current]
-            found.removeAll(keepingCapacity: true)
+            var count = 0
             let currentRank = rank[current]
             candidates(current) { other, value in
                 guard owner[other] < 0, other != current, value >= threshold else { return }
-                if variant == .greedy ? rank[other] > currentRank : dominates(g, current, other) { found.append(other) }
+                if variant == .greedy ? rank[other] > currentRank : dominates(g, current, other) {
+                    found[count] = other
+                    count += 1
+                }
             }
             // Greedy: in ranking order (SAHI's candidate list); transitive: in input order (its `np.where`).
-            found.sort { variant == .greedy ? rank[$0] < rank[$1] : $0 < $1 }
-            for other in found where owner[other] < 0 {
+            var taken = UnsafeMutableBufferPointer(rebasing: found[0..<count])
+            if variant == .greedy { taken.sort { rank[$0] < rank[$1] } } else { taken.sort() }
+            for other in taken where owner[other] < 0 {
                 owner[other] = keeper
                 lists[keeper].append(other)
                 removing(other)
