@@ -16,7 +16,7 @@ let soft = try SoftNMS.gaussian(sigma: 0.5).apply(
 for k in soft { print(k.index, k.score, k.box) }                                    // input record, new score, box
 
 // Any method by name, with parameters, as on the command line:
-let wbf = try SuppressionMethod(parsing: "wbf:iou=0.6").makeSuppressor()
+let wbf = try SuppressionMethod(parsing: "wbf:threshold=0.6").makeSuppressor()
 let fused = try wbf.apply(to: detections)
 
 // Your own method plugs in wherever a built-in one is accepted: implement one group (one image and class).

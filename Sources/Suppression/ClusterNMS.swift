@@ -24,7 +24,7 @@ public struct ClusterNMS: ReferencedSuppressor {
     public var criterion: SuppressionCriterion
 
     /// Cluster-NMS with the given threshold and criterion.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.cluster.defaultValue(.iou), criterion: SuppressionCriterion = .iou) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.cluster.defaultValue(.threshold), criterion: SuppressionCriterion = .iou) {
         self.iouThreshold = iouThreshold
         self.criterion = criterion
     }

@@ -28,21 +28,21 @@ public struct GreedyNMS: ReferencedSuppressor {
     public var criterion: SuppressionCriterion
 
     /// Greedy NMS with the given threshold and criterion.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.iou), criterion: SuppressionCriterion = .iou) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.threshold), criterion: SuppressionCriterion = .iou) {
         self.iouThreshold = iouThreshold
         self.criterion = criterion
     }
 
     /// `nms`: torchvision's NMS.
-    public static func nms(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.iou)) -> GreedyNMS { GreedyNMS(iouThreshold: iouThreshold) }
+    public static func nms(iouThreshold: Float = SuppressionMethod.Kind.nms.defaultValue(.threshold)) -> GreedyNMS { GreedyNMS(iouThreshold: iouThreshold) }
     /// `diou`: DIoU-NMS with penalty exponent `beta`.
     public static func diou(
-        iouThreshold: Float = SuppressionMethod.Kind.diou.defaultValue(.iou), beta: Float = SuppressionMethod.Kind.diou.defaultValue(.beta)
+        iouThreshold: Float = SuppressionMethod.Kind.diou.defaultValue(.threshold), beta: Float = SuppressionMethod.Kind.diou.defaultValue(.beta)
     ) -> GreedyNMS {
         GreedyNMS(iouThreshold: iouThreshold, criterion: .diou(beta: beta))
     }
     /// `ciou`: CIoU-NMS.
-    public static func ciou(iouThreshold: Float = SuppressionMethod.Kind.ciou.defaultValue(.iou)) -> GreedyNMS {
+    public static func ciou(iouThreshold: Float = SuppressionMethod.Kind.ciou.defaultValue(.threshold)) -> GreedyNMS {
         GreedyNMS(iouThreshold: iouThreshold, criterion: .ciou)
     }
 

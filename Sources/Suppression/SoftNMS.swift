@@ -29,7 +29,7 @@ public struct SoftNMS: ReferencedSuppressor {
     }
 
     /// `soft-linear`.
-    public static func linear(iouThreshold: Float = SuppressionMethod.Kind.softLinear.defaultValue(.iou)) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold)) }
+    public static func linear(iouThreshold: Float = SuppressionMethod.Kind.softLinear.defaultValue(.threshold)) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold)) }
     /// `soft-gaussian`.
     public static func gaussian(sigma: Float = SuppressionMethod.Kind.softGaussian.defaultValue(.sigma)) -> SoftNMS { SoftNMS(decay: .gaussian(sigma: sigma)) }
 

@@ -1,13 +1,11 @@
 import Boxes
 
-/// A built-in method chosen by its command-line name, with optional parameters: what `--method M --iou T …`
-/// and `--methods soft-gaussian:sigma=0.3,nms:iou=0.6` describe. The methods, their parameters and defaults are
+/// A built-in method chosen by its command-line name, with optional parameters: what `--method M --threshold T …`
+/// and `--methods soft-gaussian:sigma=0.3,nms:threshold=0.6` describe. The methods, their parameters and defaults are
 /// listed once, in ``Kind``.
 public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// A method parameter, by its command-line name.
     public enum Parameter: String, Sendable, CaseIterable, Hashable {
-        /// IoU threshold.
-        case iou
         /// Gaussian width.
         case sigma
         /// DIoU penalty exponent.
@@ -16,15 +14,25 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         case voteSigma = "vote_sigma"
         /// Softer-NMS vote IoU threshold.
         case voteIoU = "vote_iou"
-        /// Overlap threshold of the merging methods (on their `overlap`, IoS by default); also accepted for `iou`
-        /// by every method that takes that, and `iou` for it.
+        /// Overlap threshold, on the method's overlap (IoU unless `overlap=` chooses another): `iou` is its older
+        /// name, still accepted in specs (``init(named:)``) and as `--iou`.
         case threshold
+
+        /// The parameter a spec names: its raw value (`-` read as `_`), or `iou`, the older name of ``threshold``.
+        public init?(named name: String) {
+            let name = String(name.map { $0 == "-" ? "_" : $0 })
+            if name == "iou" {
+                self = .threshold
+            } else {
+                self.init(rawValue: name)
+            }
+        }
 
         /// Throws when `value` is out of this parameter's range: IoU thresholds in [0, 1]; widths and the DIoU
         /// exponent finite and positive.
         public func validate(_ value: Float) throws {
             switch self {
-            case .iou, .voteIoU, .threshold: try Check.unitInterval(rawValue, value)
+            case .voteIoU, .threshold: try Check.unitInterval(rawValue, value)
             case .sigma, .beta, .voteSigma: try Check.positive(rawValue, value)
             }
         }
@@ -80,14 +88,14 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
             overlap = o
             return
         }
-        guard kv.count == 2, let p = Parameter(rawValue: String(kv[0].map { $0 == "-" ? "_" : $0 })), let v = Float(kv[1]) else {
-            throw SuppressionError.invalidParameter(name: "method parameter", value: item, reason: "expected name=number, e.g. iou=0.6")
+        guard kv.count == 2, let p = Parameter(named: kv[0]), let v = Float(kv[1]) else {
+            throw SuppressionError.invalidParameter(name: "method parameter", value: item, reason: "expected name=number, e.g. threshold=0.6")
         }
         try set(p, v)
     }
 
     /// Parses a comma-separated list of methods, each `name` or `name:param=value` with further `param=value`
-    /// items attached to the method before them: `soft-gaussian:sigma=0.3,nms:iou=0.6`,
+    /// items attached to the method before them: `soft-gaussian:sigma=0.3,nms:threshold=0.6`,
     /// `softer:vote_sigma=0.05,vote_iou=0.1,nms`. Throws on an unknown name, a parameter that does not apply, or
     /// a parameter with no method before it.
     public static func list(parsing text: String) throws -> [SuppressionMethod] {
@@ -113,12 +121,7 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// Sets a parameter; throws when this method does not take it or the value is out of its range
     /// (``Parameter/validate(_:)``), so that a bad value is refused when the method is named rather than when it
     /// first meets a group of boxes.
-    /// `iou` and `threshold` both name a method's overlap threshold (`threshold` the newer name, which every
-    /// command accepts): either sets whichever of the two the method takes.
     public mutating func set(_ p: Parameter, _ value: Float) throws {
-        var p = p
-        let other: Parameter = p == .iou ? .threshold : .iou
-        if [.iou, .threshold].contains(p), !accepted.contains(p), accepted.contains(other) { p = other }
         guard accepted.contains(p) else {
             let takes = kind.parameters.isEmpty ? "takes none" : "takes " + kind.parameters.map(\.key.rawValue).joined(separator: ", ")
             throw SuppressionError.invalidParameter(

@@ -36,12 +36,12 @@ extension SuppressionMethod {
         /// The parameters the method takes and their defaults, in the order help text lists them.
         public var parameters: KeyValuePairs<Parameter, Float> {
             switch self {
-            case .nms, .ciou, .cluster: return [.iou: 0.5]
-            case .softLinear: return [.iou: 0.3]
+            case .nms, .ciou, .cluster: return [.threshold: 0.5]
+            case .softLinear: return [.threshold: 0.3]
             case .softGaussian, .matrixGaussian: return [.sigma: 0.5]
             case .softer: return [.sigma: 0.5, .voteSigma: 0.02, .voteIoU: 0]
-            case .weighted, .wbf: return [.iou: 0.55]
-            case .diou: return [.iou: 0.5, .beta: 1]
+            case .weighted, .wbf: return [.threshold: 0.55]
+            case .diou: return [.threshold: 0.5, .beta: 1]
             case .matrixLinear: return [:]
             case .greedyNMM, .nmm: return [.threshold: 0.5]
             }
@@ -94,23 +94,23 @@ extension SuppressionMethod {
         /// The method with `value(p)` for each of its parameters and `overlap` (nil: the method's default).
         func make(overlap: OverlapKind? = nil, _ value: (Parameter) -> Float) -> any ReferencedSuppressor {
             switch self {
-            case .nms: return GreedyNMS(iouThreshold: value(.iou), criterion: overlap == .ios ? .ios : .iou)
-            case .softLinear: return SoftNMS.linear(iouThreshold: value(.iou))
+            case .nms: return GreedyNMS(iouThreshold: value(.threshold), criterion: overlap == .ios ? .ios : .iou)
+            case .softLinear: return SoftNMS.linear(iouThreshold: value(.threshold))
             case .softGaussian: return SoftNMS.gaussian(sigma: value(.sigma))
             case .softer: return SofterNMS(sigma: value(.sigma), voteSigma: value(.voteSigma), voteIoU: value(.voteIoU))
-            case .weighted: return WeightedNMS(iouThreshold: value(.iou))
-            case .diou: return GreedyNMS.diou(iouThreshold: value(.iou), beta: value(.beta))
-            case .ciou: return GreedyNMS.ciou(iouThreshold: value(.iou))
-            case .cluster: return ClusterNMS(iouThreshold: value(.iou))
+            case .weighted: return WeightedNMS(iouThreshold: value(.threshold))
+            case .diou: return GreedyNMS.diou(iouThreshold: value(.threshold), beta: value(.beta))
+            case .ciou: return GreedyNMS.ciou(iouThreshold: value(.threshold))
+            case .cluster: return ClusterNMS(iouThreshold: value(.threshold))
             case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma))
             case .matrixLinear: return MatrixNMS.linear
-            case .wbf: return WeightedBoxesFusion(iouThreshold: value(.iou))
+            case .wbf: return WeightedBoxesFusion(iouThreshold: value(.threshold))
             case .greedyNMM: return NonMaximumMerging(.greedy, overlap: overlap ?? .ios, threshold: value(.threshold))
             case .nmm: return NonMaximumMerging(.transitive, overlap: overlap ?? .ios, threshold: value(.threshold))
             }
         }
 
-        /// `name (p default, …)`, e.g. `diou (iou 0.5, beta 1)`.
+        /// `name (p default, …)`, e.g. `diou (threshold 0.5, beta 1)`.
         public var synopsis: String {
             parameters.isEmpty ? rawValue
                 : rawValue + " (" + parameters.map { "\($0.key.rawValue) \(formatted($0.value))" }.joined(separator: ", ") + ")"

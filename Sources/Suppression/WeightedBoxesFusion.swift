@@ -18,7 +18,7 @@ public struct WeightedBoxesFusion: ReferencedSuppressor {
     public var iouThreshold: Float
 
     /// WBF with the given threshold.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.wbf.defaultValue(.iou)) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.wbf.defaultValue(.threshold)) {
         self.iouThreshold = iouThreshold
     }
 

@@ -17,7 +17,7 @@ public struct WeightedNMS: ReferencedSuppressor {
     public var iouThreshold: Float
 
     /// Weighted NMS with the given threshold.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.weighted.defaultValue(.iou)) {
+    public init(iouThreshold: Float = SuppressionMethod.Kind.weighted.defaultValue(.threshold)) {
         self.iouThreshold = iouThreshold
     }
 

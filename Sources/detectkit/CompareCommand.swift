@@ -9,7 +9,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Run suppression methods on raw detections and rank them by COCO AP against ground truth.",
         discussion: """
             Each method runs with its default parameters (or those given in --methods, e.g. \
-            soft-gaussian:sigma=0.3,nms:iou=0.6) on the raw, not yet suppressed detections; its survivors are \
+            soft-gaussian:sigma=0.3,nms:threshold=0.6) on the raw, not yet suppressed detections; its survivors are \
             evaluated as `detectkit eval` would evaluate the output of `detectkit suppress`. One row per method: \
             AP, AP50, AP75, AR100, boxes kept and the suppression's milliseconds, best AP first. --report DIR \
             writes DIR/index.html (SVG charts, AP per category) and, with --images, one PNG grid per image. With a \

@@ -61,8 +61,8 @@ struct RawOutputFlags: ParsableArguments {
                 "\(format) has no such step")
         }
         _ = try classList()
-        if let iou = suppression.iou, suppression.method == nil {
-            guard f.hasNMS else { throw ValidationError("--iou \(iou) does not apply: \(format) has no NMS (add --method to suppress)") }
+        if let (iou, option) = suppression.overlapThreshold, suppression.method == nil {
+            guard f.hasNMS else { throw ValidationError("\(option) \(iou) does not apply: \(format) has no NMS (add --method to suppress)") }
         }
         if !yolo {
             try InapplicableOptions.reject(
@@ -70,7 +70,8 @@ struct RawOutputFlags: ParsableArguments {
                 "only YOLO's post-processing has them (with --method, use --class-agnostic)")
         }
         if suppression.method == nil {
-            try InapplicableOptions.reject(suppression.given.filter { $0 != "--iou" }, "the format's own post-processing runs without --method")
+            try InapplicableOptions.reject(
+                suppression.given.filter { $0 != "--iou" && $0 != "--threshold" }, "the format's own post-processing runs without --method")
         } else {
             try InapplicableOptions.reject(
                 (agnostic ? ["--agnostic"] : []) + (maxDet == nil ? [] : ["--max-det"]), "with --method, use --class-agnostic and --max-detections")
@@ -104,7 +105,7 @@ struct RawOutputFlags: ParsableArguments {
         let input = try inputSize.map { try OptionChecks.size($0, "--input-size") } ?? (width: imageWidth, height: imageHeight)
         var settings = RawOutputFormat.Settings(
             inputWidth: input.width, inputHeight: input.height, imageWidth: imageWidth, imageHeight: imageHeight, confidence: conf,
-            iou: suppression.method == nil ? suppression.iou : nil, maxDetections: maxDet, maxCandidates: maxCandidates,
+            iou: suppression.method == nil ? suppression.overlapThreshold?.value : nil, maxDetections: maxDet, maxCandidates: maxCandidates,
             classAgnostic: agnostic, multiLabel: multiLabel, classes: try classList(), imageID: imageID)
         if suppression.method != nil {
             settings.suppression = .method(try suppression.suppressionMethod().makeSuppressor(), suppression.options)

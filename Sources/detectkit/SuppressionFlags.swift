@@ -6,7 +6,10 @@ struct SuppressionFlags: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Method (default nms); with parameters as name:param=value,…", discussion: SuppressionMethod.methodHelp))
     var method: String?
 
-    @Option(name: .long, help: "IoU threshold (default: \(Self.defaults(.iou))).")
+    @Option(name: .long, help: "Overlap threshold (default: \(Self.defaults(.threshold))).")
+    var threshold: Float?
+
+    @Option(name: .long, help: "The older name of --threshold.")
     var iou: Float?
 
     @Option(name: .long, help: "Gaussian width (default: \(Self.defaults(.sigma))).")
@@ -21,9 +24,6 @@ struct SuppressionFlags: ParsableArguments {
     @Option(name: .long, help: "Softer-NMS vote IoU threshold (default: \(Self.defaults(.voteIoU))).")
     var voteIou: Float?
 
-    @Option(name: .long, help: "Overlap threshold of any method that has one, the same as --iou (default: \(Self.defaults(.threshold))).")
-    var threshold: Float?
-
     /// `nms 0.5, soft-linear 0.3, …`: each method that takes `parameter`, with its default (from the registry).
     static func defaults(_ parameter: SuppressionMethod.Parameter) -> String {
         SuppressionMethod.Kind.allCases.compactMap { kind in
@@ -35,13 +35,15 @@ struct SuppressionFlags: ParsableArguments {
 
     /// The method parameters, with their options (nil when not given).
     private var parameterOptions: [(parameter: SuppressionMethod.Parameter, value: Float?, option: String)] {
-        [(.iou, iou, "--iou"), (.sigma, sigma, "--sigma"), (.beta, beta, "--beta"), (.voteSigma, voteSigma, "--vote-sigma"),
-         (.voteIoU, voteIou, "--vote-iou"), (.threshold, threshold, "--threshold")]
+        [(.threshold, threshold, "--threshold"), (.threshold, iou, "--iou"), (.sigma, sigma, "--sigma"), (.beta, beta, "--beta"),
+         (.voteSigma, voteSigma, "--vote-sigma"), (.voteIoU, voteIou, "--vote-iou")]
     }
 
-    /// Refuses an unknown method name and parameter values out of their ranges (a NaN IoU threshold, a zero
-    /// sigma), naming the option; whether a parameter applies to the method is checked when the method is made.
+    /// Refuses an unknown method name, parameter values out of their ranges (a NaN threshold, a zero sigma) and
+    /// both names of the threshold at once, naming the option; whether a parameter applies to the method is checked
+    /// when the method is made.
     func validate() throws {
+        if threshold != nil, iou != nil { throw ValidationError("--threshold and --iou name the same threshold: give one") }
         if let method {
             do {
                 _ = try SuppressionMethod(parsing: method)
@@ -68,7 +70,12 @@ struct SuppressionFlags: ParsableArguments {
     /// Grouping, threshold and caps.
     var options: SuppressionOptions { grouping.options }
 
-    /// The method's parameters given on the command line, as typed (`--iou`, …).
+    /// The overlap threshold given on the command line (`--threshold` or its older name `--iou`), with the option.
+    var overlapThreshold: (value: Float, option: String)? {
+        threshold.map { ($0, "--threshold") } ?? iou.map { ($0, "--iou") }
+    }
+
+    /// The method's parameters given on the command line, as typed (`--threshold`, …).
     var givenParameters: [String] { parameterOptions.compactMap { $0.value == nil ? nil : $0.option } }
 
     /// Every suppression option given on the command line, `--method` first.

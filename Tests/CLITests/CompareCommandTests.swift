@@ -63,7 +63,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("softer:sigma") == false)
         #expect(r.stdout.contains("softer:vote_iou=0.1,vote_sigma=0.05"))
-        #expect(r.stdout.contains("nms:iou=0.6"))
+        #expect(r.stdout.contains("nms:threshold=0.6"))  // `iou`, the older name, is shown as `threshold`
         #expect(r.stdout.split(separator: "\n").count == 3)
         let bad = try Detectkit.run(["compare", "--ground-truth", gt.path, raw.path, "--methods", "nms:sigma=2"])
         #expect(bad.status != 0 && bad.stderr.contains("does not apply to method nms"))

@@ -12,6 +12,6 @@ import Testing
         #expect(rows.count == SuppressionMethod.names.count)
         #expect((rows.first { $0["name"] as? String == "softer" }?["parameters"] as? [String: Double])?["vote_sigma"] == 0.02)
         let text = try Detectkit.run(["methods"])
-        #expect(text.stdout.contains("diou (iou 0.5, beta 1): "))
+        #expect(text.stdout.contains("diou (threshold 0.5, beta 1): "))
     }
 }

@@ -11,13 +11,15 @@ import Testing
 @Suite struct OptionValidationTests {
     static let cases: [([String], String)] = [
         (["suppress", "in.json", "--iou", "nan"], "--iou nan: must be in [0, 1]"),
+        (["suppress", "in.json", "--threshold", "2"], "--threshold 2.0: must be in [0, 1]"),
+        (["suppress", "in.json", "--threshold", "0.5", "--iou", "0.6"], "--threshold and --iou name the same threshold: give one"),
         (["suppress", "in.json", "--method", "softer", "--sigma", "0"], "--sigma 0.0: must be positive"),
         (["suppress", "in.json", "--method", "fastest"], "--method fastest: invalid method fastest: expected one of"),
         (["suppress", "in.json", "--score-threshold", "nan"], "--score-threshold nan: must be a finite number"),
         (["suppress", "in.json", "--max-detections=-1"], "--max-detections -1: must be at least 0"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--threads", "0"], "--threads 0: must be from 1 to 1024"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--threads", "1000000"], "--threads 1000000"),
-        (["compare", "--ground-truth", "gt.json", "raw.json", "--methods", "nms:iou=nan"], "--methods nms:iou=nan: invalid iou nan"),
+        (["compare", "--ground-truth", "gt.json", "raw.json", "--methods", "nms:iou=nan"], "--methods nms:iou=nan: invalid threshold nan"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--methods", ","], "--methods names no method"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--grid-images=-1"], "--grid-images -1"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--draw-threshold", "nan"], "--draw-threshold nan"),

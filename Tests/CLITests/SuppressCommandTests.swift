@@ -70,7 +70,7 @@ import Testing
         #expect(range.status != 0 && range.stderr.contains("must be in [0, 1]"))
     }
 
-    /// `--method` takes a full spec, as `--methods` does: `nms:iou=0.6` is `--method nms --iou 0.6`.
+    /// `--method` takes a full spec, as `--methods` does: `nms:threshold=0.6` is `--method nms --threshold 0.6`.
     @Test func methodTakesASpec() throws {
         let d = try RandomDetections.make(seed: 5, count: 200, categories: 2)
         let file = try TemporaryFile(COCOText.results(d))
@@ -78,7 +78,7 @@ import Testing
         let flags = try Detectkit.run(["suppress", "--method", "soft-gaussian", "--sigma", "0.3", file.path])
         #expect(spec.status == 0 && spec.stdout == flags.stdout && !spec.stdout.isEmpty, "\(spec.stderr)")
         let foreign = try Detectkit.run(["suppress", "--method", "nms:sigma=0.3", file.path])
-        #expect(foreign.status != 0 && foreign.stderr.contains("does not apply to method nms (it takes iou)"))
+        #expect(foreign.status != 0 && foreign.stderr.contains("does not apply to method nms (it takes threshold)"))
     }
 
     @Test func everyMethodRunsFromTheCommandLine() throws {

@@ -17,7 +17,7 @@ import Testing
 
     /// Values each parameter is swept over, one parameter at a time from the method's defaults.
     static let sweeps: [SuppressionMethod.Parameter: [Float]] = [
-        .iou: [0, 0.3, 0.5, 0.7, 1], .sigma: [0.1, 0.5, 2], .beta: [0.6, 1, 2], .voteSigma: [0.005, 0.05, 0.2],
+        .sigma: [0.1, 0.5, 2], .beta: [0.6, 1, 2], .voteSigma: [0.005, 0.05, 0.2],
         .voteIoU: [0, 0.3, 0.5, 0.7, 1], .threshold: [0, 0.3, 0.5, 0.7, 1],
     ]
 

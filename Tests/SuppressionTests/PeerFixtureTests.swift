@@ -102,7 +102,7 @@ import Testing
         #expect(file.cases.count >= 12)
         for c in file.cases {
             var parameters: [SuppressionMethod.Parameter: Float] = [:]
-            for (k, v) in c.params { parameters[try #require(SuppressionMethod.Parameter(rawValue: k))] = v }
+            for (k, v) in c.params { parameters[try #require(SuppressionMethod.Parameter(named: k))] = v }
             var method = try SuppressionMethod(parsing: c.method + (c.overlap.map { ":overlap=\($0)" } ?? ""))
             for (p, v) in parameters { try method.set(p, v) }
             let suppressor = method.makeSuppressor()

@@ -32,7 +32,7 @@ import Testing
 
     @Test func parsesMethodLists() throws {
         let list = try SuppressionMethod.list(parsing: "soft-gaussian:sigma=0.3,nms:iou=0.6, softer:vote_sigma=0.05,vote_iou=0.1,wbf")
-        #expect(list.map(\.description) == ["soft-gaussian:sigma=0.3", "nms:iou=0.6", "softer:vote_iou=0.1,vote_sigma=0.05", "wbf"])
+        #expect(list.map(\.description) == ["soft-gaussian:sigma=0.3", "nms:threshold=0.6", "softer:vote_iou=0.1,vote_sigma=0.05", "wbf"])
         #expect(try SuppressionMethod.list(parsing: "").isEmpty)
         #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "iou=0.5,nms") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod.list(parsing: "nms,sigma=0.5") }
@@ -44,20 +44,20 @@ import Testing
         func registry(_ kind: SuppressionMethod.Kind, _ p: SuppressionMethod.Parameter) -> Float {
             kind.parameters.first { $0.key == p }?.value ?? .nan
         }
-        #expect(GreedyNMS.nms().iouThreshold == registry(.nms, .iou))
-        #expect(GreedyNMS().iouThreshold == registry(.nms, .iou))
-        #expect(GreedyNMS.diou().iouThreshold == registry(.diou, .iou))
+        #expect(GreedyNMS.nms().iouThreshold == registry(.nms, .threshold))
+        #expect(GreedyNMS().iouThreshold == registry(.nms, .threshold))
+        #expect(GreedyNMS.diou().iouThreshold == registry(.diou, .threshold))
         #expect(GreedyNMS.diou().criterion == .diou(beta: registry(.diou, .beta)))
-        #expect(GreedyNMS.ciou().iouThreshold == registry(.ciou, .iou))
-        #expect(SoftNMS.linear().decay == .linear(iouThreshold: registry(.softLinear, .iou)))
+        #expect(GreedyNMS.ciou().iouThreshold == registry(.ciou, .threshold))
+        #expect(SoftNMS.linear().decay == .linear(iouThreshold: registry(.softLinear, .threshold)))
         #expect(SoftNMS.gaussian().decay == .gaussian(sigma: registry(.softGaussian, .sigma)))
         let softer = SofterNMS()
         #expect(softer.sigma == registry(.softer, .sigma) && softer.voteSigma == registry(.softer, .voteSigma)
             && softer.voteIoU == registry(.softer, .voteIoU))
-        #expect(WeightedNMS().iouThreshold == registry(.weighted, .iou))
-        #expect(ClusterNMS().iouThreshold == registry(.cluster, .iou))
+        #expect(WeightedNMS().iouThreshold == registry(.weighted, .threshold))
+        #expect(ClusterNMS().iouThreshold == registry(.cluster, .threshold))
         #expect(MatrixNMS.gaussian().kernel == .gaussian(sigma: registry(.matrixGaussian, .sigma)))
-        #expect(WeightedBoxesFusion().iouThreshold == registry(.wbf, .iou))
+        #expect(WeightedBoxesFusion().iouThreshold == registry(.wbf, .threshold))
         #expect(NonMaximumMerging().threshold == registry(.greedyNMM, .threshold) && NonMaximumMerging().overlap == .ios)
         for kind in SuppressionMethod.Kind.allCases {
             let made = try SuppressionMethod(kind).makeSuppressor()
@@ -71,6 +71,10 @@ import Testing
         #expect(nms.iouThreshold == 0.6)
         let merging = try #require(SuppressionMethod(parsing: "nmm:overlap=iou,iou=0.3").makeSuppressor() as? NonMaximumMerging)
         #expect(merging.threshold == 0.3 && merging.overlap == .iou && merging.variant == .transitive)
+        // `iou`, the older name, is read as `threshold`, which is what the method then says it has.
+        #expect(try SuppressionMethod(parsing: "nms:iou=0.6").description == "nms:threshold=0.6")
+        #expect(SuppressionMethod.Parameter(named: "iou") == .threshold && SuppressionMethod.Parameter(named: "vote-iou") == .voteIoU)
+        #expect(SuppressionMethod.Parameter(named: "ios") == nil)
         #expect(try SuppressionMethod(parsing: "greedy-nmm:overlap=iou,threshold=0.25").description == "greedy-nmm:overlap=iou,threshold=0.25")
         let onIoS = try #require(SuppressionMethod(parsing: "nms:overlap=ios").makeSuppressor() as? GreedyNMS)
         #expect(onIoS.criterion == .ios && onIoS.name == "nms")
@@ -85,10 +89,10 @@ import Testing
 
     /// Errors and help come from the registry.
     @Test func messagesNameWhatAMethodTakes() {
-        #expect(throws: SuppressionError.invalidParameter(name: "sigma", value: "0.3", reason: "does not apply to method nms (it takes iou)")) {
+        #expect(throws: SuppressionError.invalidParameter(name: "sigma", value: "0.3", reason: "does not apply to method nms (it takes threshold)")) {
             try SuppressionMethod(parsing: "nms:sigma=0.3")
         }
-        #expect(throws: SuppressionError.invalidParameter(name: "iou", value: "0.5", reason: "does not apply to method matrix-linear (it takes none)")) {
+        #expect(throws: SuppressionError.invalidParameter(name: "threshold", value: "0.5", reason: "does not apply to method matrix-linear (it takes none)")) {
             try SuppressionMethod(parsing: "matrix-linear:iou=0.5")
         }
         let help = SuppressionMethod.methodHelp.split(separator: "\n")
