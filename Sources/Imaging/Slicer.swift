@@ -11,7 +11,8 @@ import Boxes
 /// top to bottom and left to right, as SAHI lists them.
 ///
 /// SAHI also accepts negative ratios (gaps between tiles); DetectKit refuses them, and ratios of 1 or more, as
-/// SAHI does.
+/// SAHI does. An image that would make more than ``maximumTiles`` tiles is refused too (a tile side far too small
+/// for the image would otherwise run a detector millions of times).
 public struct Slicer: Sendable, Equatable {
     /// One tile: pixels `x..<x + width`, `y..<y + height` of the image.
     public struct Tile: Sendable, Equatable {
@@ -35,6 +36,9 @@ public struct Slicer: Sendable, Equatable {
         /// The tile as a box in image coordinates (what `Image.cropped(to:)` takes).
         public var box: Box { Box(x1: Float(x), y1: Float(y), x2: Float(x + width), y2: Float(y + height)) }
     }
+
+    /// The most tiles one image may be cut into.
+    public static let maximumTiles = 10_000
 
     /// Tile width in pixels.
     public let tileWidth: Int
@@ -65,20 +69,26 @@ public struct Slicer: Sendable, Equatable {
     }
 
     /// The tiles of an `imageWidth × imageHeight` image, in SAHI's order; throws
-    /// ``ImagingError/invalidSlicing(_:)`` for an image without pixels.
+    /// ``ImagingError/invalidSlicing(_:)`` for an image without pixels or one that makes more than ``maximumTiles``.
     public func tiles(imageWidth: Int, imageHeight: Int) throws -> [Tile] {
         guard imageWidth >= 1, imageHeight >= 1 else {
             throw ImagingError.invalidSlicing("image size \(imageWidth)×\(imageHeight) has no pixels")
         }
-        let columns = Self.windows(length: imageWidth, side: tileWidth, ratio: overlapWidthRatio)
-        let rows = Self.windows(length: imageHeight, side: tileHeight, ratio: overlapHeightRatio)
+        let columns = Self.windows(length: imageWidth, side: tileWidth, ratio: overlapWidthRatio, atMost: Self.maximumTiles)
+        let rows = Self.windows(length: imageHeight, side: tileHeight, ratio: overlapHeightRatio, atMost: Self.maximumTiles)
+        guard let columns, let rows, columns.count <= Self.maximumTiles / rows.count else {
+            throw ImagingError.invalidSlicing(
+                "tiles of \(tileWidth)×\(tileHeight) with overlap \(overlapWidthRatio)×\(overlapHeightRatio) cut the "
+                    + "\(imageWidth)×\(imageHeight) image into more than \(Self.maximumTiles) tiles")
+        }
         return rows.flatMap { row in
             columns.map { column in Tile(x: column.start, y: row.start, width: column.end - column.start, height: row.end - row.start) }
         }
     }
 
-    /// The windows `start..<end` along one axis (`side ≥ 1`, `ratio` in `[0, 1)`, so the stride is at least 1).
-    static func windows(length: Int, side: Int, ratio: Double) -> [(start: Int, end: Int)] {
+    /// The windows `start..<end` along one axis (`side ≥ 1`, `ratio` in `[0, 1)`, so the stride is at least 1); nil
+    /// when there would be more than `limit`.
+    static func windows(length: Int, side: Int, ratio: Double, atMost limit: Int) -> [(start: Int, end: Int)]? {
         let overlap = Int(ratio * Double(side))
         var result: [(start: Int, end: Int)] = []
         var start = 0
@@ -89,6 +99,7 @@ public struct Slicer: Sendable, Equatable {
                 result.append((Swift.max(0, length - side), length))
                 return result
             }
+            guard result.count < limit - 1 else { return nil }
             result.append((start, end))
             start = end - overlap
         }

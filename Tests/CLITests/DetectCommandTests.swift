@@ -102,6 +102,22 @@ import Testing
         for key in ["AP", "AP50", "AP75", "AR100"] { #expect(row[key] as? Double == stats[key], "\(key)") }
     }
 
+    /// Tiles so small that an image would make more than `Slicer.maximumTiles` are a named error for that image, not
+    /// a run of the detector millions of times; the other images are still written.
+    @Test func tooManyTilesIsANamedErrorForThatImage() throws {
+        let dir = try Self.samples()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let large = dir.appendingPathComponent("large.png").path
+        try Image(width: 300, height: 200, fill: [40, 80, 120]).write(toFile: large)
+        let r = try Detectkit.run([
+            "detect", large, dir.appendingPathComponent("images/000001.png").path, "--detector", Self.fixtures.path,
+            "--slice", "2", "--overlap", "0",
+        ])
+        #expect(r.status == 1 && r.stderr.contains("large.png: ") && r.stderr.contains("into more than 10000 tiles"), "\(r.stderr)")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(records.allSatisfy { $0["image_id"] as? Int == 1 })
+    }
+
     @Test func annotateWithoutDetectionsRunsTheDetector() throws {
         let dir = try Self.samples()
         defer { try? FileManager.default.removeItem(at: dir) }

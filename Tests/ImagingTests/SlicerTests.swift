@@ -48,6 +48,10 @@ import Testing
         }
         let slicer = try Slicer(tileSize: 64)
         #expect(throws: ImagingError.invalidSlicing("image size 0×10 has no pixels")) { try slicer.tiles(imageWidth: 0, imageHeight: 10) }
+        // A tile side far too small for the image is refused before any tile is listed, even on a huge axis.
+        #expect(try Slicer(tileSize: 20, overlapRatio: 0).tiles(imageWidth: 2000, imageHeight: 2000).count == 10_000)
+        #expect(throws: ImagingError.self) { try Slicer(tileSize: 20, overlapRatio: 0).tiles(imageWidth: 2001, imageHeight: 2000) }
+        #expect(throws: ImagingError.self) { try Slicer(tileSize: 1, overlapRatio: 0.5).tiles(imageWidth: Int(Int32.max), imageHeight: 1) }
         // A tile side near Int.max is one tile, not an overflow.
         #expect(try Slicer(tileSize: .max).tiles(imageWidth: 5, imageHeight: 3) == [Slicer.Tile(x: 0, y: 0, width: 5, height: 3)])
     }
