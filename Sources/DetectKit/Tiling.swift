@@ -47,7 +47,8 @@ public struct Tiling: Sendable {
     }
 
     /// The regions the model runs on: the tiles, then the whole image when ``fullImage`` is set and there is more
-    /// than one tile. Throws ``ImagingError/invalidSlicing(_:)`` for an image without pixels.
+    /// than one tile. Throws `ImagingError.invalidSlicing` for an image without pixels or with more than
+    /// `Slicer.maximumTiles` tiles.
     public func regions(imageWidth: Int, imageHeight: Int) throws -> [Slicer.Tile] {
         let tiles = try slicer.tiles(imageWidth: imageWidth, imageHeight: imageHeight)
         guard fullImage, tiles.count > 1 else { return tiles }
