@@ -11,7 +11,10 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Computes the 12 statistics of pycocotools' COCOeval (iouType "bbox") in the same float64 arithmetic: \
             crowd regions, the ground truth's "area" field for the area ranges, ties broken by input order. \
-            Every detection's image_id and category_id must be in the ground truth.
+            Every detection's image_id and category_id must be in the ground truth. --tide adds the TIDE error \
+            breakdown (Bolya et al. 2020, as the authors' tidecv computes it): the AP points each error type costs \
+            (Cls, Loc, Both, Dupe, Bkg, Miss; FalsePos and FalseNeg) and how many of each, at IoU --tide-iou \
+            (0.5) with background below --tide-background (0.1); with --json, under "tide".
             """
     )
 
@@ -24,11 +27,31 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print one JSON object with the keys AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl.")
     var json = false
 
+    @Flag(help: "Also break the errors down as TIDE does (AP points per error type, and counts).")
+    var tide = false
+
+    @Option(name: .long, help: "TIDE's IoU for a match (default 0.5).")
+    var tideIou: Double?
+
+    @Option(name: .long, help: "TIDE's IoU at or below which a detection is background (default 0.1).")
+    var tideBackground: Double?
+
     @Option(help: "Threads (default: all cores).")
     var threads = OptionChecks.defaultThreads
 
     func validate() throws {
         try OptionChecks.threads(threads)
+        if !tide {
+            try InapplicableOptions.reject(
+                [("--tide-iou", tideIou != nil), ("--tide-background", tideBackground != nil)].compactMap { $0.1 ? $0.0 : nil },
+                "they tune --tide")
+        }
+        for (value, option) in [(tideIou, "--tide-iou"), (tideBackground, "--tide-background")] {
+            if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(option) \(value): must be in [0, 1]") }
+        }
+        if let background = tideBackground, background > (tideIou ?? 0.5) {
+            throw ValidationError("--tide-background \(background): must not exceed the match IoU \(tideIou ?? 0.5)")
+        }
     }
 
     func run() throws {
@@ -37,16 +60,49 @@ struct EvalCommand: ParsableCommand {
             let results = try COCOResults(contentsOf: detections)
             let evaluated = try EvaluatedDetections(results: results, groundTruth: truth)
             let statistics = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads).statistics
-            print(json ? StatisticsText.json(statistics) : StatisticsText.table(statistics))
+            let errors = try tide
+                ? TIDE(groundTruth: truth, detections: evaluated, parameters: TIDE.Parameters(
+                    positiveThreshold: tideIou ?? 0.5, backgroundThreshold: tideBackground ?? 0.1))
+                : nil
+            if json {
+                print(StatisticsText.json(statistics, tide: errors))
+            } else {
+                print(StatisticsText.table(statistics) + (errors.map { "\n" + StatisticsText.table($0) } ?? ""))
+            }
         }
     }
 }
 
 /// How `eval` prints statistics.
 enum StatisticsText {
-    /// `{"AP": …, …}` with every value in full (shortest round-trip) precision.
-    static func json(_ s: COCOStatistics) -> String {
-        JSONValue.object(zip(COCOStatistics.names, s.values).map { ($0, .double($1)) }).text
+    /// `{"AP": …, …}` with every value in full (shortest round-trip) precision, and `"tide": {"ap", "delta_ap":
+    /// {"Cls", …, "FalsePos", "FalseNeg"}, "counts": {"Cls", …}}` when given (AP points, 0–100).
+    static func json(_ s: COCOStatistics, tide: TIDE? = nil) -> String {
+        var fields = zip(COCOStatistics.names, s.values).map { ($0, JSONValue.double($1)) }
+        if let tide {
+            let delta = TIDE.ErrorType.allCases.map { ($0.rawValue, JSONValue.double(tide.deltaAP[$0] ?? 0)) }
+                + [("FalsePos", .double(tide.falsePositiveDeltaAP)), ("FalseNeg", .double(tide.falseNegativeDeltaAP))]
+            let counts = TIDE.ErrorType.allCases.map { ($0.rawValue, JSONValue.int(tide.counts[$0] ?? 0)) }
+            fields.append(("tide", .object([
+                ("ap", .double(tide.averagePrecision)), ("delta_ap", .object(delta)), ("counts", .object(counts)),
+            ])))
+        }
+        return JSONValue.object(fields).text
+    }
+
+    /// tidecv's summary: AP at the match IoU, then ΔAP and the count of each error type, two decimals.
+    static func table(_ t: TIDE) -> String {
+        let types = TIDE.ErrorType.allCases
+        func row(_ cells: [String]) -> String {
+            String(cells.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined().reversed().drop { $0 == " " }.reversed())
+        }
+        return [
+            " TIDE errors at IoU \(String(format: "%.2f", t.parameters.positiveThreshold)): AP \(String(format: "%.2f", t.averagePrecision))",
+            " " + row(["type"] + types.map(\.rawValue) + ["FalsePos", "FalseNeg"]),
+            " " + row(["dAP"] + types.map { String(format: "%.2f", t.deltaAP[$0] ?? 0) }
+                + [t.falsePositiveDeltaAP, t.falseNegativeDeltaAP].map { String(format: "%.2f", $0) }),
+            " " + row(["count"] + types.map { String(t.counts[$0] ?? 0) }),
+        ].joined(separator: "\n")
     }
 
     /// pycocotools' summary lines, three decimals.

@@ -36,6 +36,32 @@ import Testing
         #expect(lines[6] == " Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 0.500")
     }
 
+    /// `--tide` adds tidecv's error breakdown: under "tide" with `--json` (equal to tidecv's numbers on a case of
+    /// the TIDE fixture), and as a summary after the twelve lines.
+    @Test func tideBreaksTheErrorsDown() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let fixture = try Data(contentsOf: root.appendingPathComponent("EvaluationTests/Fixtures/tide.json"))
+        let cases = try #require((try JSONSerialization.jsonObject(with: fixture) as? [String: Any])?["cases"] as? [[String: Any]])
+        let c = try #require(cases.first { $0["name"] as? String == "strict" })
+        let gt = try TemporaryFile(String(decoding: try JSONSerialization.data(withJSONObject: c["ground_truth"] ?? [:]), as: UTF8.self))
+        let dt = try TemporaryFile(String(decoding: try JSONSerialization.data(withJSONObject: c["results"] ?? []), as: UTF8.self))
+        let r = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--json", "--tide", "--tide-iou", "0.75", "--tide-background", "0.2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let tide = try #require(json["tide"] as? [String: Any])
+        let delta = try #require(tide["delta_ap"] as? [String: Double]), counts = try #require(tide["counts"] as? [String: Int])
+        let expected = try #require(c["expected"] as? [String: Any])
+        let main = try #require(expected["main"] as? [String: String]), special = try #require(expected["special"] as? [String: String])
+        #expect(Set(delta.keys) == ["Cls", "Loc", "Both", "Dupe", "Bkg", "Miss", "FalsePos", "FalseNeg"])
+        for (key, value) in main.merging(special, uniquingKeysWith: { a, _ in a }) {
+            #expect(abs((delta[key] ?? .nan) - (Double(value) ?? .infinity)) <= 1e-9, "\(key)")
+        }
+        #expect(counts == expected["counts"] as? [String: Int])
+        let text = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--tide"])
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.count == 16 && lines[12].hasPrefix(" TIDE errors at IoU 0.50: AP "), "\(text.stdout)")
+    }
+
     @Test func unknownImageIsNamed() throws {
         let gt = try TemporaryFile(Self.truth)
         let dt = try TemporaryFile(#"[{"image_id": 5, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5}]"#)

@@ -17,6 +17,7 @@ import Testing
         (["compare", "--ground-truth", "gt.json", "raw.json", "--detector", "d"], "--detector"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--grid-images", "3"], "--grid-images"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--slice", "512"], "--slice"),
+        (["eval", "--ground-truth", "gt.json", "dt.json", "--tide-iou", "0.75"], "--tide-iou"),
         (["detect", "x.png", "--raw", "--slice", "512", "--merge", "nms"], "--merge"),
         (["detect", "x.png", "--overlap", "0.3", "--full-image"], "--overlap, --full-image"),
         (["annotate", "x.png", "--merge", "nmm"], "--merge"),
