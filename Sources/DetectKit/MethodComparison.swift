@@ -26,6 +26,9 @@ public struct MethodComparison: Sendable {
         public var curve50: [Double], curve75: [Double]
         /// AP@[.50:.95] per category id.
         public var averagePrecisionByCategory: [Int: Double]
+        /// Why AP is lost: the TIDE error breakdown of its survivors (nil when there is nothing to score: no
+        /// ground-truth box and no survivor).
+        public var tide: TIDE?
     }
 
     /// The outcomes, best AP first (ties keep the order the methods were given in).
@@ -68,15 +71,16 @@ public struct MethodComparison: Sendable {
                 throw EvaluationError(source: raw.source, record: "record \(index)", message: reason)
             }
             let elapsed = ContinuousClock.now - start
-            let evaluation = COCOEvaluation(
-                groundTruth: groundTruth, detections: try EvaluatedDetections(kept: kept, of: raw, groundTruth: groundTruth),
-                threads: threads)
+            let evaluated = try EvaluatedDetections(kept: kept, of: raw, groundTruth: groundTruth)
+            let evaluation = COCOEvaluation(groundTruth: groundTruth, detections: evaluated, threads: threads)
             outcomes.append(Outcome(
                 method: method, statistics: evaluation.statistics, kept: kept,
                 milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15,
                 curve50: evaluation.precisionRecallCurve(iouThreshold: 0.5) ?? [],
                 curve75: evaluation.precisionRecallCurve(iouThreshold: 0.75) ?? [],
-                averagePrecisionByCategory: evaluation.averagePrecisionByCategory()))
+                averagePrecisionByCategory: evaluation.averagePrecisionByCategory(),
+                // TIDE's default parameters cannot fail; it throws only when there is nothing to score.
+                tide: try? TIDE(groundTruth: groundTruth, detections: evaluated)))
             progress(done + 1)
         }
         self.outcomes = outcomes.enumerated().sorted {

@@ -79,14 +79,7 @@ enum StatisticsText {
     /// {"Cls", …, "FalsePos", "FalseNeg"}, "counts": {"Cls", …}}` when given (AP points, 0–100).
     static func json(_ s: COCOStatistics, tide: TIDE? = nil) -> String {
         var fields = zip(COCOStatistics.names, s.values).map { ($0, JSONValue.double($1)) }
-        if let tide {
-            let delta = TIDE.ErrorType.allCases.map { ($0.rawValue, JSONValue.double(tide.deltaAP[$0] ?? 0)) }
-                + [("FalsePos", .double(tide.falsePositiveDeltaAP)), ("FalseNeg", .double(tide.falseNegativeDeltaAP))]
-            let counts = TIDE.ErrorType.allCases.map { ($0.rawValue, JSONValue.int(tide.counts[$0] ?? 0)) }
-            fields.append(("tide", .object([
-                ("ap", .double(tide.averagePrecision)), ("delta_ap", .object(delta)), ("counts", .object(counts)),
-            ])))
-        }
+        if let tide { fields.append(("tide", tide.json)) }
         return JSONValue.object(fields).text
     }
 
