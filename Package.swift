@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "Boxes", "DetectKitUtilities", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+            name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPTests", dependencies: ["CLIP", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Boxes", "Suppression", "NeuralCore", "Imaging"], resources: [.copy("Fixtures")]),

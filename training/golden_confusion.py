@@ -33,8 +33,9 @@ at iou 0) and scores equal to conf (0.001, 0.25, 0.3, 0.5, 0.1, 0.0); Ultralytic
 float32(threshold), so none of them passes. The matrices are checked to be the same when the matching is redone in
 exact rational arithmetic without eps and in float64 with and without eps, so that a Float or a Double
 implementation can match them — but only one that compares like with like: Float(score) > Float(conf), not
-Double(Float(score)) > conf (Float(0.001), Float(0.1), Float(0.3) are above their Double values; the "validator",
-"float32_thresholds" and "ties" cases have such scores and IoUs). Deterministic:
+Double(Float(score)) > conf (Float(0.001), Float(0.1), Float(0.3) are above their Double values; "validator",
+"nms_iou", "float32_thresholds", "ties" and "single_class" have scores or IoUs that such a comparison lets through).
+Deterministic:
 
     python training/golden_confusion.py     # ultralytics, torch, numpy (training/requirements*.txt)
 """
@@ -171,6 +172,21 @@ def fragile(image, conf, iou):
     return None
 
 
+def exact_counts(images, conf, iou):
+    """How many kept detection-ground truth pairs have IoU exactly iou, how many scores equal conf, and how many
+    kept detections have two ground truths with equal IoUs above iou."""
+    at_iou = at_conf = ties = 0
+    for im in images:
+        for i, s in enumerate(im["scores"]):
+            at_conf += Fraction(str(s)) == Fraction(str(conf))
+            if Fraction(str(s)) > Fraction(str(conf)):
+                column = [Fraction(a) / b for a, b in (iou_parts(g, im["boxes"][i]) for g in im["gt_boxes"])]
+                at_iou += sum(v == Fraction(str(iou)) for v in column)
+                above = [v for v in column if v > Fraction(str(iou))]
+                ties += len(above) != len(set(above))
+    return at_iou, at_conf, ties
+
+
 def check_box_iou(image):
     """Ultralytics' float32 box_iou is the correctly rounded exact IoU for every pair (the grid makes it exact)."""
     if not image["gt_boxes"] or not image["boxes"]:
@@ -257,7 +273,7 @@ def score(rng, conf, kind):
     return float(round(rng.uniform(lo, hi), 3))
 
 
-def draw_image(rng, nc, conf, iou, objects=(0, 9), background=(0, 4), edge=0.15, exact=0.3, duplicate=0.25):
+def draw_image(rng, nc, conf, iou, objects=(0, 9), background=(0, 4), edge=0.15, exact=0.1, duplicate=0.25):
     """One image: ground truths of nc classes, and for each one a detection of its class, of another class, a
     poorly placed one (IoU just above or below iou), one at IoU exactly iou, or none (missed), sometimes with a
     duplicate (jittered, or the same box with another class: multi-label NMS output); plus background boxes.
@@ -272,7 +288,7 @@ def draw_image(rng, nc, conf, iou, objects=(0, 9), background=(0, 4), edge=0.15,
     for _ in range(int(rng.integers(*objects, endpoint=True))):
         c = int(rng.integers(nc))
         r = rng.random()
-        if r < exact * 0.2:
+        if r < exact:
             gt, det = threshold_box(rng, iou)
             gts.append(gt)
             gcls.append(c)
@@ -435,21 +451,21 @@ def random_images(draw, count, nc, conf, iou, seed):
 CASES = [
     # name, description, draw, images, num_classes, conf, iou, seed
     ("validator", "the detection validator's settings (conf 0.001, matching iou 0.45): every kind of detection, "
-                  "scores 0.0005 / 0.001 / 0.0015 around conf, IoUs exactly 9/20", draw_image, 10, 5, 0.001, 0.45,
+                  "scores 0.0005 / 0.001 / 0.0015 around conf, IoUs exactly 9/20", draw_image, 14, 5, 0.001, 0.45,
      1),
-    ("predict_defaults", "ConfusionMatrix.process_batch's own defaults, conf 0.25, iou 0.45", draw_image, 8, 3, 0.25,
+    ("predict_defaults", "ConfusionMatrix.process_batch's own defaults, conf 0.25, iou 0.45", draw_image, 10, 3, 0.25,
      0.45, 2),
-    ("nms_iou", "conf 0.001 with iou 0.7 (the validator's NMS IoU, mistaken for the matching one)", draw_image, 8, 4,
+    ("nms_iou", "conf 0.001 with iou 0.7 (the validator's NMS IoU, mistaken for the matching one)", draw_image, 10, 4,
      0.001, 0.7, 3),
-    ("strict", "conf 0.5, iou 0.5: many detections dropped, IoUs exactly 1/2", draw_image, 8, 4, 0.5, 0.5, 4),
+    ("strict", "conf 0.5, iou 0.5: many detections dropped, IoUs exactly 1/2", draw_image, 12, 4, 0.5, 0.5, 4),
     ("float32_thresholds", "conf 0.3, iou 0.3: Float(0.3) > 0.3 in Double; scores exactly 0.3 and IoUs exactly 3/10 "
-                           "must not pass", draw_image, 8, 3, 0.3, 0.3, 5),
-    ("crowded", crowded_image.__doc__, crowded_image, 6, 3, 0.25, 0.45, 6),
-    ("ties", tie_image.__doc__ + " conf 0.1: scores exactly 0.1 dropped.", tie_image, 8, 3, 0.1, 0.5, 7),
+                           "must not pass", draw_image, 10, 3, 0.3, 0.3, 5),
+    ("crowded", crowded_image.__doc__, crowded_image, 8, 3, 0.25, 0.45, 6),
+    ("ties", tie_image.__doc__ + " conf 0.1: scores exactly 0.1 dropped.", tie_image, 10, 3, 0.1, 0.5, 7),
     ("empty_images", empty_image.__doc__, empty_image, 10, 3, 0.25, 0.45, 8),
-    ("single_class", "one class: no confusion cells, only TP, FP and FN", draw_image, 6, 1, 0.001, 0.45, 9),
+    ("single_class", "one class: no confusion cells, only TP, FP and FN", draw_image, 8, 1, 0.001, 0.45, 9),
     ("zero_thresholds", "conf 0 and iou 0: scores of 0 dropped, any overlap matches, touching boxes do not",
-     touching_image, 6, 3, 0.0, 0.0, 10),
+     touching_image, 8, 3, 0.0, 0.0, 10),
 ]
 
 
@@ -466,6 +482,9 @@ def main() -> None:
             assert not fragile(im, conf, iou), (name, fragile(im, conf, iou))
             assert all(b[2] - b[0] >= MIN_SIDE and b[3] - b[1] >= MIN_SIDE for b in im["gt_boxes"] + im["boxes"])
             assert all(v == q(v) for b in im["gt_boxes"] + im["boxes"] for v in b)
+            assert all(0 <= c < nc for c in im["gt_classes"] + im["classes"])
+            assert len(im["boxes"]) == len(im["scores"]) == len(im["classes"]) and len(im["gt_boxes"]) == len(
+                im["gt_classes"])
         matrix, per_image = ultralytics_matrices(nc, images, conf, iou)
         for mode in ("exact", "float64", "float64-eps"):
             assert matrix_by(nc, images, conf, iou, mode) == matrix, (name, mode)
@@ -473,9 +492,12 @@ def main() -> None:
                     "iou": iou, "images": images,
                     "expected": {"matrix": matrix, "orientation": ORIENTATION, "per_image": per_image}})
         m = np.array(matrix)
-        print(f"{name:20s} images {len(images):3d} gt {m.sum():4d}/{sum(len(i['gt_classes']) for i in images):<4d} "
-              f"TP {np.trace(m[:-1, :-1]):3d} confused {m[:-1, :-1].sum() - np.trace(m[:-1, :-1]):3d} "
-              f"FP {m[:-1, -1].sum():3d} FN {m[-1, :-1].sum():3d} redrawn {redrawn}")
+        at_iou, at_conf, ties = exact_counts(images, conf, iou)
+        print(f"{name:18s} images {len(images):2d} gt {sum(len(i['gt_classes']) for i in images):3d} "
+              f"detections {sum(len(i['scores']) for i in images):3d}: TP {np.trace(m[:-1, :-1]):3d} "
+              f"confused {m[:-1, :-1].sum() - np.trace(m[:-1, :-1]):3d} FP {m[:-1, -1].sum():3d} "
+              f"FN {m[-1, :-1].sum():3d}; IoU = iou {at_iou:2d}, score = conf {at_conf:2d}, IoU ties {ties}; "
+              f"redrawn {redrawn}")
     document = {
         "generator": "training/golden_confusion.py",
         "peer": f"ultralytics {version('ultralytics')} ultralytics.utils.metrics.ConfusionMatrix.process_batch "

@@ -14,7 +14,11 @@ struct EvalCommand: ParsableCommand {
             Every detection's image_id and category_id must be in the ground truth. --tide adds the TIDE error \
             breakdown (Bolya et al. 2020, as the authors' tidecv computes it): the AP points each error type costs \
             (Cls, Loc, Both, Dupe, Bkg, Miss; FalsePos and FalseNeg) and how many of each, at IoU --tide-iou \
-            (0.5) with background below --tide-background (0.1); with --json, under "tide".
+            (0.5) with background below --tide-background (0.1); with --json, under "tide". \
+            --confusion-matrix adds the detection confusion matrix as Ultralytics counts it (rows: predicted \
+            category, then background; columns: true category, then background), for detections scoring above \
+            --confusion-confidence (0.25) matched above --confusion-iou (0.45); with --json, under \
+            "confusion_matrix".
             """
     )
 
@@ -36,6 +40,15 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "TIDE's IoU at or below which a detection is background (default 0.1).")
     var tideBackground: Double?
 
+    @Flag(help: "Also print the detection confusion matrix (Ultralytics' semantics).")
+    var confusionMatrix = false
+
+    @Option(name: .long, help: "Confusion matrix: count detections scoring above this (default 0.25).")
+    var confusionConfidence: Float?
+
+    @Option(name: .long, help: "Confusion matrix: match above this IoU (default 0.45).")
+    var confusionIou: Float?
+
     @Option(help: "Threads (default: all cores).")
     var threads = OptionChecks.defaultThreads
 
@@ -46,6 +59,14 @@ struct EvalCommand: ParsableCommand {
                 [("--tide-iou", tideIou != nil), ("--tide-background", tideBackground != nil)].compactMap { $0.1 ? $0.0 : nil },
                 "they tune --tide")
         }
+        if !confusionMatrix {
+            try InapplicableOptions.reject(
+                [("--confusion-confidence", confusionConfidence != nil), ("--confusion-iou", confusionIou != nil)]
+                    .compactMap { $0.1 ? $0.0 : nil },
+                "they tune --confusion-matrix")
+        }
+        try OptionChecks.unitInterval(confusionConfidence, "--confusion-confidence")
+        try OptionChecks.unitInterval(confusionIou, "--confusion-iou")
         for (value, option) in [(tideIou, "--tide-iou"), (tideBackground, "--tide-background")] {
             if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(option) \(value): must be in [0, 1]") }
         }
@@ -64,10 +85,15 @@ struct EvalCommand: ParsableCommand {
                 ? TIDE(groundTruth: truth, detections: evaluated, parameters: TIDE.Parameters(
                     positiveThreshold: tideIou ?? 0.5, backgroundThreshold: tideBackground ?? 0.1))
                 : nil
+            let matrix = try confusionMatrix
+                ? ConfusionMatrix(
+                    groundTruth: truth, detections: evaluated, confidence: confusionConfidence ?? 0.25, iouThreshold: confusionIou ?? 0.45)
+                : nil
             if json {
-                print(StatisticsText.json(statistics, tide: errors))
+                print(StatisticsText.json(statistics, tide: errors, confusion: matrix.map { ($0, truth) }))
             } else {
-                print(StatisticsText.table(statistics) + (errors.map { "\n" + StatisticsText.table($0) } ?? ""))
+                print(StatisticsText.table(statistics) + (errors.map { "\n" + StatisticsText.table($0) } ?? "")
+                    + (matrix.map { "\n" + StatisticsText.table($0, truth) } ?? ""))
             }
         }
     }
@@ -77,10 +103,30 @@ struct EvalCommand: ParsableCommand {
 enum StatisticsText {
     /// `{"AP": …, …}` with every value in full (shortest round-trip) precision, and `"tide": {"ap", "delta_ap":
     /// {"Cls", …, "FalsePos", "FalseNeg"}, "counts": {"Cls", …}}` when given (AP points, 0–100).
-    static func json(_ s: COCOStatistics, tide: TIDE? = nil) -> String {
+    static func json(_ s: COCOStatistics, tide: TIDE? = nil, confusion: (ConfusionMatrix, COCOGroundTruth)? = nil) -> String {
         var fields = zip(COCOStatistics.names, s.values).map { ($0, JSONValue.double($1)) }
         if let tide { fields.append(("tide", tide.json)) }
+        if let (m, truth) = confusion {
+            fields.append(("confusion_matrix", .object([
+                ("category_ids", .array(ConfusionMatrix.classIDs(of: truth).map { .int($0) })),
+                ("confidence", .float(m.confidence)), ("iou", .float(m.iouThreshold)),
+                ("counts", .array(m.counts.map { .array($0.map { .int($0) }) })),
+            ])))
+        }
         return JSONValue.object(fields).text
+    }
+
+    /// The confusion matrix with the categories' names: a row per predicted category and background, a column per
+    /// true one.
+    static func table(_ m: ConfusionMatrix, _ truth: COCOGroundTruth) -> String {
+        let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let labels = ConfusionMatrix.classIDs(of: truth).map { names[$0].map { $0.isEmpty ? "?" : $0 } ?? "?" } + ["background"]
+        let width = max(10, (labels.map(\.count).max() ?? 0) + 1)
+        func cell(_ s: String) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        var lines = [" Confusion matrix (rows: predicted, columns: true), confidence > \(m.confidence), IoU > \(m.iouThreshold)"]
+        lines.append(" " + cell("") + labels.map(cell).joined())
+        for (r, row) in m.counts.enumerated() { lines.append(" " + cell(labels[r]) + row.map { cell(String($0)) }.joined()) }
+        return lines.joined(separator: "\n")
     }
 
     /// tidecv's summary: AP at the match IoU, then ΔAP and the count of each error type, two decimals.

@@ -62,6 +62,25 @@ import Testing
         #expect(lines.count == 16 && lines[12].hasPrefix(" TIDE errors at IoU 0.50: AP "), "\(text.stdout)")
     }
 
+    /// `--confusion-matrix`: Ultralytics' counts, rows predicted then background, columns true then background.
+    /// Here the first object is found, the detection at (300, 300) is background, and the box over the second
+    /// object (IoU 0.6) matches it at the default IoU 0.45 but not at 0.7.
+    @Test func confusionMatrixCountsAsUltralytics() throws {
+        let gt = try TemporaryFile(Self.truth), dt = try TemporaryFile(Self.results)
+        let r = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--json", "--confusion-matrix"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let matrix = try #require(json["confusion_matrix"] as? [String: Any])
+        #expect(matrix["category_ids"] as? [Int] == [1])
+        #expect(matrix["counts"] as? [[Int]] == [[2, 1], [0, 0]])  // IoU of [0, 0, 10, 6] with [0, 0, 10, 10] is 0.6
+        let strict = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--json", "--confusion-matrix", "--confusion-iou", "0.7"])
+        let strictMatrix = try #require((try JSONSerialization.jsonObject(with: Data(strict.stdout.utf8)) as? [String: Any])?["confusion_matrix"] as? [String: Any])
+        #expect(strictMatrix["counts"] as? [[Int]] == [[1, 2], [1, 0]])
+        let text = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--confusion-matrix"])
+        #expect(text.stdout.contains(" Confusion matrix (rows: predicted, columns: true), confidence > 0.25, IoU > 0.45"))
+        #expect(text.stdout.contains("background"))
+    }
+
     @Test func unknownImageIsNamed() throws {
         let gt = try TemporaryFile(Self.truth)
         let dt = try TemporaryFile(#"[{"image_id": 5, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5}]"#)

@@ -18,6 +18,7 @@ import Testing
         (["compare", "--ground-truth", "gt.json", "raw.json", "--grid-images", "3"], "--grid-images"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--slice", "512"], "--slice"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--tide-iou", "0.75"], "--tide-iou"),
+        (["eval", "--ground-truth", "gt.json", "dt.json", "--confusion-iou", "0.5"], "--confusion-iou"),
         (["detect", "x.png", "--raw", "--slice", "512", "--merge", "nms"], "--merge"),
         (["detect", "x.png", "--overlap", "0.3", "--full-image"], "--overlap, --full-image"),
         (["annotate", "x.png", "--merge", "nmm"], "--merge"),

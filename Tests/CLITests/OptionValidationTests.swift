@@ -19,6 +19,7 @@ import Testing
         (["suppress", "in.json", "--max-detections=-1"], "--max-detections -1: must be at least 0"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--threads", "0"], "--threads 0: must be from 1 to 1024"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--tide", "--tide-iou", "1.5"], "--tide-iou 1.5: must be in [0, 1]"),
+        (["eval", "--ground-truth", "gt.json", "dt.json", "--confusion-matrix", "--confusion-confidence", "nan"], "--confusion-confidence nan"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--tide", "--tide-background", "nan"], "--tide-background nan"),
         (["eval", "--ground-truth", "gt.json", "dt.json", "--tide", "--tide-background", "0.6"], "must not exceed the match IoU 0.5"),
         (["compare", "--ground-truth", "gt.json", "raw.json", "--threads", "1000000"], "--threads 1000000"),
