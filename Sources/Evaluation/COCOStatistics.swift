@@ -131,6 +131,23 @@ extension COCOEvaluation {
         }
     }
 
+    /// AP (all areas, the largest max-detections) of each category at each IoU threshold of the parameters, by
+    /// category id: the mean of its defined interpolated precisions at that threshold; −1 where none is defined.
+    public func averagePrecisionByCategoryAndThreshold() -> [Int: [Double]] {
+        guard let a = parameters.areaRanges.firstIndex(where: { $0.label == "all" }) ?? parameters.areaRanges.indices.first,
+            !parameters.maxDetections.isEmpty
+        else { return [:] }
+        let m = parameters.maxDetections.count - 1
+        var out: [Int: [Double]] = [:]
+        for (k, id) in categoryIDs.enumerated() {
+            out[id] = parameters.iouThresholds.indices.map { t in
+                let values = parameters.recallThresholds.indices.map { precision(t: t, r: $0, k: k, a: a, m: m) }.filter { $0 > -1 }
+                return values.isEmpty ? -1 : PairwiseSum.sum(values[...]) / Double(values.count)
+            }
+        }
+        return out
+    }
+
     /// AP@[.50:.95] (all areas, the largest max-detections) of each category, by category id; −1 for a category
     /// without ground truth.
     public func averagePrecisionByCategory() -> [Int: Double] {

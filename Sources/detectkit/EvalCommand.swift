@@ -18,7 +18,9 @@ struct EvalCommand: ParsableCommand {
             --confusion-matrix adds the detection confusion matrix as Ultralytics counts it (rows: predicted \
             category, then background; columns: true category, then background), for detections scoring above \
             --confusion-confidence (0.25) matched above --confusion-iou (0.45); with --json, under \
-            "confusion_matrix".
+            "confusion_matrix". --curves adds AP per category at every IoU threshold, and precision, recall and F1 \
+            against the confidence threshold (0 to 1 by 0.01; raw counts, matched at IoU 0.5 as COCO matches) per \
+            category and over all, with the threshold of the best F1; with --json, under "per_class" and "curves".
             """
     )
 
@@ -48,6 +50,9 @@ struct EvalCommand: ParsableCommand {
 
     @Option(name: .long, help: "Confusion matrix: match above this IoU (default 0.45).")
     var confusionIou: Float?
+
+    @Flag(help: "Also give AP per category at every IoU, and precision, recall and F1 against the confidence threshold.")
+    var curves = false
 
     @Option(help: "Threads (default: all cores).")
     var threads = OptionChecks.defaultThreads
@@ -80,7 +85,11 @@ struct EvalCommand: ParsableCommand {
             let truth = try COCOGroundTruth(contentsOf: groundTruth)
             let results = try COCOResults(contentsOf: detections)
             let evaluated = try EvaluatedDetections(results: results, groundTruth: truth)
-            let statistics = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads).statistics
+            let evaluation = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads)
+            let statistics = evaluation.statistics
+            let perClass = curves
+                ? (evaluation.averagePrecisionByCategoryAndThreshold(), ConfidenceCurves(groundTruth: truth, detections: evaluated))
+                : nil
             let errors = try tide
                 ? TIDE(groundTruth: truth, detections: evaluated, parameters: TIDE.Parameters(
                     positiveThreshold: tideIou ?? 0.5, backgroundThreshold: tideBackground ?? 0.1))
@@ -90,10 +99,13 @@ struct EvalCommand: ParsableCommand {
                     groundTruth: truth, detections: evaluated, confidence: confusionConfidence ?? 0.25, iouThreshold: confusionIou ?? 0.45)
                 : nil
             if json {
-                print(StatisticsText.json(statistics, tide: errors, confusion: matrix.map { ($0, truth) }))
+                print(StatisticsText.json(
+                    statistics, tide: errors, confusion: matrix.map { ($0, truth) },
+                    curves: perClass.map { (evaluation.parameters.iouThresholds, $0.0, $0.1) }))
             } else {
                 print(StatisticsText.table(statistics) + (errors.map { "\n" + StatisticsText.table($0) } ?? "")
-                    + (matrix.map { "\n" + StatisticsText.table($0, truth) } ?? ""))
+                    + (matrix.map { "\n" + StatisticsText.table($0, truth) } ?? "")
+                    + (perClass.map { "\n" + StatisticsText.table($0.0, $0.1, truth) } ?? ""))
             }
         }
     }
@@ -103,7 +115,10 @@ struct EvalCommand: ParsableCommand {
 enum StatisticsText {
     /// `{"AP": …, …}` with every value in full (shortest round-trip) precision, and `"tide": {"ap", "delta_ap":
     /// {"Cls", …, "FalsePos", "FalseNeg"}, "counts": {"Cls", …}}` when given (AP points, 0–100).
-    static func json(_ s: COCOStatistics, tide: TIDE? = nil, confusion: (ConfusionMatrix, COCOGroundTruth)? = nil) -> String {
+    static func json(
+        _ s: COCOStatistics, tide: TIDE? = nil, confusion: (ConfusionMatrix, COCOGroundTruth)? = nil,
+        curves: (ious: [Double], byThreshold: [Int: [Double]], ConfidenceCurves)? = nil
+    ) -> String {
         var fields = zip(COCOStatistics.names, s.values).map { ($0, JSONValue.double($1)) }
         if let tide { fields.append(("tide", tide.json)) }
         if let (m, truth) = confusion {
@@ -113,7 +128,48 @@ enum StatisticsText {
                 ("counts", .array(m.counts.map { .array($0.map { .int($0) }) })),
             ])))
         }
+        if let (ious, byThreshold, c) = curves {
+            func doubles(_ v: [Double]) -> JSONValue { .array(v.map { .double($0) }) }
+            func curve(_ k: ConfidenceCurves.Curve) -> JSONValue {
+                .object([("precision", doubles(k.precision)), ("recall", doubles(k.recall)), ("f1", doubles(k.f1))])
+            }
+            fields.append(("per_class", .object([
+                ("iou_thresholds", doubles(ious)),
+                ("AP", .object(byThreshold.keys.sorted().map { (String($0), doubles(byThreshold[$0] ?? [])) })),
+            ])))
+            let best: JSONValue = c.best.map {
+                .object([("threshold", .double($0.threshold)), ("f1", .double($0.f1)), ("precision", .double($0.precision)),
+                         ("recall", .double($0.recall))])
+            } ?? .null
+            fields.append(("curves", .object([
+                ("iou", .double(c.iouThreshold)), ("thresholds", doubles(c.thresholds)), ("overall", curve(c.overall)),
+                ("by_category", .object(c.byCategory.keys.sorted().map { (String($0), curve(c.byCategory[$0]!)) })),
+                ("best_f1", best),
+            ])))
+        }
         return JSONValue.object(fields).text
+    }
+
+    /// AP per category at IoU 0.50, 0.75 and over 0.50:0.95, and the best F1 with its threshold.
+    static func table(_ byThreshold: [Int: [Double]], _ curves: ConfidenceCurves, _ truth: COCOGroundTruth) -> String {
+        let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func cell(_ s: String) -> String { String(repeating: " ", count: max(0, 10 - s.count)) + s }
+        func value(_ v: Double) -> String { v < 0 ? "-" : String(format: "%.3f", v) }
+        var lines = [" " + "category".padding(toLength: 16, withPad: " ", startingAt: 0) + ["AP50", "AP75", "AP"].map(cell).joined()]
+        for id in byThreshold.keys.sorted() {
+            let v = byThreshold[id] ?? []
+            let defined = v.filter { $0 >= 0 }
+            let mean = defined.count == v.count && !v.isEmpty ? v.reduce(0, +) / Double(v.count) : -1
+            let name = String((names[id].map { $0.isEmpty ? "\(id)" : $0 } ?? "\(id)").prefix(15))
+            lines.append(" " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + [v.first ?? -1, v.count > 5 ? v[5] : -1, mean].map { cell(value($0)) }.joined())
+        }
+        if let b = curves.best {
+            lines.append(String(
+                format: " Best F1 %.3f at confidence >= %.4g (precision %.3f, recall %.3f), IoU %.2f", b.f1, b.threshold, b.precision,
+                b.recall, curves.iouThreshold))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The confusion matrix with the categories' names: a row per predicted category and background, a column per

@@ -81,6 +81,25 @@ import Testing
         #expect(text.stdout.contains("background"))
     }
 
+    /// `--curves`: AP per category at every IoU (their mean over categories at 0.5 is AP50), raw precision, recall
+    /// and F1 against the confidence, and the best F1: here TP 0.9, FP 0.8, TP 0.7 against two boxes, best at 0.7.
+    @Test func curvesGivePerClassAPAndTheBestF1() throws {
+        let gt = try TemporaryFile(Self.truth), dt = try TemporaryFile(Self.results)
+        let r = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--json", "--curves"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let perClass = try #require((json["per_class"] as? [String: Any])?["AP"] as? [String: [Double]])
+        #expect(perClass.keys.sorted() == ["1"] && perClass["1"]?.count == 10 && perClass["1"]?.first == json["AP50"] as? Double)
+        let curves = try #require(json["curves"] as? [String: Any])
+        let best = try #require(curves["best_f1"] as? [String: Double])
+        #expect(best["threshold"] == 0.7 && best["precision"] == 2.0 / 3 && best["recall"] == 1)
+        let overall = try #require(curves["overall"] as? [String: [Double]])
+        #expect(overall["precision"]?.count == 101 && overall["precision"]?[50] == 2.0 / 3 && overall["precision"]?[85] == 1)
+        #expect(overall["precision"]?[95] == -1 && overall["recall"]?[95] == 0)  // nothing scores 0.95: precision undefined
+        let text = try Detectkit.run(["eval", "--ground-truth", gt.path, dt.path, "--curves"])
+        #expect(text.stdout.contains(" Best F1 0.800 at confidence >= 0.7 (precision 0.667, recall 1.000), IoU 0.50"), "\(text.stdout)")
+    }
+
     @Test func unknownImageIsNamed() throws {
         let gt = try TemporaryFile(Self.truth)
         let dt = try TemporaryFile(#"[{"image_id": 5, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5}]"#)
