@@ -29,6 +29,11 @@ public struct MethodComparison: Sendable {
         /// Why AP is lost: the TIDE error breakdown of its survivors (nil when there is nothing to score: no
         /// ground-truth box and no survivor).
         public var tide: TIDE?
+        /// Precision, recall and F1 of its survivors against the confidence threshold (IoU 0.5).
+        public var confidence: ConfidenceCurves
+        /// Its confusion matrix with Ultralytics' defaults (confidence 0.25, IoU 0.45); nil for a box the matrix
+        /// cannot take (a coordinate beyond `Float`'s range).
+        public var confusion: ConfusionMatrix?
     }
 
     /// The outcomes, best AP first (ties keep the order the methods were given in).
@@ -80,7 +85,9 @@ public struct MethodComparison: Sendable {
                 curve75: evaluation.precisionRecallCurve(iouThreshold: 0.75) ?? [],
                 averagePrecisionByCategory: evaluation.averagePrecisionByCategory(),
                 // TIDE's default parameters cannot fail; it throws only when there is nothing to score.
-                tide: try? TIDE(groundTruth: groundTruth, detections: evaluated)))
+                tide: try? TIDE(groundTruth: groundTruth, detections: evaluated),
+                confidence: ConfidenceCurves(groundTruth: groundTruth, detections: evaluated),
+                confusion: try? ConfusionMatrix(groundTruth: groundTruth, detections: evaluated)))
             progress(done + 1)
         }
         self.outcomes = outcomes.enumerated().sorted {

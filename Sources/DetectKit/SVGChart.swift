@@ -23,28 +23,30 @@ enum SVGChart {
 
     static func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
 
-    /// Horizontal grouped bars: one group per label, one bar per series (values in 0…1, negative drawn as 0).
-    static func bars(title: String, labels: [String], series: [(name: String, values: [Double])]) -> String {
+    /// Horizontal grouped bars: one group per label, one bar per series (values in 0…`maximum`, negative drawn as
+    /// 0).
+    static func bars(title: String, labels: [String], series: [(name: String, values: [Double])], maximum: Double = 1) -> String {
         let left = 150.0, barH = 9.0, gap = 8.0, plotW = 460.0, top = 40.0
         let groupH = Double(series.count) * barH + gap
         let height = top + Double(labels.count) * groupH + 30
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + plotW + 60))\" height=\"\(Int(height))\" role=\"img\">"
         s += "<title>\(escaped(title))</title><text x=\"4\" y=\"18\" class=\"t\">\(escaped(title))</text>"
+        let legendStep = min(110, (plotW + 40) / Double(max(series.count, 1)))
         for (j, item) in series.enumerated() {
-            let x = left + Double(j) * 110
+            let x = left + Double(j) * legendStep
             s += "<rect x=\"\(format(x))\" y=\"26\" width=\"10\" height=\"10\" fill=\"\(colors[j % colors.count])\"/>"
             s += "<text x=\"\(format(x + 14))\" y=\"35\" class=\"l\">\(escaped(item.name))</text>"
         }
         for tick in stride(from: 0.0, through: 1.0, by: 0.2) {
             let x = left + tick * plotW
             s += "<line x1=\"\(format(x))\" y1=\"\(format(top))\" x2=\"\(format(x))\" y2=\"\(format(height - 24))\" class=\"g\"/>"
-            s += "<text x=\"\(format(x))\" y=\"\(format(height - 10))\" class=\"l\" text-anchor=\"middle\">\(format(tick))</text>"
+            s += "<text x=\"\(format(x))\" y=\"\(format(height - 10))\" class=\"l\" text-anchor=\"middle\">\(format(tick * maximum))</text>"
         }
         for (i, label) in labels.enumerated() {
             let y0 = top + Double(i) * groupH
             s += "<text x=\"\(format(left - 6))\" y=\"\(format(y0 + groupH / 2 + 2))\" class=\"l\" text-anchor=\"end\">\(escaped(label))</text>"
             for (j, item) in series.enumerated() {
-                let v = max(0, min(1, item.values[i])), y = y0 + Double(j) * barH
+                let v = max(0, min(1, item.values[i] / maximum)), y = y0 + Double(j) * barH
                 s += "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(v * plotW))\" height=\"\(format(barH - 1))\" fill=\"\(colors[j % colors.count])\">"
                 s += "<title>\(escaped(label)) \(escaped(item.name)) \(format(item.values[i], 4))</title></rect>"
             }
@@ -52,9 +54,11 @@ enum SVGChart {
         return s + "</svg>"
     }
 
-    /// Precision (y) against recall (x) in the unit square, one line per series; points below 0 (undefined) are
+    /// `yLabel` (y) against `xLabel` (x) in the unit square, one line per series; points below 0 (undefined) are
     /// left out.
-    static func curves(title: String, x: [Double], series: [(name: String, values: [Double])]) -> String {
+    static func curves(
+        title: String, x: [Double], series: [(name: String, values: [Double])], xLabel: String = "recall", yLabel: String = "precision"
+    ) -> String {
         let left = 50.0, top = 30.0, side = 360.0, legendX = left + side + 20
         let height = max(top + side + 40, top + Double(series.count) * 16 + 20)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(legendX + 170))\" height=\"\(Int(height))\" role=\"img\">"
@@ -66,8 +70,8 @@ enum SVGChart {
             s += "<text x=\"\(format(px))\" y=\"\(format(top + side + 14))\" class=\"l\" text-anchor=\"middle\">\(format(tick))</text>"
             s += "<text x=\"\(format(left - 6))\" y=\"\(format(py + 4))\" class=\"l\" text-anchor=\"end\">\(format(tick))</text>"
         }
-        s += "<text x=\"\(format(left + side / 2))\" y=\"\(format(top + side + 32))\" class=\"l\" text-anchor=\"middle\">recall</text>"
-        s += "<text x=\"12\" y=\"\(format(top + side / 2))\" class=\"l\" transform=\"rotate(-90 12 \(format(top + side / 2)))\" text-anchor=\"middle\">precision</text>"
+        s += "<text x=\"\(format(left + side / 2))\" y=\"\(format(top + side + 32))\" class=\"l\" text-anchor=\"middle\">\(escaped(xLabel))</text>"
+        s += "<text x=\"12\" y=\"\(format(top + side / 2))\" class=\"l\" transform=\"rotate(-90 12 \(format(top + side / 2)))\" text-anchor=\"middle\">\(escaped(yLabel))</text>"
         for (j, item) in series.enumerated() {
             let color = colors[j % colors.count]
             let points = zip(x, item.values).filter { $0.1 >= 0 }

@@ -137,6 +137,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let grids = try FileManager.default.contentsOfDirectory(atPath: report.appendingPathComponent("grids").path).sorted()
         #expect(grids == ["0-a.png", "1-b.png"])
+        let page = try String(contentsOf: report.appendingPathComponent("index.html"), encoding: .utf8)
+        for part in ["AP points lost per error type (TIDE)", "F1 against confidence, IoU 0.50", "<h2>Confusion matrices</h2>", "<th>Miss</th>"] {
+            #expect(page.contains(part), "\(part)")
+        }
+        #expect(page.components(separatedBy: "<table class=\"heat\">").count == SuppressionMethod.names.count + 1)  // one per method
         let grid = try Image(contentsOfFile: report.appendingPathComponent("grids/0-a.png").path)
         #expect(grid.width > 4 * 64 && grid.height > 3 * 48)  // ground truth + 11 methods, 4 per row
 
