@@ -1,7 +1,8 @@
 // libFuzzer entry point for the COCO instances (ground truth) reader (`COCOGroundTruth(data:source:)`) and, on what
 // it reads, a COCO evaluation against detections made from its own boxes (exact, shifted, grown and shrunk), so
 // that the matcher and the accumulation see fuzzed geometry: huge, negative, zero-sized and crowd boxes, areas that
-// disagree with the boxes, ids 0. Build with `-sanitize=fuzzer,address -parse-as-library` (see ../../run.sh).
+// disagree with the boxes, ids 0; and TIDE, the confusion matrix and the confidence curves on the same. Build
+// with `-sanitize=fuzzer,address -parse-as-library` (see ../../run.sh).
 // Reading errors are expected and ignored: only crashes, sanitizer reports, leaks and broken invariants
 // (`precondition`) count.
 import COCO
@@ -67,6 +68,29 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Precision and recall are fractions, or −1 where undefined; so are the statistics, their means.
     for value in evaluation.precision + evaluation.recall + COCOStatistics(evaluation).values {
         precondition(value == -1 || (0...1).contains(value), "precision, recall or a statistic is \(value)")
+    }
+    // The explanations on the same data: TIDE (AP points in 0…100, costs not negative), the confusion matrix (each
+    // non-crowd box counted once in its true category's column) and the confidence curves (fractions or −1).
+    if let tide = try? TIDE(groundTruth: truth, detections: detections) {
+        precondition((0...100).contains(tide.averagePrecision), "TIDE AP \(tide.averagePrecision)")
+        for t in TIDE.ErrorType.allCases {
+            precondition((tide.deltaAP[t] ?? -1) >= 0 && (tide.deltaAP[t] ?? .nan).isFinite && (tide.counts[t] ?? -1) >= 0, "TIDE \(t)")
+        }
+        precondition(tide.falsePositiveDeltaAP.isFinite && tide.falseNegativeDeltaAP.isFinite, "TIDE special errors")
+    }
+    // Boxes beyond Float's range are refused by name; the others are counted.
+    if let matrix = try? ConfusionMatrix(groundTruth: truth, detections: detections, confidence: 0.25, iouThreshold: 0.45) {
+        let ids = ConfusionMatrix.classIDs(of: truth)
+        for (c, id) in ids.enumerated() {
+            let boxes = truth.annotations.count { !$0.isCrowd && $0.category == id }
+            precondition(matrix.counts.reduce(0) { $0 + $1[c] } == boxes, "confusion matrix column \(c)")
+        }
+    }
+    let curves = ConfidenceCurves(groundTruth: truth, detections: detections)
+    for curve in [curves.overall] + Array(curves.byCategory.values) {
+        for value in curve.precision + curve.recall + curve.f1 {
+            precondition(value == -1 || (0...1).contains(value), "a confidence curve holds \(value)")
+        }
     }
     return 0
 }
