@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""``detectkit eval`` side by side with pycocotools' COCOeval, whole process included.
+"""``detectkit eval`` side by side with pycocotools' COCOeval, hotcoco and faster-coco-eval, whole process included.
 
 The data: ``--images`` images (default 2,000), each with about 10 ground-truth boxes of 5 categories (sizes from
 small to large, a few crowd regions, ``area`` fields that differ from w·h) and about 10 detections (jittered copies
@@ -9,6 +9,11 @@ DetectKit: ``detectkit eval --ground-truth GT.json DT.json --json``, a fresh pro
 pycocotools: a fresh ``python`` process each time that imports pycocotools, reads both files, and runs
 ``COCOeval(gt, gt.loadRes(dt), "bbox")``'s ``evaluate()``, ``accumulate()`` and ``summarize()``. Each side is run
 ``--repeats`` times, alternating; medians of wall time are reported. The 12 statistics must agree to 1e-9.
+hotcoco (``hotcoco.COCOeval``, Rust) and faster-coco-eval (``faster_coco_eval.COCOeval_faster``, C++) run the
+same way, a fresh process each, with one thread and with two (``RAYON_NUM_THREADS`` for hotcoco; DetectKit's
+``--threads``), but timed inside their process from reading the files to the summary (no interpreter start, no
+imports), while DetectKit's time is its whole process; their statistics are reported, not required to agree. Peak memory (``/usr/bin/time``'s maximum
+resident set) is reported for every side.
 
 Usage (normally through ``Benchmarks/peers/run.sh --evaluation``)::
 
@@ -42,6 +47,28 @@ with contextlib.redirect_stdout(io.StringIO()):
     e.evaluate(); e.accumulate(); e.summarize()
 print(json.dumps([float(v) for v in e.stats]))
 """
+# The fast peers time themselves from reading the files to the summary, leaving out the interpreter's start and
+# the imports (about 0.25 s here, more than the evaluation): DetectKit's time includes its process start (18 ms).
+HOTCOCO = """
+import json, sys, contextlib, io, time
+import hotcoco
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    gt = hotcoco.COCO(sys.argv[1])
+    e = hotcoco.COCOeval(gt, gt.load_res(sys.argv[2]), "bbox")
+    e.evaluate(); e.accumulate(); e.summarize()
+print(json.dumps({"seconds": time.perf_counter() - start, "stats": [float(v) for v in e.stats]}))
+"""
+FASTER = """
+import json, sys, contextlib, io, time
+from faster_coco_eval import COCO, COCOeval_faster
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    gt = COCO(sys.argv[1])
+    e = COCOeval_faster(gt, gt.loadRes(sys.argv[2]), "bbox")
+    e.evaluate(); e.accumulate(); e.summarize()
+print(json.dumps({"seconds": time.perf_counter() - start, "stats": [float(v) for v in e.stats[:12]]}))
+"""
 
 
 def make_data(folder: Path, n_images: int, seed: int = 5) -> tuple[Path, Path]:
@@ -73,10 +100,12 @@ def make_data(folder: Path, n_images: int, seed: int = 5) -> tuple[Path, Path]:
     return gt, dt
 
 
-def timed(command: list[str]) -> tuple[float, str]:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str, int]:
+    """Wall seconds, standard output and peak resident set (KiB, from /usr/bin/time) of one process."""
     start = time.perf_counter()
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return time.perf_counter() - start, out
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], check=True, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    return time.perf_counter() - start, done.stdout, int(done.stderr.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -92,12 +121,34 @@ def main() -> None:
         n_dt = len(json.loads(dt.read_text()))
         ours, theirs = [], []
         for _ in range(options.repeats):
-            t, out = timed([options.detectkit, "eval", "--ground-truth", str(gt), str(dt), "--json"])
+            t, out, ours_kib = timed([options.detectkit, "eval", "--ground-truth", str(gt), str(dt), "--json"])
             ours.append(t)
             ours_stats = json.loads(out)
-            t, out = timed([sys.executable, "-c", PYCOCOTOOLS, str(gt), str(dt)])
+            t, out, _ = timed([sys.executable, "-c", PYCOCOTOOLS, str(gt), str(dt)])
             theirs.append(t)
             their_stats = json.loads(out)
+        # The fast peers, on one thread and on two.
+        peers = {}
+        for threads in (1, 2):
+            runs = {"DetectKit": [], "hotcoco": [], "faster-coco-eval": []}
+            memory, stats = {}, {}
+            for _ in range(options.repeats):
+                for name, command, env in [
+                    ("DetectKit", [options.detectkit, "eval", "--ground-truth", str(gt), str(dt), "--json", "--threads",
+                                   str(threads)], None),
+                    ("hotcoco", [sys.executable, "-c", HOTCOCO, str(gt), str(dt)], {"RAYON_NUM_THREADS": str(threads)}),
+                    ("faster-coco-eval", [sys.executable, "-c", FASTER, str(gt), str(dt)], {"OMP_NUM_THREADS": str(threads)}),
+                ]:
+                    try:
+                        t, out, kib = timed(command, env)
+                    except (subprocess.CalledProcessError, FileNotFoundError) as error:
+                        print(f"{name} failed: {error}", file=sys.stderr)
+                        continue
+                    loaded = json.loads(out)
+                    runs[name].append(loaded["seconds"] if "seconds" in loaded else t)
+                    memory[name] = max(memory.get(name, 0), kib)
+                    stats[name] = loaded["stats"] if "stats" in loaded else [loaded[k] for k in KEYS]
+            peers[threads] = (runs, memory, stats)
     worst = max(abs(ours_stats[k] - v) for k, v in zip(KEYS, their_stats))
     a, b = statistics.median(ours), statistics.median(theirs)
     import pycocotools
@@ -109,6 +160,18 @@ def main() -> None:
              "|---|---|---|---|---|---|\n"
              f"| wall time | {a * 1e3:.0f} ms | {b * 1e3:.0f} ms | {b / a:.1f}× | ≥ 10× {'✓' if b / a >= 10 else '✗'} | "
              f"{worst:.1e} |\n")
+    table += ("\n| threads | DetectKit `eval` | hotcoco | faster-coco-eval | speed-up vs hotcoco | target | peak memory "
+              "(DetectKit / hotcoco / faster-coco-eval) | largest difference from pycocotools (hotcoco / faster) |\n"
+              "|---|---|---|---|---|---|---|---|\n")
+    for threads, (runs, memory, stats) in peers.items():
+        medians = {name: statistics.median(v) if v else float("nan") for name, v in runs.items()}
+        ratio = medians["hotcoco"] / medians["DetectKit"]
+        def differs(name):
+            return f"{max(abs(x - y) for x, y in zip(stats[name], their_stats)):.1e}" if name in stats else "–"
+        table += (f"| {threads} | {medians['DetectKit'] * 1e3:.0f} ms | {medians['hotcoco'] * 1e3:.0f} ms | "
+                  f"{medians['faster-coco-eval'] * 1e3:.0f} ms | {ratio:.2f}× | ≥ 1.5× {'✓' if ratio >= 1.5 else '✗'} | "
+                  f"{memory.get('DetectKit', 0) // 1024} / {memory.get('hotcoco', 0) // 1024} / "
+                  f"{memory.get('faster-coco-eval', 0) // 1024} MiB | {differs('hotcoco')} / {differs('faster-coco-eval')} |\n")
     print(table)
     if worst > 1e-9:
         print(f"statistics differ: DetectKit {ours_stats}, pycocotools {their_stats}", file=sys.stderr)
