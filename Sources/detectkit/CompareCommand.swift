@@ -57,9 +57,9 @@ struct CompareCommand: ParsableCommand {
         try OptionChecks.notNegative(gridImages, "--grid-images")
         try OptionChecks.finite(drawThreshold, "--draw-threshold")
         _ = try chosenMethods()
-        let gridOptions = [("--images", images != nil), ("--grid-images", gridImages != nil), ("--draw-threshold", drawThreshold != nil)]
+        let gridOptions = InapplicableOptions.given(["--images": images != nil, "--grid-images": gridImages != nil, "--draw-threshold": drawThreshold != nil])
         if report == nil {
-            try InapplicableOptions.reject(gridOptions.compactMap { $0.1 ? $0.0 : nil }, "the grids are part of --report DIR")
+            try InapplicableOptions.reject(gridOptions, "the grids are part of --report DIR")
         }
         if !samples { try InapplicableOptions.reject(detectorFlags.given + tiling.given, "the detector runs only on a SAMPLES_DIR") }
     }

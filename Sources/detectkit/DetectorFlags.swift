@@ -12,7 +12,7 @@ struct DetectorFlags: ParsableArguments {
     var detectorThreshold: Float?
 
     /// The options given on the command line, as typed.
-    var given: [String] { [("--detector", detector != nil), ("--detector-threshold", detectorThreshold != nil)].compactMap { $0.1 ? $0.0 : nil } }
+    var given: [String] { InapplicableOptions.given(["--detector": detector != nil, "--detector-threshold": detectorThreshold != nil]) }
 
     /// Refuses a detector threshold outside [0, 1] (scores are probabilities), naming the option.
     func validate() throws {

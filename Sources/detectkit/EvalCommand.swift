@@ -61,23 +61,28 @@ struct EvalCommand: ParsableCommand {
         try OptionChecks.threads(threads)
         if !tide {
             try InapplicableOptions.reject(
-                [("--tide-iou", tideIou != nil), ("--tide-background", tideBackground != nil)].compactMap { $0.1 ? $0.0 : nil },
-                "they tune --tide")
+                InapplicableOptions.given(["--tide-iou": tideIou != nil, "--tide-background": tideBackground != nil]), "they tune --tide")
         }
         if !confusionMatrix {
             try InapplicableOptions.reject(
-                [("--confusion-confidence", confusionConfidence != nil), ("--confusion-iou", confusionIou != nil)]
-                    .compactMap { $0.1 ? $0.0 : nil },
+                InapplicableOptions.given(["--confusion-confidence": confusionConfidence != nil, "--confusion-iou": confusionIou != nil]),
                 "they tune --confusion-matrix")
         }
         try OptionChecks.unitInterval(confusionConfidence, "--confusion-confidence")
         try OptionChecks.unitInterval(confusionIou, "--confusion-iou")
-        for (value, option) in [(tideIou, "--tide-iou"), (tideBackground, "--tide-background")] {
-            if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(option) \(value): must be in [0, 1]") }
+        try OptionChecks.unitInterval(tideIou, "--tide-iou")
+        try OptionChecks.unitInterval(tideBackground, "--tide-background")
+        let positive = tideParameters.positiveThreshold
+        if let background = tideBackground, background > positive {
+            throw ValidationError("--tide-background \(background): must not exceed the match IoU \(positive)")
         }
-        if let background = tideBackground, background > (tideIou ?? 0.5) {
-            throw ValidationError("--tide-background \(background): must not exceed the match IoU \(tideIou ?? 0.5)")
-        }
+    }
+
+    /// TIDE's thresholds: those given, else tidecv's defaults.
+    var tideParameters: TIDE.Parameters {
+        let defaults = TIDE.Parameters()
+        return TIDE.Parameters(
+            positiveThreshold: tideIou ?? defaults.positiveThreshold, backgroundThreshold: tideBackground ?? defaults.backgroundThreshold)
     }
 
     func run() throws {
@@ -91,12 +96,12 @@ struct EvalCommand: ParsableCommand {
                 ? (evaluation.averagePrecisionByCategoryAndThreshold(), ConfidenceCurves(groundTruth: truth, detections: evaluated))
                 : nil
             let errors = try tide
-                ? TIDE(groundTruth: truth, detections: evaluated, parameters: TIDE.Parameters(
-                    positiveThreshold: tideIou ?? 0.5, backgroundThreshold: tideBackground ?? 0.1))
+                ? TIDE(groundTruth: truth, detections: evaluated, parameters: tideParameters)
                 : nil
             let matrix = try confusionMatrix
                 ? ConfusionMatrix(
-                    groundTruth: truth, detections: evaluated, confidence: confusionConfidence ?? 0.25, iouThreshold: confusionIou ?? 0.45)
+                    groundTruth: truth, detections: evaluated, confidence: confusionConfidence ?? ConfusionMatrix.defaultConfidence,
+                    iouThreshold: confusionIou ?? ConfusionMatrix.defaultIoUThreshold)
                 : nil
             if json {
                 print(StatisticsText.json(

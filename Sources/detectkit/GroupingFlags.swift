@@ -21,9 +21,10 @@ struct GroupingFlags: ParsableArguments {
 
     /// The options given on the command line, as typed.
     var given: [String] {
-        [("--score-threshold", scoreThreshold != nil), ("--max-detections", maxDetections != nil),
-         ("--max-per-class", maxPerClass != nil), ("--class-agnostic", classAgnostic), ("--pixel-inclusive", pixelInclusive)]
-            .compactMap { $0.1 ? $0.0 : nil }
+        InapplicableOptions.given([
+            "--score-threshold": scoreThreshold != nil, "--max-detections": maxDetections != nil, "--max-per-class": maxPerClass != nil,
+            "--class-agnostic": classAgnostic, "--pixel-inclusive": pixelInclusive,
+        ])
     }
 
     /// Refuses a NaN or infinite score threshold and negative caps, naming the option.

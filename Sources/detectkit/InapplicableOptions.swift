@@ -8,4 +8,7 @@ enum InapplicableOptions {
         guard !options.isEmpty else { return }
         throw ValidationError("\(options.joined(separator: ", ")) \(options.count == 1 ? "does" : "do") not apply: \(reason)")
     }
+
+    /// The options of `options` that were given, as typed, in order: each with whether it was.
+    static func given(_ options: KeyValuePairs<String, Bool>) -> [String] { options.compactMap { $0.value ? $0.key : nil } }
 }

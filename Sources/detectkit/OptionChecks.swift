@@ -38,7 +38,7 @@ enum OptionChecks {
     }
 
     /// A number in [0, 1], when given.
-    static func unitInterval(_ value: Float?, _ option: String) throws {
+    static func unitInterval<Value: BinaryFloatingPoint>(_ value: Value?, _ option: String) throws {
         if let value, !(value >= 0 && value <= 1) { throw ValidationError("\(option) \(value): must be in [0, 1]") }
     }
 

@@ -21,8 +21,7 @@ struct TilingFlags: ParsableArguments {
 
     /// The options given on the command line, as typed.
     var given: [String] {
-        [("--slice", slice != nil), ("--overlap", overlap != nil), ("--full-image", fullImage), ("--merge", merge != nil)]
-            .compactMap { $0.1 ? $0.0 : nil }
+        InapplicableOptions.given(["--slice": slice != nil, "--overlap": overlap != nil, "--full-image": fullImage, "--merge": merge != nil])
     }
 
     /// Refuses tiling options without `--slice`, a malformed size, an overlap outside [0, 1) and an unknown merge
