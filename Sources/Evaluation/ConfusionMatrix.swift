@@ -15,6 +15,9 @@ import COCO
 /// are 0.25 and 0.45, which are DetectKit's. Tested against Ultralytics' own matrices
 /// (`Tests/EvaluationTests/Fixtures/confusion-matrix.json`).
 public struct ConfusionMatrix: Sendable, Equatable {
+    /// Ultralytics' `predict` defaults: keep detections scoring above 0.25, match above IoU 0.45.
+    public static let defaultConfidence: Float = 0.25, defaultIoUThreshold: Float = 0.45
+
     /// Number of classes `C`; class `C` is background.
     public let classCount: Int
     /// Detections scoring at or below this are left out.
@@ -25,7 +28,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
     public private(set) var counts: [[Int]]
 
     /// An empty matrix; throws ``EvaluationError`` for thresholds outside [0, 1] or a negative class count.
-    public init(classCount: Int, confidence: Float = 0.25, iouThreshold: Float = 0.45) throws {
+    public init(classCount: Int, confidence: Float = defaultConfidence, iouThreshold: Float = defaultIoUThreshold) throws {
         guard classCount >= 0 else { throw EvaluationError(source: "confusion matrix", message: "class count \(classCount) is negative") }
         for (name, value) in [("confidence", confidence), ("IoU threshold", iouThreshold)] where !(value >= 0 && value <= 1) {
             throw EvaluationError(source: "confusion matrix", message: "\(name) \(value) must be in [0, 1]")
@@ -101,18 +104,17 @@ extension ConfusionMatrix {
     /// `i`-th category by id (``classIDs(of:)``), boxes `[x, y, w, h]` become `Float` corners, crowd boxes are left
     /// out (Ultralytics has none).
     public init(
-        groundTruth: COCOGroundTruth, detections: EvaluatedDetections, confidence: Float = 0.25, iouThreshold: Float = 0.45
+        groundTruth: COCOGroundTruth, detections: EvaluatedDetections, confidence: Float = defaultConfidence,
+        iouThreshold: Float = defaultIoUThreshold
     ) throws {
         let ids = Self.classIDs(of: groundTruth)
         try self.init(classCount: ids.count, confidence: confidence, iouThreshold: iouThreshold)
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         func corners(_ b: SIMD4<Double>) -> Box { Box(x1: Float(b.x), y1: Float(b.y), x2: Float(b.x + b.z), y2: Float(b.y + b.w)) }
-        var truthOf = [[Int]](repeating: [], count: groundTruth.images.count)
-        for (k, a) in groundTruth.annotations.enumerated() where !a.isCrowd { truthOf[a.image].append(k) }
-        var detectionsOf = [[Int]](repeating: [], count: groundTruth.images.count)
-        for i in 0..<detections.count { detectionsOf[detections.images[i]].append(i) }
+        let truthOf = ImageGrouping.annotations(of: groundTruth)
+        let detectionsOf = ImageGrouping.detections(detections, of: groundTruth)
         for image in groundTruth.images.indices {
-            let t = truthOf[image], d = detectionsOf[image]
+            let t = truthOf[image].filter { !groundTruth.annotations[$0].isCrowd }, d = detectionsOf[image]
             try add(
                 truth: BoxArray(t.map { corners(groundTruth.annotations[$0].bbox) }),
                 truthClasses: t.map { index[groundTruth.annotations[$0].category] ?? -1 },

@@ -34,10 +34,8 @@ struct TIDERun {
         boxes = groundTruth.annotations
         matched = [Bool](repeating: false, count: boxes.count)
         ignored = [Bool](repeating: false, count: detections.count)
-        var boxesOf = [[Int]](repeating: [], count: groundTruth.images.count)
-        for (k, a) in boxes.enumerated() { boxesOf[a.image].append(k) }
-        var detectionsOf = [[Int]](repeating: [], count: groundTruth.images.count)
-        for i in 0..<detections.count { detectionsOf[detections.images[i]].append(i) }
+        let boxesOf = ImageGrouping.annotations(of: groundTruth)
+        let detectionsOf = ImageGrouping.detections(detections, of: groundTruth)
         for image in groundTruth.images.indices {
             classify(boxesOf[image], detectionsOf[image], p)
         }
@@ -66,12 +64,13 @@ struct TIDERun {
         let s = detections.scores
         let dts = Array(all.sorted { s[$0] != s[$1] ? s[$0] > s[$1] : $0 < $1 }.prefix(p.maxDetections))
         let overlaps = dts.map { d in gts.map { Self.iou(detections.boxes[d], boxes[$0].bbox, crowd: false) } }
-        func sameCategory(_ i: Int) -> [Double] {
+        // IoU with each box of the detection's own category (0 for the others).
+        let sameCategory = dts.indices.map { i in
             gts.indices.map { j in detections.categories[dts[i]] == boxes[gts[j]].category ? overlaps[i][j] : 0 }
         }
         var used = [Bool](repeating: false, count: dts.count)
         if !gts.isEmpty {
-            var free = dts.indices.map(sameCategory)
+            var free = sameCategory
             for i in dts.indices {
                 let j = Self.argmax(free[i])
                 guard free[i][j] >= p.positiveThreshold else { continue }
@@ -94,7 +93,7 @@ struct TIDERun {
                 errors.append(Failure(type: .background, detection: d))
                 continue
             }
-            let same = sameCategory(i)
+            let same = sameCategory[i]
             var j = Self.argmax(same)
             if p.backgroundThreshold <= same[j], same[j] <= p.positiveThreshold {
                 aim(Failure(type: .localization, detection: d, box: gts[j]))
