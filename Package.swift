@@ -77,14 +77,14 @@ let package = Package(
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
         .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning", "DetectKitUtilities"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport"]),
+        .testTarget(name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport", "DetectKitUtilities"]),
         .testTarget(
             name: "SuppressionTests", dependencies: ["Suppression", "Boxes", "JSONScanning", "DetectKitUtilities", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "Boxes", "DetectKitUtilities", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
+            name: "EvaluationTests", dependencies: ["Evaluation", "COCO", "Boxes", "DetectKitTestSupport", "DetectKitUtilities"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectorTests", dependencies: ["Detector", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPTests", dependencies: ["CLIP", "Boxes", "Imaging", "NeuralCore", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Boxes", "Suppression", "NeuralCore", "Imaging"], resources: [.copy("Fixtures")]),

@@ -71,17 +71,23 @@ print(json.dumps({"seconds": time.perf_counter() - start, "stats": [float(v) for
 """
 
 
-def make_data(folder: Path, n_images: int, seed: int = 5) -> tuple[Path, Path]:
+def make_data(folder: Path, n_images: int, seed: int = 5, coco_scale: bool = False) -> tuple[Path, Path]:
+    """Writes gt.json and dt.json. Default: about 10 ground-truth boxes of 5 categories and 10 detections per image.
+    ``coco_scale``: COCO val2017's shape instead, 80 categories, 1–14 ground-truth boxes per image (7.25 on average,
+    36,000 for 5,000 images) and exactly 100 detections per image (the jittered ground truth, then random boxes
+    with lower scores), as a detector's output cut at 100 is evaluated."""
     rng = random.Random(seed)
+    n_categories = 80 if coco_scale else 5
     images, annotations, results = [], [], []
-    categories = [{"id": c + 1, "name": f"class{c}"} for c in range(5)]
+    categories = [{"id": c + 1, "name": f"class{c}"} for c in range(n_categories)]
     for i in range(n_images):
         images.append({"id": i + 1, "file_name": f"{i + 1:06d}.jpg", "width": 640, "height": 480})
-        for _ in range(rng.randint(7, 13)):
+        start = len(results)
+        for _ in range(rng.randint(1, 13) + (rng.random() < 0.25) if coco_scale else rng.randint(7, 13)):
             w = rng.choice([rng.uniform(8, 32), rng.uniform(32, 96), rng.uniform(96, 300)])
             h = w * rng.uniform(0.5, 2)
             box = [rng.uniform(0, 640 - w), rng.uniform(0, max(1, 480 - h)), w, h]
-            category = rng.randint(1, 5)
+            category = rng.randint(1, n_categories)
             crowd = 1 if rng.random() < 0.03 else 0
             area = w * h * (rng.uniform(0.6, 0.9) if rng.random() < 0.5 else 1)
             annotations.append({"id": len(annotations) + 1, "image_id": i + 1, "category_id": category,
@@ -90,8 +96,8 @@ def make_data(folder: Path, n_images: int, seed: int = 5) -> tuple[Path, Path]:
                 j = [box[0] + rng.gauss(0, 0.05 * w), box[1] + rng.gauss(0, 0.05 * h), w * rng.uniform(0.9, 1.1),
                      h * rng.uniform(0.9, 1.1)]
                 results.append({"image_id": i + 1, "category_id": category, "bbox": j, "score": rng.random()})
-        for _ in range(rng.randint(0, 3)):
-            results.append({"image_id": i + 1, "category_id": rng.randint(1, 5),
+        for _ in range(100 - (len(results) - start) if coco_scale else rng.randint(0, 3)):
+            results.append({"image_id": i + 1, "category_id": rng.randint(1, n_categories),
                             "bbox": [rng.uniform(0, 600), rng.uniform(0, 440), rng.uniform(5, 100),
                                      rng.uniform(5, 100)], "score": rng.random() * 0.5})
     gt, dt = folder / "gt.json", folder / "dt.json"

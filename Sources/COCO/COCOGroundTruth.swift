@@ -62,79 +62,153 @@ public struct COCOGroundTruth: Sendable {
     /// Reads an instances file; throws ``COCOInstancesError`` naming the file, the section, the record and what is
     /// wrong with it.
     public init(contentsOf path: String) throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try JSONScanner.contents(ofFile: path)
         } catch {
             throw COCOInstancesError(source: path, message: "cannot read: \(error.localizedDescription)")
         }
-        try self.init(data: data, source: path)
+        try self.init(scanner: JSONScanner(bytes: bytes), source: path)
     }
 
     /// Reads an instances document held in memory; `source` names it in errors.
     public init(data: Data, source: String) throws {
+        try self.init(scanner: JSONScanner(data), source: source)
+    }
+
+    private enum ImageField: Int, RecordField {
+        case id, fileName, width, height
+        static let names = ["id", "file_name", "width", "height"]
+    }
+
+    private enum CategoryField: Int, RecordField {
+        case id, name
+        static let names = ["id", "name"]
+    }
+
+    private enum AnnotationField: Int, RecordField {
+        case id, imageID, categoryID, bbox, area, isCrowd
+        static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd"]
+    }
+
+    /// A record as read, with where it starts for messages; an annotation's image and category are looked up once
+    /// the whole file is read (they may come later in it).
+    private struct Read<T> {
+        var value: T
+        var offset: Int
+        var imageID: COCOImageID? = nil
+    }
+
+    /// Reads the document in one pass: each record is read where it lies, sections in any order (COCO's own files
+    /// put "categories" last), a repeated section replacing the earlier one as in Python's `json`.
+    private init(scanner: JSONScanner, source: String) throws {
         self.source = source
-        var scanner = JSONScanner(data)
-        let top: [(key: String, value: JSONScanner.Value)]
+        var reader = RecordReader(scanner: scanner, source: source)
+        var read: (images: [Read<Image>]?, categories: [Read<Category>], annotations: [Read<Annotation>]) = (nil, [], [])
         do {
-            let root = try scanner.value()
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.fail("unexpected data after the document") }
-            guard root.kind == .object else {
+            reader.scanner.skipWhitespace()
+            guard reader.scanner.position < reader.scanner.end, reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "{") else {
+                _ = try reader.scanner.value()
                 throw COCOInstancesError(source: source, message: "expected a JSON object with \"images\", \"annotations\" and \"categories\"")
             }
-            top = try scanner.members(root)
+            if try reader.scanner.beginObject() {
+                repeat {
+                    let name = try reader.scanner.name(try reader.scanner.memberName())
+                    switch name {
+                    case "images": read.images = try Self.section(name, &reader, Self.image)
+                    case "categories": read.categories = try Self.section(name, &reader, Self.category)
+                    case "annotations": read.annotations = try Self.section(name, &reader, Self.annotation)
+                    default: _ = try reader.scanner.value(depth: 1)
+                    }
+                } while try reader.scanner.nextMember()
+            }
+            reader.scanner.skipWhitespace()
+            guard reader.scanner.atEnd else { throw reader.scanner.fail("unexpected data after the document") }
         } catch let e as JSONScanner.SyntaxError {
-            let (line, column) = scanner.location(e.offset)
+            let (line, column) = reader.scanner.location(e.offset)
             throw COCOInstancesError(source: source, message: "not valid JSON at line \(line), column \(column): \(e.message)")
         }
-        let reader = RecordReader(scanner: scanner, source: source)
         // As pycocotools' `createIndex`: "images" must be there, "categories" and "annotations" may be missing
         // (an instances file that only names images and classes, as `annotate --images` takes).
-        func section(_ name: String, required: Bool = false) throws -> [JSONScanner.Value] {
-            guard let v = top.last(where: { $0.key == name })?.value else {
-                if required { throw COCOInstancesError(source: source, message: "missing array \"\(name)\"") }
-                return []
-            }
-            guard v.kind == .array else { throw COCOInstancesError(source: source, message: "\"\(name)\" must be an array") }
-            return try reader.scanner.elements(v)
+        guard let readImages = read.images else { throw COCOInstancesError(source: source, message: "missing array \"images\"") }
+        func error(_ message: String, _ section: StaticString, _ index: Int, _ offset: Int) -> COCOInstancesError {
+            RecordReader.error(message, scanner: reader.scanner, source: source, section: section, index: index, offset: offset)
         }
-
-        var images: [Image] = [], imageIndex: [COCOImageID: Int] = [:]
-        for (k, v) in try section("images", required: true).enumerated() {
-            let r = try reader.record(v, section: "images", index: k)
-            let id = try r.imageID("id")
-            guard imageIndex[id] == nil else { throw r.error("image id \(id) appears twice") }
-            imageIndex[id] = images.count
-            var flags: [String: Bool] = [:]
-            for (key, value) in r.fields where value.kind == .bool { flags[key] = r.bool(value) }
-            images.append(Image(
-                id: id, fileName: try r.optionalText("file_name"), width: try r.optionalInteger("width"),
-                height: try r.optionalInteger("height"), flags: flags))
+        var imageIndex: [COCOImageID: Int] = [:]
+        imageIndex.reserveCapacity(readImages.count)
+        for (k, image) in readImages.enumerated() where imageIndex.updateValue(k, forKey: image.value.id) != nil {
+            throw error("image id \(image.value.id) appears twice", "images", k, image.offset)
         }
-        var categories: [Category] = [], categoryIDs: Set<Int> = []
-        for (k, v) in try section("categories").enumerated() {
-            let r = try reader.record(v, section: "categories", index: k)
-            let id = try r.integer("id")
-            guard categoryIDs.insert(id).inserted else { throw r.error("category id \(id) appears twice") }
-            categories.append(Category(id: id, name: try r.optionalText("name") ?? ""))
+        var categoryIDs: Set<Int> = []
+        for (k, c) in read.categories.enumerated() where !categoryIDs.insert(c.value.id).inserted {
+            throw error("category id \(c.value.id) appears twice", "categories", k, c.offset)
         }
         var annotations: [Annotation] = []
-        for (k, v) in try section("annotations").enumerated() {
-            let r = try reader.record(v, section: "annotations", index: k)
-            let imageID = try r.imageID("image_id")
-            guard let image = imageIndex[imageID] else { throw r.error("image_id \(imageID) is not among the images") }
-            let category = try r.integer("category_id")
-            guard categoryIDs.contains(category) else { throw r.error("category_id \(category) is not among the categories") }
-            let bbox = try r.box("bbox")
-            let area = try r.optionalNumber("area") ?? bbox.z * bbox.w
-            guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
-            annotations.append(Annotation(
-                id: try r.number("id"), image: image, category: category, bbox: bbox, area: area, isCrowd: try r.flag("iscrowd")))
+        annotations.reserveCapacity(read.annotations.count)
+        var last: (id: COCOImageID, index: Int)?
+        for (k, r) in read.annotations.enumerated() {
+            var a = r.value
+            let id = r.imageID!
+            if let last, last.id == id {
+                a.image = last.index
+            } else {
+                guard let image = imageIndex[id] else { throw error("image_id \(id) is not among the images", "annotations", k, r.offset) }
+                a.image = image
+                last = (id, image)
+            }
+            guard categoryIDs.contains(a.category) else {
+                throw error("category_id \(a.category) is not among the categories", "annotations", k, r.offset)
+            }
+            annotations.append(a)
         }
-        self.images = images
-        self.categories = categories
+        self.images = readImages.map(\.value)
+        self.categories = read.categories.map(\.value)
         self.annotations = annotations
         self.imageIndex = imageIndex
+    }
+
+    /// The records of the section array at the reader's position, each read by `read`.
+    private static func section<T>(
+        _ name: String, _ reader: inout RecordReader, _ read: (inout RecordReader, Int) throws -> T
+    ) throws -> [T] {
+        reader.scanner.skipWhitespace()
+        guard reader.scanner.position < reader.scanner.end, reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "[") else {
+            _ = try reader.scanner.value(depth: 1)
+            throw COCOInstancesError(source: reader.source, message: "\"\(name)\" must be an array")
+        }
+        var out: [T] = []
+        guard try reader.scanner.beginArray() else { return out }
+        repeat { out.append(try read(&reader, out.count)) } while try reader.scanner.nextElement()
+        return out
+    }
+
+    private static let imageNames = RecordReader.encodedNames(ImageField.self)
+    private static let categoryNames = RecordReader.encodedNames(CategoryField.self)
+    private static let annotationNames = RecordReader.encodedNames(AnnotationField.self)
+
+    private static func image(_ reader: inout RecordReader, _ k: Int) throws -> Read<Image> {
+        let r = try reader.record(ImageField.self, names: imageNames, naming: .instances(section: "images"), index: k, keepOthers: true)
+        var flags: [String: Bool] = [:]
+        for (name, value) in r.others where value.kind == .bool { flags[try r.scanner.name(name)] = r.bool(value) }
+        let image = Image(
+            id: try r.imageID(.id), fileName: try r.optionalText(.fileName), width: try r.optionalInteger(.width),
+            height: try r.optionalInteger(.height), flags: flags)
+        return Read(value: image, offset: r.offset)
+    }
+
+    private static func category(_ reader: inout RecordReader, _ k: Int) throws -> Read<Category> {
+        let r = try reader.record(CategoryField.self, names: categoryNames, naming: .instances(section: "categories"), index: k, keepOthers: false)
+        return Read(value: Category(id: try r.integer(.id), name: try r.optionalText(.name) ?? ""), offset: r.offset)
+    }
+
+    private static func annotation(_ reader: inout RecordReader, _ k: Int) throws -> Read<Annotation> {
+        let r = try reader.record(AnnotationField.self, names: annotationNames, naming: .instances(section: "annotations"), index: k, keepOthers: false)
+        let imageID = try r.imageID(.imageID)
+        let category = try r.integer(.categoryID)
+        let bbox = try r.box(.bbox)
+        let area = try r.optionalNumber(.area) ?? bbox.z * bbox.w
+        guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
+        let annotation = Annotation(id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, isCrowd: try r.flag(.isCrowd))
+        return Read(value: annotation, offset: r.offset, imageID: imageID)
     }
 }

@@ -35,52 +35,123 @@ public struct COCOResults: Sendable {
 
     /// Reads a results file. Throws ``COCOResultsError`` naming the record and field when anything is wrong.
     public init(data: Data, source: String) throws {
+        try self.init(scanner: JSONScanner(data), source: source)
+    }
+
+    private init(scanner: JSONScanner, source: String) throws {
         self.source = source
-        var scanner = JSONScanner(data)
-        func syntax(_ e: JSONScanner.SyntaxError) -> COCOResultsError {
-            let (line, column) = scanner.location(e.offset)
-            return COCOResultsError(source: source, record: nil, message: "not valid JSON at line \(line), column \(column): \(e.message)")
-        }
         var parsed = ParsedRecords()
-        do {
-            scanner.skipWhitespace()
-            guard !scanner.atEnd else { throw COCOResultsError(source: source, record: nil, message: "empty input; expected a JSON array of results") }
-            guard scanner.bytes[scanner.position] == UInt8(ascii: "[") else {
-                _ = try scanner.value()
-                throw COCOResultsError(source: source, record: nil, message: "expected a JSON array of results")
-            }
-            try scanner.expect(UInt8(ascii: "["), "'['")
-            if !scanner.consume(UInt8(ascii: "]")) {
-                repeat {
-                    let v = try scanner.value(depth: 1)
-                    try parsed.add(v, scanner: scanner, source: source)
-                } while scanner.consume(UInt8(ascii: ","))
-                try scanner.expect(UInt8(ascii: "]"), "',' or ']'")
-            }
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.fail("unexpected data after the array") }
-        } catch let e as JSONScanner.SyntaxError {
-            throw syntax(e)
-        }
-        bytes = scanner.bytes
+        bytes = try Self.forEachRecord(in: scanner, source: source) { parsed.add($1) }
         records = parsed.raw
         imageIDs = parsed.imageOrder
         writtenBoxes = parsed.writtenBoxes
         writtenScores = parsed.writtenScores
         detections = try Detections(
             boxes: parsed.boxes, scores: parsed.scores, categories: parsed.categories, images: parsed.images,
-            deviations: parsed.anyDeviation ? parsed.deviations : nil, models: parsed.anyModel ? parsed.models : nil)
+            deviations: parsed.deviations, models: parsed.models)
     }
 
     /// Reads a results file from disk, or standard input for `-`.
     public init(contentsOf path: String) throws {
-        let data: Data
+        try self.init(scanner: JSONScanner(bytes: try Self.contents(of: path)), source: path)
+    }
+
+    /// Reads the results file at `path` (standard input for `-`) as ``forEachRecord(in:source:_:)`` does, without
+    /// keeping its bytes.
+    package static func forEachRecord(contentsOf path: String, _ body: (Int, Record) throws -> Void) throws {
+        _ = try forEachRecord(in: JSONScanner(bytes: try contents(of: path)), source: path, body)
+    }
+
+    /// The bytes of a results file, or of standard input for `-`.
+    private static func contents(of path: String) throws -> [UInt8] {
         do {
-            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+            return path == "-" ? [UInt8](FileHandle.standardInput.readDataToEndOfFile()) : try JSONScanner.contents(ofFile: path)
         } catch {
             throw COCOResultsError(source: path, record: nil, message: "cannot read: \(error.localizedDescription)")
         }
-        try self.init(data: data, source: path)
+    }
+
+    /// One record of a results file, as read.
+    package struct Record {
+        /// `image_id`.
+        package var imageID: COCOImageID
+        /// `category_id`.
+        package var category: Int
+        /// `bbox` `[x, y, w, h]` as written, in `Double`; finite, with non-negative width and height, and its corners
+        /// finite in `Float`.
+        package var bbox: SIMD4<Double>
+        /// `score` as written, in `Double`, finite in `Float`.
+        package var score: Double
+        /// `bbox_std`, when given (positive).
+        package var deviation: SIMD4<Double>?
+        /// `model`, when given.
+        package var model: Int?
+        /// Where the whole record, its `bbox` value and its `score` value lie in the file's bytes.
+        package var object: Range<Int>, bboxText: Range<Int>, scoreText: Range<Int>
+    }
+
+    private enum Field: Int, RecordField {
+        case imageID, categoryID, bbox, score, deviation, model
+        static let names = ["image_id", "category_id", "bbox", "score", "bbox_std", "model"]
+    }
+
+    private static let fieldNames = RecordReader.encodedNames(Field.self)
+
+    /// Reads the JSON array of results in `scanner` in one pass, handing each record and its position to `body` in
+    /// file order, and returns the file's bytes. Throws ``COCOResultsError`` naming the record, its line and the
+    /// field at fault.
+    private static func forEachRecord(
+        in scanner: JSONScanner, source: String, _ body: (Int, Record) throws -> Void
+    ) throws -> [UInt8] {
+        var reader = RecordReader(scanner: scanner, source: source)
+        func syntax(_ e: JSONScanner.SyntaxError) -> COCOResultsError {
+            let (line, column) = reader.scanner.location(e.offset)
+            return COCOResultsError(source: source, record: nil, message: "not valid JSON at line \(line), column \(column): \(e.message)")
+        }
+        do {
+            reader.scanner.skipWhitespace()
+            guard !reader.scanner.atEnd else {
+                throw COCOResultsError(source: source, record: nil, message: "empty input; expected a JSON array of results")
+            }
+            guard reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "[") else {
+                _ = try reader.scanner.value()
+                throw COCOResultsError(source: source, record: nil, message: "expected a JSON array of results")
+            }
+            if try reader.scanner.beginArray() {
+                var index = 0
+                repeat {
+                    try body(index, try record(&reader, index))
+                    index += 1
+                } while try reader.scanner.nextElement()
+            }
+            reader.scanner.skipWhitespace()
+            guard reader.scanner.atEnd else { throw reader.scanner.fail("unexpected data after the array") }
+        } catch let e as JSONScanner.SyntaxError {
+            throw syntax(e)
+        }
+        return reader.scanner.bytes
+    }
+
+    /// The `index`-th record, at the reader's position.
+    private static func record(_ reader: inout RecordReader, _ index: Int) throws -> Record {
+        let r = try reader.record(Field.self, names: fieldNames, naming: .results, index: index, keepOthers: false)
+        let imageID = try r.imageID(.imageID)
+        let category = try r.integer(.categoryID)
+        let bboxValue = try r.required(.bbox)
+        let b = try r.box(.bbox)
+        guard Float(b.x + b.z).isFinite && Float(b.y + b.w).isFinite else { throw r.error("field \"bbox\" is out of range") }
+        let scoreValue = try r.required(.score)
+        let score = try r.number(.score, scoreValue)
+        var deviation: SIMD4<Double>?
+        if let v = r.values[Field.deviation.rawValue] {
+            let s = try r.quad(.deviation, v)
+            guard s.min() > 0 else { throw r.error("field \"bbox_std\" must be positive") }
+            deviation = s
+        }
+        let model = try r.values[Field.model.rawValue].map { try r.integer(.model, $0) }
+        return Record(
+            imageID: imageID, category: category, bbox: b, score: score, deviation: deviation, model: model,
+            object: r.offset..<reader.scanner.position, bboxText: bboxValue.range, scoreText: scoreValue.range)
     }
 
     /// The survivors as a JSON array, one record per line, in the given order.
@@ -118,95 +189,46 @@ public struct COCOResults: Sendable {
         var writtenScores: [Double] = []
         var categories: [Int] = []
         var images: [Int] = []
-        var deviations: [SIMD4<Float>] = []
-        var models: [Int] = []
-        var anyDeviation = false
-        var anyModel = false
+        /// `bbox_std` and `model` of every record so far, once one record has them (earlier ones get 1 and 0).
+        var deviations: [SIMD4<Float>]?
+        var models: [Int]?
         var imageKeys: [COCOImageID: Int] = [:]
         var imageOrder: [COCOImageID] = []
+        var last: (id: COCOImageID, key: Int)?
 
-        mutating func add(_ v: JSONScanner.Value, scanner: JSONScanner, source: String) throws {
-            let index = raw.count
-            func bad(_ message: String) -> COCOResultsError {
-                COCOResultsError(
-                    source: source, record: index, line: scanner.location(v.range.lowerBound).line, message: message)
-            }
-            guard v.kind == .object else { throw bad("expected an object, found \(v.kind)") }
-            var fields: [String: JSONScanner.Value] = [:]
-            for (key, value) in try scanner.members(v) where Self.known.contains(key) {
-                guard fields[key] == nil else { throw bad("field \"\(key)\" appears twice") }
-                fields[key] = value
-            }
-            func required(_ name: String) throws -> JSONScanner.Value {
-                guard let f = fields[name] else { throw bad("missing field \"\(name)\"") }
-                return f
-            }
-            func number(_ name: String, _ f: JSONScanner.Value) throws -> Double {
-                guard f.kind == .number else { throw bad("field \"\(name)\" must be a number, found \(f.kind)") }
-                let d = scanner.double(f)
-                guard d.isFinite, Float(d).isFinite else { throw bad("field \"\(name)\" is out of range") }
-                return d
-            }
-            func integer(_ name: String, _ f: JSONScanner.Value) throws -> Int {
-                let d = try number(name, f)
-                guard d == d.rounded(), abs(d) < 9.0e15 else { throw bad("field \"\(name)\" must be an integer") }
-                return Int(d)
-            }
-            func quad(_ name: String, _ f: JSONScanner.Value) throws -> SIMD4<Double> {
-                let items = f.kind == .array ? try scanner.elements(f) : []
-                guard items.count == 4 else { throw bad("field \"\(name)\" must be an array of 4 numbers") }
-                return SIMD4(
-                    try number(name, items[0]), try number(name, items[1]), try number(name, items[2]),
-                    try number(name, items[3]))
-            }
-
-            let image = try required("image_id")
-            let key: COCOImageID
-            switch image.kind {
-            case .number: key = .number(try number("image_id", image))
-            case .string: key = .text(try scanner.text(image))
-            default: throw bad("field \"image_id\" must be a number or a string, found \(image.kind)")
-            }
-            let category = try integer("category_id", try required("category_id"))
-            let bboxValue = try required("bbox")
-            let b = try quad("bbox", bboxValue)
-            guard b.z >= 0 && b.w >= 0 else { throw bad("bbox \([b.x, b.y, b.z, b.w]) has a negative width or height") }
-            let scoreValue = try required("score")
-            let score = try number("score", scoreValue)
-            let x2 = Float(b.x + b.z), y2 = Float(b.y + b.w)
-            guard x2.isFinite && y2.isFinite else { throw bad("field \"bbox\" is out of range") }
-            var deviation = SIMD4<Float>(repeating: 1)
-            if let f = fields["bbox_std"] {
-                let s = try quad("bbox_std", f)
-                guard s.min() > 0 else { throw bad("field \"bbox_std\" must be positive") }
-                deviation = SIMD4<Float>(s)
-                anyDeviation = true
-            }
-            var model = 0
-            if let f = fields["model"] {
-                model = try integer("model", f)
-                anyModel = true
-            }
+        mutating func add(_ r: Record) {
             let imageIndex: Int
-            if let k = imageKeys[key] {
+            if let last, last.id == r.imageID {
+                imageIndex = last.key
+            } else if let k = imageKeys[r.imageID] {
                 imageIndex = k
             } else {
                 imageIndex = imageKeys.count
-                imageKeys[key] = imageIndex
-                imageOrder.append(key)
+                imageKeys[r.imageID] = imageIndex
+                imageOrder.append(r.imageID)
             }
-            raw.append(RawRecord(object: v.range, bbox: bboxValue.range, score: scoreValue.range))
-            boxes.append(Box(x1: Float(b.x), y1: Float(b.y), x2: x2, y2: y2))
-            scores.append(Float(score))
+            last = (r.imageID, imageIndex)
+            if let s = r.deviation {
+                if deviations == nil { deviations = Array(repeating: SIMD4(repeating: 1), count: raw.count) }
+                deviations!.append(SIMD4<Float>(s))
+            } else {
+                deviations?.append(SIMD4(repeating: 1))
+            }
+            if let m = r.model {
+                if models == nil { models = Array(repeating: 0, count: raw.count) }
+                models!.append(m)
+            } else {
+                models?.append(0)
+            }
+            let b = r.bbox
+            raw.append(RawRecord(object: r.object, bbox: r.bboxText, score: r.scoreText))
+            boxes.append(Box(x1: Float(b.x), y1: Float(b.y), x2: Float(b.x + b.z), y2: Float(b.y + b.w)))
+            scores.append(Float(r.score))
             writtenBoxes.append(b)
-            writtenScores.append(score)
-            categories.append(category)
+            writtenScores.append(r.score)
+            categories.append(r.category)
             images.append(imageIndex)
-            deviations.append(deviation)
-            models.append(model)
         }
-
-        static let known: Set<String> = ["image_id", "category_id", "bbox", "score", "bbox_std", "model"]
     }
 }
 

@@ -1,58 +1,102 @@
 import JSONScanning
 
-/// Reads the fields of one JSON record of a COCO file, with errors that name the file, the section, the record
-/// and its line.
+/// The fields a kind of COCO record is read for: the cases, numbered from 0 (at most ``RecordReader/maximumFields``),
+/// and their JSON names.
+protocol RecordField: RawRepresentable where RawValue == Int {
+    /// The JSON name of each case, in case order.
+    static var names: [String] { get }
+}
+
+extension RecordField {
+    /// This field's JSON name.
+    var name: String { Self.names[rawValue] }
+}
+
+/// Reads the records of a COCO file one at a time, each in a single pass over its bytes (no dictionary, no string
+/// per field name), with errors that name the file, the section, the record and its line.
 struct RecordReader {
-    let scanner: JSONScanner
+    /// The largest number of named fields a record kind may have.
+    static let maximumFields = 8
+
+    /// The file being read, positioned at the next record.
+    var scanner: JSONScanner
+    /// Where it was read from, for messages.
     let source: String
 
-    /// One record's fields.
-    struct Record {
+    /// How errors name a record: `annotations[12] (line 40)` in an instances file (``COCOInstancesError``), or
+    /// `record 12 (line 40)` in a results file (``COCOResultsError``).
+    enum Naming {
+        case instances(section: StaticString)
+        case results
+
+        var isResults: Bool {
+            if case .results = self { return true }
+            return false
+        }
+    }
+
+    /// One record's values: those of the named fields, by case, and optionally every other member.
+    struct Record<Field: RecordField> {
         let scanner: JSONScanner
-        let fields: [String: JSONScanner.Value]
-        let section: String
+        var values = InlineArray<8, JSONScanner.Value?>(repeating: nil)
+        /// Members not among `Field`'s cases, when the reader was asked to keep them.
+        var others: [(name: Range<Int>, value: JSONScanner.Value)] = []
+        let naming: Naming
         let index: Int
         let offset: Int
         let source: String
 
-        /// `message` about this record, named as `section[index] (line L)`.
-        func error(_ message: String) -> COCOInstancesError {
-            RecordReader.error(message, scanner: scanner, source: source, section: section, index: index, offset: offset)
+        /// `message` about this record.
+        func error(_ message: String) -> any Error {
+            switch naming {
+            case .instances(let section):
+                return RecordReader.error(message, scanner: scanner, source: source, section: section, index: index, offset: offset)
+            case .results:
+                return COCOResultsError(source: source, record: index, line: scanner.location(offset).line, message: message)
+            }
         }
 
-        func required(_ key: String) throws -> JSONScanner.Value {
-            guard let v = fields[key] else { throw error("missing field \"\(key)\"") }
+        subscript(_ field: Field) -> JSONScanner.Value? {
+            guard let v = values[field.rawValue], v.kind != .null else { return nil }
             return v
         }
 
-        func number(_ key: String) throws -> Double { try number(key, try required(key)) }
+        func required(_ field: Field) throws -> JSONScanner.Value {
+            guard let v = values[field.rawValue] else { throw error("missing field \"\(field.name)\"") }
+            return v
+        }
 
-        func number(_ key: String, _ v: JSONScanner.Value) throws -> Double {
-            guard v.kind == .number else { throw error("field \"\(key)\" must be a number, found \(v.kind)") }
+        func number(_ field: Field) throws -> Double { try number(field, try required(field)) }
+
+        /// A number, finite (and finite as a `Float` in a results file, whose values DetectKit holds in `Float`).
+        func number(_ field: Field, _ v: JSONScanner.Value) throws -> Double {
+            guard v.kind == .number else { throw error("field \"\(field.name)\" must be a number, found \(v.kind)") }
             let d = scanner.double(v)
-            guard d.isFinite else { throw error("field \"\(key)\" is out of range") }
+            guard d.isFinite, !naming.isResults || Float(d).isFinite else { throw error("field \"\(field.name)\" is out of range") }
             return d
         }
 
-        func optionalNumber(_ key: String) throws -> Double? {
-            guard let v = fields[key], v.kind != .null else { return nil }
-            return try number(key, v)
+        func optionalNumber(_ field: Field) throws -> Double? {
+            guard let v = self[field] else { return nil }
+            return try number(field, v)
         }
 
-        func integer(_ key: String) throws -> Int {
-            let d = try number(key)
-            guard d == d.rounded(), abs(d) < 9.0e15 else { throw error("field \"\(key)\" must be an integer") }
+        func integer(_ field: Field) throws -> Int { try integer(field, try required(field)) }
+
+        func integer(_ field: Field, _ v: JSONScanner.Value) throws -> Int {
+            let d = try number(field, v)
+            guard d == d.rounded(), abs(d) < 9.0e15 else { throw error("field \"\(field.name)\" must be an integer") }
             return Int(d)
         }
 
-        func optionalInteger(_ key: String) throws -> Int? {
-            guard fields[key] != nil, fields[key]?.kind != .null else { return nil }
-            return try integer(key)
+        func optionalInteger(_ field: Field) throws -> Int? {
+            guard let v = self[field] else { return nil }
+            return try integer(field, v)
         }
 
-        func optionalText(_ key: String) throws -> String? {
-            guard let v = fields[key], v.kind != .null else { return nil }
-            guard v.kind == .string else { throw error("field \"\(key)\" must be a string, found \(v.kind)") }
+        func optionalText(_ field: Field) throws -> String? {
+            guard let v = self[field] else { return nil }
+            guard v.kind == .string else { throw error("field \"\(field.name)\" must be a string, found \(v.kind)") }
             return try scanner.text(v)
         }
 
@@ -61,50 +105,92 @@ struct RecordReader {
         }
 
         /// A 0/1 or boolean field, false when absent (`iscrowd`).
-        func flag(_ key: String) throws -> Bool {
-            guard let v = fields[key], v.kind != .null else { return false }
+        func flag(_ field: Field) throws -> Bool {
+            guard let v = self[field] else { return false }
             if v.kind == .bool { return bool(v) }
-            return try number(key, v) != 0
+            return try number(field, v) != 0
         }
 
         /// An `image_id`: a number or a string.
-        func imageID(_ key: String) throws -> COCOImageID {
-            let v = try required(key)
+        func imageID(_ field: Field) throws -> COCOImageID {
+            let v = try required(field)
             switch v.kind {
-            case .number: return .number(try number(key, v))
+            case .number: return .number(try number(field, v))
             case .string: return .text(try scanner.text(v))
-            default: throw error("field \"\(key)\" must be a number or a string, found \(v.kind)")
+            default: throw error("field \"\(field.name)\" must be a number or a string, found \(v.kind)")
             }
         }
 
+        /// Four finite numbers (`bbox`, `bbox_std`), finite as `Float`s too in a results file.
+        func quad(_ field: Field, _ v: JSONScanner.Value) throws -> SIMD4<Double> {
+            guard let b = scanner.fourNumbers(v) else {
+                // Why not, for the message.
+                let items = v.kind == .array ? try scanner.elements(v) : []
+                guard items.count == 4 else { throw error("field \"\(field.name)\" must be an array of 4 numbers") }
+                for item in items where item.kind != .number {
+                    throw error("field \"\(field.name)\" must be a number, found \(item.kind)")
+                }
+                throw error("field \"\(field.name)\" must be an array of 4 numbers")
+            }
+            guard (0..<4).allSatisfy({ b[$0].isFinite && (!naming.isResults || Float(b[$0]).isFinite) }) else {
+                throw error("field \"\(field.name)\" is out of range")
+            }
+            return b
+        }
+
         /// `[x, y, w, h]` with finite values and non-negative width and height.
-        func box(_ key: String) throws -> SIMD4<Double> {
-            let v = try required(key)
-            let items = v.kind == .array ? try scanner.elements(v) : []
-            guard items.count == 4 else { throw error("field \"\(key)\" must be an array of 4 numbers") }
-            let b = SIMD4(try number(key, items[0]), try number(key, items[1]), try number(key, items[2]), try number(key, items[3]))
-            guard b.z >= 0, b.w >= 0 else { throw error("\(key) \([b.x, b.y, b.z, b.w]) has a negative width or height") }
+        func box(_ field: Field) throws -> SIMD4<Double> {
+            let b = try quad(field, try required(field))
+            guard b.z >= 0, b.w >= 0 else { throw error("\(field.name) \([b.x, b.y, b.z, b.w]) has a negative width or height") }
             return b
         }
     }
 
-    /// The record `v`, the `index`-th of `section`; it must be an object without repeated keys.
-    func record(_ v: JSONScanner.Value, section: String, index: Int) throws -> Record {
-        let offset = v.range.lowerBound
-        func fail(_ message: String) -> COCOInstancesError {
-            Self.error(message, scanner: scanner, source: source, section: section, index: index, offset: offset)
+    /// The encoded names of `Field`'s cases.
+    static func encodedNames<Field: RecordField>(_: Field.Type) -> [[UInt8]] { Field.names.map { Array($0.utf8) } }
+
+    /// Reads the record at the scanner's position, the `index`-th of its section: an object in which no field of
+    /// `Field` appears twice (nor any other, when `keepOthers`: those are then kept in `others`). `names` is
+    /// ``encodedNames(_:)`` of `Field`.
+    mutating func record<Field: RecordField>(
+        _: Field.Type, names: [[UInt8]], naming: Naming, index: Int, keepOthers: Bool
+    ) throws -> Record<Field> {
+        scanner.skipWhitespace()
+        let offset = scanner.position
+        var r = Record<Field>(scanner: scanner, naming: naming, index: index, offset: offset, source: source)
+        guard scanner.position < scanner.end, scanner.bytes[offset] == UInt8(ascii: "{") else {
+            let v = try scanner.value(depth: 1)
+            throw r.error("expected an object, found \(v.kind)")
         }
-        guard v.kind == .object else { throw fail("expected an object, found \(v.kind)") }
-        var fields: [String: JSONScanner.Value] = [:]
-        for (key, value) in try scanner.members(v) {
-            guard fields.updateValue(value, forKey: key) == nil else { throw fail("field \"\(key)\" appears twice") }
+        guard try scanner.beginObject() else { return r }
+        var otherNames = Set<String>()
+        repeat {
+            let name = try scanner.memberName()
+            let value = try scanner.value(depth: 2)
+            if let slot = try Self.slot(of: name, in: scanner, names: names) {
+                guard r.values[slot] == nil else { throw r.error("field \"\(Field.names[slot])\" appears twice") }
+                r.values[slot] = value
+            } else if keepOthers {
+                let decoded = try scanner.name(name)
+                guard otherNames.insert(decoded).inserted else { throw r.error("field \"\(decoded)\" appears twice") }
+                r.others.append((name, value))
+            }
+        } while try scanner.nextMember()
+        return r
+    }
+
+    /// The position in `names` of the member name at `range`.
+    private static func slot(of range: Range<Int>, in scanner: JSONScanner, names: [[UInt8]]) throws -> Int? {
+        if scanner.bytes[range].contains(UInt8(ascii: "\\")) {
+            let decoded = Array(try scanner.name(range).utf8)
+            return names.firstIndex(of: decoded)
         }
-        return Record(scanner: scanner, fields: fields, section: section, index: index, offset: offset, source: source)
+        return names.firstIndex { scanner.bytes(range, equal: $0) }
     }
 
     /// An error about record `section[index]` starting at byte `offset` (its line is worked out only now).
     static func error(
-        _ message: String, scanner: JSONScanner, source: String, section: String, index: Int, offset: Int
+        _ message: String, scanner: JSONScanner, source: String, section: StaticString, index: Int, offset: Int
     ) -> COCOInstancesError {
         COCOInstancesError(source: source, record: "\(section)[\(index)] (line \(scanner.location(offset).line))", message: message)
     }

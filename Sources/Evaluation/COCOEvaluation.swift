@@ -39,42 +39,62 @@ public struct COCOEvaluation: Sendable {
         categoryIDs = categories
         let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count, K = categories.count
         let A = parameters.areaRanges.count, M = parameters.maxDetections.count
-        // Images in pycocotools' order (sorted ids); per category, the ground truth and detections of each image.
-        let order = groundTruth.images.indices.sorted { Self.precedes(groundTruth.images[$0].id, groundTruth.images[$1].id) }
-        var rank = [Int](repeating: 0, count: groundTruth.images.count)
-        for (r, i) in order.enumerated() { rank[i] = r }
+        let rank = Self.imageRanks(groundTruth)
+        // Per category, its annotations and detections copied side by side (bucketed in file order), then sorted:
+        // annotations by image rank (file order within an image), detections by image rank, then descending score
+        // (file order within ties). Reading them in that order from the columns would miss the cache at each one.
         let slot = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
-        var gts = [[Int: [Int]]](repeating: [:], count: K), dts = [[Int: [Int]]](repeating: [:], count: K)
-        for (i, g) in groundTruth.annotations.enumerated() { gts[slot[g.category]!][rank[g.image], default: []].append(i) }
-        for i in 0..<detections.count {
-            guard let k = slot[detections.categories[i]] else { continue }
-            dts[k][rank[detections.images[i]], default: []].append(i)
+        func bucketed<T>(_ count: Int, _ category: (Int) -> Int, _ item: (Int) -> T) -> (items: [T], starts: [Int]) {
+            var slots = [Int](repeating: -1, count: count), starts = [Int](repeating: 0, count: K + 1)
+            var last: (category: Int, slot: Int)?
+            for i in 0..<count {
+                let c = category(i)
+                let k = last?.category == c ? last?.slot ?? -1 : slot[c] ?? -1
+                last = (c, k)
+                slots[i] = k
+                if k >= 0 { starts[k + 1] += 1 }
+            }
+            for k in 0..<K { starts[k + 1] += starts[k] }
+            var next = starts
+            let items = [T](unsafeUninitializedCapacity: starts[K]) { buffer, initialized in
+                for i in 0..<count where slots[i] >= 0 {
+                    (buffer.baseAddress! + next[slots[i]]).initialize(to: item(i))
+                    next[slots[i]] += 1
+                }
+                initialized = starts[K]
+            }
+            return (items, starts)
+        }
+        let (gtItems, gtStarts) = bucketed(groundTruth.annotations.count, { groundTruth.annotations[$0].category }) { i in
+            let g = groundTruth.annotations[i]
+            return CategoryEvaluation.Truth(image: rank[g.image], bbox: g.bbox, area: g.area, id: g.id, isCrowd: g.isCrowd)
+        }
+        let (dtItems, dtStarts) = bucketed(detections.count, { detections.categories[$0] }) { i in
+            CategoryEvaluation.Detection(image: rank[detections.images[i]], index: i, box: detections.boxes[i], score: detections.scores[i])
         }
 
-        let (gtsByImage, dtsByImage) = (gts, dts)
         var precision = [Double](repeating: -1, count: T * R * K * A * M)
         var recall = [Double](repeating: -1, count: T * K * A * M)
         let workers = max(1, min(threads, K))
-        precision.withUnsafeMutableBufferPointer { p in
-            recall.withUnsafeMutableBufferPointer { r in
-                // Each category writes only its own entries.
-                nonisolated(unsafe) let (pp, rp) = (p.baseAddress!, r.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for k in stride(from: worker, to: K, by: workers) {
-                        let images = Set(gtsByImage[k].keys).union(dtsByImage[k].keys).sorted()
-                        let matchers = images.map {
-                            ImageMatcher(
-                                groundTruth: groundTruth, gts: gtsByImage[k][$0] ?? [], detections: detections,
-                                dts: dtsByImage[k][$0] ?? [],
-                                maxDetections: parameters.maxDetections.last ?? 0)
-                        }
-                        for a in 0..<A {
-                            let range = parameters.areaRanges[a]
-                            let evaluated = matchers.map { $0.evaluate(range, parameters.iouThresholds) }
-                            for m in 0..<M {
-                                Accumulator.run(
-                                    evaluated, maxDetections: parameters.maxDetections[m], parameters: parameters
-                                ) { t, rc, q in
+        let evaluation = CategoryEvaluation(parameters: parameters)
+        var (gts, dts) = (gtItems, dtItems)
+        gts.withUnsafeMutableBufferPointer { gts in
+            dts.withUnsafeMutableBufferPointer { dts in
+                precision.withUnsafeMutableBufferPointer { p in
+                    recall.withUnsafeMutableBufferPointer { r in
+                        // Each category sorts and writes only its own entries.
+                        nonisolated(unsafe) let (pp, rp, gp, dp) = (p.baseAddress!, r.baseAddress!, gts, dts)
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            for k in stride(from: worker, to: K, by: workers) {
+                                var g = UnsafeMutableBufferPointer(rebasing: gp[gtStarts[k]..<gtStarts[k + 1]])
+                                var d = UnsafeMutableBufferPointer(rebasing: dp[dtStarts[k]..<dtStarts[k + 1]])
+                                // Stable: equal ranks keep file order.
+                                g.sort { $0.image < $1.image }
+                                d.sort { a, b in
+                                    if a.image != b.image { return a.image < b.image }
+                                    return a.score != b.score ? a.score > b.score : a.index < b.index
+                                }
+                                evaluation.run(gts: UnsafeBufferPointer(g), dts: UnsafeBufferPointer(d)) { t, a, m, rc, q in
                                     rp[((t * K + k) * A + a) * M + m] = rc
                                     for ri in 0..<R { pp[(((t * R + ri) * K + k) * A + a) * M + m] = q[ri] }
                                 }
@@ -86,6 +106,53 @@ public struct COCOEvaluation: Sendable {
         }
         self.precision = precision
         self.recall = recall
+    }
+
+    /// Each image's position among the images sorted by id, as pycocotools orders them.
+    private static func imageRanks(_ groundTruth: COCOGroundTruth) -> [Int] {
+        let order = groundTruth.images.indices.sorted { precedes(groundTruth.images[$0].id, groundTruth.images[$1].id) }
+        var rank = [Int](repeating: 0, count: groundTruth.images.count)
+        for (r, i) in order.enumerated() { rank[i] = r }
+        return rank
+    }
+
+    /// pycocotools' `evaluate` and `accumulate` followed line by line, one image and category at a time
+    /// (``ImageMatcher``, ``Accumulator``): the plain reference the fast path in ``init(groundTruth:detections:parameters:threads:)``
+    /// is tested against. Returns `(precision, recall)` laid out as ``precision`` and ``recall``.
+    static func reference(
+        groundTruth: COCOGroundTruth, detections: EvaluatedDetections, parameters: EvaluationParameters = .coco
+    ) -> (precision: [Double], recall: [Double]) {
+        let categories = groundTruth.categories.map(\.id).sorted()
+        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count, K = categories.count
+        let A = parameters.areaRanges.count, M = parameters.maxDetections.count
+        let rank = imageRanks(groundTruth)
+        let slot = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        var gts = [[Int: [Int]]](repeating: [:], count: K), dts = [[Int: [Int]]](repeating: [:], count: K)
+        for (i, g) in groundTruth.annotations.enumerated() { gts[slot[g.category]!][rank[g.image], default: []].append(i) }
+        for i in 0..<detections.count {
+            guard let k = slot[detections.categories[i]] else { continue }
+            dts[k][rank[detections.images[i]], default: []].append(i)
+        }
+        var precision = [Double](repeating: -1, count: T * R * K * A * M)
+        var recall = [Double](repeating: -1, count: T * K * A * M)
+        for k in 0..<K {
+            let images = Set(gts[k].keys).union(dts[k].keys).sorted()
+            let matchers = images.map {
+                ImageMatcher(
+                    groundTruth: groundTruth, gts: gts[k][$0] ?? [], detections: detections, dts: dts[k][$0] ?? [],
+                    maxDetections: parameters.maxDetections.last ?? 0)
+            }
+            for a in 0..<A {
+                let evaluated = matchers.map { $0.evaluate(parameters.areaRanges[a], parameters.iouThresholds) }
+                for m in 0..<M {
+                    Accumulator.run(evaluated, maxDetections: parameters.maxDetections[m], parameters: parameters) { t, rc, q in
+                        recall[((t * K + k) * A + a) * M + m] = rc
+                        for ri in 0..<R { precision[(((t * R + ri) * K + k) * A + a) * M + m] = q[ri] }
+                    }
+                }
+            }
+        }
+        return (precision, recall)
     }
 
     /// pycocotools' sorted image ids: numbers by value, then strings.

@@ -1,5 +1,6 @@
 import Boxes
 import COCO
+import Foundation
 
 /// The detections an evaluation scores, as pycocotools' `COCO.loadRes` holds them: per detection its image
 /// (a position in `COCOGroundTruth/images`), category, `[x, y, w, h]` box and score in `Double`, and its id
@@ -42,6 +43,91 @@ public struct EvaluatedDetections: Sendable {
                 throw EvaluationError(source: source, record: "detection \(i)", message: "box or score is not finite, or the box is negative")
             }
         }
+        self.images = images
+        self.categories = categories
+        self.boxes = boxes
+        self.scores = scores
+    }
+
+    /// Reads a results file (standard input for `-`) straight into the columns an evaluation uses, with the values
+    /// as written, as ``init(results:groundTruth:)`` of ``COCOResults/init(contentsOf:)`` would give without
+    /// keeping the file. Throws ``COCOResultsError`` for a malformed file or record, and ``EvaluationError``
+    /// naming the first record whose `image_id` or `category_id` the ground truth lacks.
+    public init(contentsOf path: String, groundTruth: COCOGroundTruth) throws {
+        self = try Unresolved(contentsOf: path).resolved(against: groundTruth)
+    }
+
+    /// Reads a ground-truth file and a results file, on two threads when `concurrently` (the results are tied to
+    /// the images once both are read): `(COCOGroundTruth(contentsOf:), init(contentsOf:groundTruth:))`.
+    public static func read(
+        groundTruth groundTruthPath: String, detections path: String, concurrently: Bool
+    ) throws -> (groundTruth: COCOGroundTruth, detections: EvaluatedDetections) {
+        guard concurrently else {
+            let truth = try COCOGroundTruth(contentsOf: groundTruthPath)
+            return (truth, try EvaluatedDetections(contentsOf: path, groundTruth: truth))
+        }
+        nonisolated(unsafe) var truth: Result<COCOGroundTruth, any Error>?
+        let done = DispatchSemaphore(value: 0)
+        let reading = Thread {
+            truth = Result { try COCOGroundTruth(contentsOf: groundTruthPath) }
+            done.signal()
+        }
+        reading.start()
+        let unresolved = Result { try Unresolved(contentsOf: path) }
+        done.wait()
+        let groundTruth = try truth!.get()
+        return (groundTruth, try unresolved.get().resolved(against: groundTruth))
+    }
+
+    /// A results file's columns with each record's image as a key into its own list of `image_id`s, before the
+    /// ground truth is known.
+    private struct Unresolved {
+        var path: String
+        var imageIDs: [COCOImageID] = []
+        var keys: [Int] = [], categories: [Int] = [], boxes: [SIMD4<Double>] = [], scores: [Double] = []
+
+        init(contentsOf path: String) throws {
+            self.path = path
+            var keyOf: [COCOImageID: Int] = [:]
+            var last: (id: COCOImageID, key: Int)?
+            try COCOResults.forEachRecord(contentsOf: path) { _, r in
+                if let last, last.id == r.imageID {
+                    keys.append(last.key)
+                } else {
+                    let key = keyOf[r.imageID] ?? imageIDs.count
+                    if key == imageIDs.count {
+                        keyOf[r.imageID] = key
+                        imageIDs.append(r.imageID)
+                    }
+                    keys.append(key)
+                    last = (r.imageID, key)
+                }
+                categories.append(r.category)
+                boxes.append(r.bbox)
+                scores.append(r.score)
+            }
+        }
+
+        /// The detections, each image looked up in `groundTruth`; throws ``EvaluationError`` naming the first
+        /// record (in file order) whose image or category it lacks.
+        func resolved(against groundTruth: COCOGroundTruth) throws -> EvaluatedDetections {
+            let imageOfKey = imageIDs.map { groundTruth.imageIndex[$0] }
+            let known = Set(groundTruth.categories.map(\.id))
+            let badImage = imageOfKey.contains(nil) ? keys.firstIndex { imageOfKey[$0] == nil } : nil
+            let badCategory = categories.firstIndex { !known.contains($0) }
+            if let index = [badImage, badCategory].compactMap({ $0 }).min() {
+                let message = index == badImage
+                    ? "image_id \(imageIDs[keys[index]]) is not among the ground truth's images (\(groundTruth.source))"
+                    : "category_id \(categories[index]) is not among the ground truth's categories (\(groundTruth.source))"
+                throw EvaluationError(source: path, record: "record \(index)", message: message)
+            }
+            let image = imageOfKey.map { $0 ?? -1 }
+            return EvaluatedDetections(images: keys.map { image[$0] }, categories: categories, boxes: boxes, scores: scores)
+        }
+    }
+
+    /// Columns already checked.
+    private init(images: [Int], categories: [Int], boxes: [SIMD4<Double>], scores: [Double]) {
         self.images = images
         self.categories = categories
         self.boxes = boxes

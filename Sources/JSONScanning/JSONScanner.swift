@@ -33,20 +33,44 @@ package struct JSONScanner {
     private static let maxDepth = 512
 
     package init(_ data: Data) {
-        var b = [UInt8](data)
+        var b = [UInt8]()
+        b.reserveCapacity(data.count + 1)
+        b.append(contentsOf: data)
         b.append(0)
         bytes = b
+    }
+
+    /// Scans `bytes` (taken as they are, without copying when they have room for one more byte).
+    package init(bytes: [UInt8]) {
+        var b = bytes
+        b.append(0)
+        self.bytes = b
+    }
+
+    /// The bytes of a file, read with room for the scanner's final 0 so that ``init(bytes:)`` does not copy them.
+    package static func contents(ofFile path: String) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        // The size, when the file is a regular one, sizes the buffer; anything else is read to its end.
+        var status = stat()
+        let size = fstat(handle.fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        var out = [UInt8]()
+        out.reserveCapacity(size + 1)
+        while let chunk = try handle.read(upToCount: max(size - out.count, 1 << 16)), !chunk.isEmpty {
+            out.append(contentsOf: chunk)
+        }
+        return out
     }
 
     package var end: Int { bytes.count - 1 }
     package var atEnd: Bool { position >= end }
 
     package mutating func skipWhitespace() {
-        while position < end {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
+        let end = self.end
+        position = bytes.withUnsafeBufferPointer { p in
+            var at = position
+            while at < end, case let c = p[at], c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { at += 1 }
+            return at
         }
     }
 
@@ -69,6 +93,80 @@ package struct JSONScanner {
             return true
         }
         return false
+    }
+
+    // Reading an object or array member by member, in one pass, as records are read:
+    //
+    //     if try scanner.beginObject() {
+    //         repeat {
+    //             let name = try scanner.memberName()
+    //             let value = try scanner.value(depth: 1)
+    //         } while try scanner.nextMember()
+    //     }
+
+    /// Consumes the `{` that must come next (after whitespace); false, with the `}` consumed too, when the object is
+    /// empty.
+    package mutating func beginObject() throws -> Bool {
+        try expect(UInt8(ascii: "{"), "'{'")
+        return !consume(UInt8(ascii: "}"))
+    }
+
+    /// Consumes a member's name and its `:`; returns the name's bytes between the quotes, escapes undecoded.
+    package mutating func memberName() throws -> Range<Int> {
+        skipWhitespace()
+        guard position < end, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a field name") }
+        let name = try string()
+        try expect(UInt8(ascii: ":"), "':'")
+        return (name.lowerBound + 1)..<(name.upperBound - 1)
+    }
+
+    /// After a member's value: true when another member follows (its `,` consumed), false at the `}` (consumed).
+    package mutating func nextMember() throws -> Bool {
+        if consume(UInt8(ascii: ",")) { return true }
+        try expect(UInt8(ascii: "}"), "',' or '}'")
+        return false
+    }
+
+    /// Consumes the `[` that must come next (after whitespace); false, with the `]` consumed too, when the array is
+    /// empty.
+    package mutating func beginArray() throws -> Bool {
+        try expect(UInt8(ascii: "["), "'['")
+        return !consume(UInt8(ascii: "]"))
+    }
+
+    /// After an element: true when another follows (its `,` consumed), false at the `]` (consumed).
+    package mutating func nextElement() throws -> Bool {
+        if consume(UInt8(ascii: ",")) { return true }
+        try expect(UInt8(ascii: "]"), "',' or ']'")
+        return false
+    }
+
+    /// Whether the bytes in `range` are `name`'s.
+    package func bytes(_ range: Range<Int>, equal name: [UInt8]) -> Bool {
+        guard range.count == name.count else { return false }
+        return bytes.withUnsafeBufferPointer { p in
+            name.withUnsafeBufferPointer { n in memcmp(p.baseAddress! + range.lowerBound, n.baseAddress!, n.count) == 0 }
+        }
+    }
+
+    /// The name read by ``memberName()``, decoded.
+    package func name(_ range: Range<Int>) throws -> String {
+        try text(Value(kind: .string, range: (range.lowerBound - 1)..<(range.upperBound + 1)))
+    }
+
+    /// The four numbers of `v` when it is an array of exactly four numbers (a box), else nil; allocates nothing.
+    package func fourNumbers(_ v: Value) -> SIMD4<Double>? {
+        guard v.kind == .array else { return nil }
+        var sub = self
+        sub.position = v.range.lowerBound + 1
+        var out = SIMD4<Double>()
+        for i in 0..<4 {
+            sub.skipWhitespace()
+            guard let range = try? sub.number() else { return nil }
+            out[i] = bytes.withUnsafeBufferPointer { p in DecimalConversion.double(p.baseAddress! + range.lowerBound) }
+            guard sub.consume(i == 3 ? UInt8(ascii: "]") : UInt8(ascii: ",")) else { return nil }
+        }
+        return out
     }
 
     /// Scans one value of any kind.
@@ -125,7 +223,17 @@ package struct JSONScanner {
     package mutating func string() throws -> Range<Int> {
         let start = position
         position += 1
+        let end = self.end
         while position < end {
+            // Printable ASCII other than the quote and the backslash, the common case, a byte at a time.
+            position = bytes.withUnsafeBufferPointer { p in
+                var at = position
+                while at < end, case let c = p[at], c >= 0x20, c < 0x80, c != UInt8(ascii: "\\"), c != UInt8(ascii: "\"") {
+                    at += 1
+                }
+                return at
+            }
+            guard position < end else { break }
             let c = bytes[position]
             if c == UInt8(ascii: "\"") {
                 position += 1
@@ -205,35 +313,40 @@ package struct JSONScanner {
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
-    /// Scans a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    /// Scans a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. The final 0
+    /// byte stops every loop inside the buffer.
     package mutating func number() throws -> Range<Int> {
         let start = position
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < end, Self.isDigit(bytes[position]) else { throw fail("invalid value", at: start) }
-        if bytes[position] == UInt8(ascii: "0") {
-            position += 1
-        } else {
-            while Self.isDigit(bytes[position]) { position += 1 }
+        let (at, problem) = bytes.withUnsafeBufferPointer { p -> (Int, String?) in
+            var at = start
+            if p[at] == UInt8(ascii: "-") { at += 1 }
+            guard Self.isDigit(p[at]) else { return (at, "invalid value") }
+            if p[at] == UInt8(ascii: "0") {
+                at += 1
+            } else {
+                while Self.isDigit(p[at]) { at += 1 }
+            }
+            if p[at] == UInt8(ascii: ".") {
+                at += 1
+                guard Self.isDigit(p[at]) else { return (at, "invalid number") }
+                while Self.isDigit(p[at]) { at += 1 }
+            }
+            if p[at] == UInt8(ascii: "e") || p[at] == UInt8(ascii: "E") {
+                at += 1
+                if p[at] == UInt8(ascii: "+") || p[at] == UInt8(ascii: "-") { at += 1 }
+                guard Self.isDigit(p[at]) else { return (at, "invalid number") }
+                while Self.isDigit(p[at]) { at += 1 }
+            }
+            return (at, nil)
         }
-        if bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            guard Self.isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
-            while Self.isDigit(bytes[position]) { position += 1 }
-        }
-        if bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            position += 1
-            if bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard Self.isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
-            while Self.isDigit(bytes[position]) { position += 1 }
-        }
+        if let problem { throw fail(problem, at: start) }
+        position = at
         return start..<position
     }
 
-    /// The value of a scanned number (may be ±infinity when out of range).
+    /// The value of a scanned number, rounded as `strtod` rounds it (±infinity when out of range).
     package func double(_ v: Value) -> Double {
-        bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { strtod($0 + v.range.lowerBound, nil) }
-        }
+        bytes.withUnsafeBufferPointer { p in DecimalConversion.double(p.baseAddress! + v.range.lowerBound) }
     }
 
     /// The decoded text of a scanned string.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DetectKit
 
 /// `detectkit`: the command-line face of DetectKit.
 @main
@@ -11,12 +12,14 @@ struct DetectKitCommand: ParsableCommand {
 
     /// Tunes glibc's allocator for whole images before running the command: with its defaults every buffer over
     /// 32 MB (a 4000×3000 RGB image is 36 MB) gets freshly mapped pages and pays their page faults on each decode,
-    /// about a third of a large JPEG's decode time here. Process-wide, so done in the tool, not the library.
+    /// about a third of a large JPEG's decode time here. Process-wide, so done in the tool, not the library. And
+    /// pins BLAS to one thread at once, so that its idle workers do not spin beside every command.
     static func main() {
         #if os(Linux)
         _ = glibcMallopt(-3, 64 << 20)  // M_MMAP_THRESHOLD
         _ = glibcMallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
         #endif
+        MatrixMultiply.useOneThread()
         main(nil)
     }
 }

@@ -87,9 +87,8 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.report {
-            let truth = try COCOGroundTruth(contentsOf: groundTruth)
-            let results = try COCOResults(contentsOf: detections)
-            let evaluated = try EvaluatedDetections(results: results, groundTruth: truth)
+            let (truth, evaluated) = try EvaluatedDetections.read(
+                groundTruth: groundTruth, detections: detections, concurrently: threads > 1)
             let evaluation = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads)
             let statistics = evaluation.statistics
             let perClass = curves
