@@ -2,7 +2,7 @@
 # Measures DetectKit against its peers on one core (see README.md): suppression against torchvision, OpenCV,
 # ensemble-boxes and SAHI (compare_suppression.py); with --imaging, image decoding against Pillow (compare_imaging.py);
 # with --neural, convolutions and matrix products against PyTorch, one and two threads (compare_neural.py);
-# with --evaluation, `detectkit eval` against pycocotools, whole process (compare_evaluation.py); with --clip,
+# with --evaluation, `detectkit eval` against pycocotools, hotcoco and faster-coco-eval (compare_evaluation.py); with --clip,
 # CLIP image and text features against transformers (compare_clip.py); with --detector, the detector network
 # against the same model in PyTorch eager mode (compare_detector.py); with --decoders, `detectkit decode` against
 # Ultralytics' YOLOv8 post-processing and transformers' DETR post-processing (compare_decoders.py).
@@ -10,7 +10,7 @@
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
 #   Benchmarks/peers/run.sh --neural [compare_neural.py options…]     e.g. --rounds 5
-#   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000
+#   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000 --coco-scale
 #   Benchmarks/peers/run.sh --clip [compare_clip.py options…]               e.g. --rounds 5
 #   Benchmarks/peers/run.sh --detector [compare_detector.py options…]       e.g. --model DIR
 #   Benchmarks/peers/run.sh --decoders [compare_decoders.py options…]       e.g. --repeats 25

@@ -91,12 +91,10 @@ public struct COCOGroundTruth: Sendable {
         static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd"]
     }
 
-    /// A record as read, with where it starts for messages; an annotation's image and category are looked up once
-    /// the whole file is read (they may come later in it).
+    /// A record as read, with where it starts for messages.
     private struct Read<T> {
         var value: T
         var offset: Int
-        var imageID: COCOImageID? = nil
     }
 
     /// Reads the document in one pass: each record is read where it lies, sections in any order (COCO's own files
@@ -104,7 +102,10 @@ public struct COCOGroundTruth: Sendable {
     private init(scanner: JSONScanner, source: String) throws {
         self.source = source
         var reader = RecordReader(scanner: scanner, source: source)
-        var read: (images: [Read<Image>]?, categories: [Read<Category>], annotations: [Read<Annotation>]) = (nil, [], [])
+        var read: (images: [Read<Image>]?, categories: [Read<Category>]) = (nil, [])
+        // Annotations, with their images still to be looked up (the images may come later in the file), and where
+        // each starts.
+        var annotations: [Annotation] = [], imageIDs: [COCOImageID] = [], offsets: [Int] = []
         do {
             reader.scanner.skipWhitespace()
             guard reader.scanner.position < reader.scanner.end, reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "{") else {
@@ -115,9 +116,16 @@ public struct COCOGroundTruth: Sendable {
                 repeat {
                     let name = try reader.scanner.name(try reader.scanner.memberName())
                     switch name {
-                    case "images": read.images = try Self.section(name, &reader, Self.image)
-                    case "categories": read.categories = try Self.section(name, &reader, Self.category)
-                    case "annotations": read.annotations = try Self.section(name, &reader, Self.annotation)
+                    case "images": read.images = try Self.section("images", &reader, ImageField.self, keepOthers: true, Self.image)
+                    case "categories": read.categories = try Self.section("categories", &reader, CategoryField.self, Self.category)
+                    case "annotations":
+                        (imageIDs, offsets) = ([], [])
+                        annotations = try Self.section("annotations", &reader, AnnotationField.self) { r in
+                            let (annotation, imageID) = try Self.annotation(r)
+                            imageIDs.append(imageID)
+                            offsets.append(r.offset)
+                            return annotation
+                        }
                     default: _ = try reader.scanner.value(depth: 1)
                     }
                 } while try reader.scanner.nextMember()
@@ -143,23 +151,19 @@ public struct COCOGroundTruth: Sendable {
         for (k, c) in read.categories.enumerated() where !categoryIDs.insert(c.value.id).inserted {
             throw error("category id \(c.value.id) appears twice", "categories", k, c.offset)
         }
-        var annotations: [Annotation] = []
-        annotations.reserveCapacity(read.annotations.count)
         var last: (id: COCOImageID, index: Int)?
-        for (k, r) in read.annotations.enumerated() {
-            var a = r.value
-            let id = r.imageID!
+        for k in annotations.indices {
+            let id = imageIDs[k]
             if let last, last.id == id {
-                a.image = last.index
+                annotations[k].image = last.index
             } else {
-                guard let image = imageIndex[id] else { throw error("image_id \(id) is not among the images", "annotations", k, r.offset) }
-                a.image = image
+                guard let image = imageIndex[id] else { throw error("image_id \(id) is not among the images", "annotations", k, offsets[k]) }
+                annotations[k].image = image
                 last = (id, image)
             }
-            guard categoryIDs.contains(a.category) else {
-                throw error("category_id \(a.category) is not among the categories", "annotations", k, r.offset)
+            guard categoryIDs.contains(annotations[k].category) else {
+                throw error("category_id \(annotations[k].category) is not among the categories", "annotations", k, offsets[k])
             }
-            annotations.append(a)
         }
         self.images = readImages.map(\.value)
         self.categories = read.categories.map(\.value)
@@ -167,27 +171,31 @@ public struct COCOGroundTruth: Sendable {
         self.imageIndex = imageIndex
     }
 
-    /// The records of the section array at the reader's position, each read by `read`.
-    private static func section<T>(
-        _ name: String, _ reader: inout RecordReader, _ read: (inout RecordReader, Int) throws -> T
+    /// The records of the section array at the reader's position, each read into one reused record of `Field`'s
+    /// fields and converted by `convert`.
+    private static func section<Field: RecordField, T>(
+        _ name: StaticString, _ reader: inout RecordReader, _: Field.Type, keepOthers: Bool = false,
+        _ convert: (RecordReader.Record<Field>) throws -> T
     ) throws -> [T] {
         reader.scanner.skipWhitespace()
         guard reader.scanner.position < reader.scanner.end, reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "[") else {
             _ = try reader.scanner.value(depth: 1)
             throw COCOInstancesError(source: reader.source, message: "\"\(name)\" must be an array")
         }
+        let record = RecordReader.Record<Field>(reader, naming: .instances(section: name), keepOthers: keepOthers)
         var out: [T] = []
+        // Room for as many records as the rest of the file could hold (only what is used is ever touched), so that
+        // growing never copies.
+        out.reserveCapacity((reader.scanner.end - reader.scanner.position) / 48)
         guard try reader.scanner.beginArray() else { return out }
-        repeat { out.append(try read(&reader, out.count)) } while try reader.scanner.nextElement()
+        repeat {
+            try reader.read(into: record, index: out.count)
+            out.append(try convert(record))
+        } while try reader.scanner.nextElement()
         return out
     }
 
-    private static let imageNames = RecordReader.encodedNames(ImageField.self)
-    private static let categoryNames = RecordReader.encodedNames(CategoryField.self)
-    private static let annotationNames = RecordReader.encodedNames(AnnotationField.self)
-
-    private static func image(_ reader: inout RecordReader, _ k: Int) throws -> Read<Image> {
-        let r = try reader.record(ImageField.self, names: imageNames, naming: .instances(section: "images"), index: k, keepOthers: true)
+    private static func image(_ r: RecordReader.Record<ImageField>) throws -> Read<Image> {
         var flags: [String: Bool] = [:]
         for (name, value) in r.others where value.kind == .bool { flags[try r.scanner.name(name)] = r.bool(value) }
         let image = Image(
@@ -196,19 +204,18 @@ public struct COCOGroundTruth: Sendable {
         return Read(value: image, offset: r.offset)
     }
 
-    private static func category(_ reader: inout RecordReader, _ k: Int) throws -> Read<Category> {
-        let r = try reader.record(CategoryField.self, names: categoryNames, naming: .instances(section: "categories"), index: k, keepOthers: false)
-        return Read(value: Category(id: try r.integer(.id), name: try r.optionalText(.name) ?? ""), offset: r.offset)
+    private static func category(_ r: RecordReader.Record<CategoryField>) throws -> Read<Category> {
+        Read(value: Category(id: try r.integer(.id), name: try r.optionalText(.name) ?? ""), offset: r.offset)
     }
 
-    private static func annotation(_ reader: inout RecordReader, _ k: Int) throws -> Read<Annotation> {
-        let r = try reader.record(AnnotationField.self, names: annotationNames, naming: .instances(section: "annotations"), index: k, keepOthers: false)
+    /// An annotation (its image not yet looked up) and its `image_id`.
+    private static func annotation(_ r: RecordReader.Record<AnnotationField>) throws -> (Annotation, COCOImageID) {
         let imageID = try r.imageID(.imageID)
         let category = try r.integer(.categoryID)
         let bbox = try r.box(.bbox)
         let area = try r.optionalNumber(.area) ?? bbox.z * bbox.w
         guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
         let annotation = Annotation(id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, isCrowd: try r.flag(.isCrowd))
-        return Read(value: annotation, offset: r.offset, imageID: imageID)
+        return (annotation, imageID)
     }
 }

@@ -41,7 +41,7 @@ public struct COCOResults: Sendable {
     private init(scanner: JSONScanner, source: String) throws {
         self.source = source
         var parsed = ParsedRecords()
-        bytes = try Self.forEachRecord(in: scanner, source: source) { parsed.add($1) }
+        bytes = try Self.forEachRecord(in: scanner, source: source) { parsed.add($0) }
         records = parsed.raw
         imageIDs = parsed.imageOrder
         writtenBoxes = parsed.writtenBoxes
@@ -56,10 +56,139 @@ public struct COCOResults: Sendable {
         try self.init(scanner: JSONScanner(bytes: try Self.contents(of: path)), source: path)
     }
 
-    /// Reads the results file at `path` (standard input for `-`) as ``forEachRecord(in:source:_:)`` does, without
-    /// keeping its bytes.
-    package static func forEachRecord(contentsOf path: String, _ body: (Int, Record) throws -> Void) throws {
-        _ = try forEachRecord(in: JSONScanner(bytes: try contents(of: path)), source: path, body)
+    /// Reads the results file at `path` (standard input for `-`) as ``init(contentsOf:)`` does, in up to `parts`
+    /// pieces on as many threads, without keeping its bytes: each piece's records are added in file order to a
+    /// `Part` made by `newPart(n)` (`n`: the most records the piece's bytes could hold, for reserving room), and the
+    /// parts come back in file order.
+    ///
+    /// A piece after the first starts at a guessed record boundary: the first `{` that follows `},` after an equal
+    /// share of the bytes. It counts only when the piece before it, read from a boundary already known, ends exactly
+    /// there; otherwise (the guess fell inside a string) that piece reads on to the end and the later ones are
+    /// dropped. So the result, and the first error in file order, are those of one sequential read.
+    package static func records<Part>(
+        contentsOf path: String, parts: Int, newPart: @escaping @Sendable (Int) -> Part,
+        add: @escaping @Sendable (inout Part, Record) -> Void
+    ) throws -> [Part] {
+        let scanner = JSONScanner(bytes: try contents(of: path))
+        var reader = RecordReader(scanner: scanner, source: path)
+        guard try openArray(&reader) else { return [newPart(0)] }
+        // Piece k starts at starts[k] and stops where piece k + 1 starts.
+        var guesses = [reader.scanner.position]
+        let share = (scanner.end - guesses[0]) / max(parts, 1)
+        if parts > 1 && share >= 1 << 20 {
+            for k in 1..<parts {
+                if let at = guessedBoundary(in: scanner, after: max(guesses[0] + k * share, guesses[k - 1] + 1)) { guesses.append(at) }
+            }
+        }
+        let starts = guesses
+        let pieces = starts.count
+        nonisolated(unsafe) var outcomes = [Piece<Part>?](repeating: nil, count: pieces)
+        let done = DispatchSemaphore(value: 0)
+        for k in 1..<max(pieces, 1) {
+            let startReader = reader
+            Thread {
+                var pieceReader = startReader
+                pieceReader.scanner.position = starts[k]
+                outcomes[k] = readPiece(&pieceReader, stop: k + 1 < pieces ? starts[k + 1] : nil, newPart: newPart, add: add)
+                done.signal()
+            }.start()
+        }
+        outcomes[0] = readPiece(&reader, stop: pieces > 1 ? starts[1] : nil, newPart: newPart, add: add)
+        for _ in 1..<max(pieces, 1) { done.wait() }
+        // Walk the chain of pieces that ended exactly where the next began.
+        var out: [Part] = [], before = 0
+        for k in 0..<pieces {
+            guard let piece = outcomes[k] else { break }
+            if var error = piece.error {
+                if var e = error as? COCOResultsError, let record = e.record {
+                    e.record = record + before
+                    error = e
+                }
+                throw error
+            }
+            out.append(piece.part)
+            before += piece.count
+            guard piece.landed else { break }
+        }
+        return out
+    }
+
+    /// What reading one piece gave: its records, how many, whether it ended exactly where the next piece starts,
+    /// and the error it stopped at (its record numbered from the piece's start).
+    private struct Piece<Part> {
+        var part: Part
+        var count = 0
+        var landed = false
+        var error: (any Error)?
+    }
+
+    /// Reads records from the reader's position (a record's start) until the array's end, or until a record ends
+    /// exactly at `stop` (then `landed`); a piece that steps over `stop` reads on to the end.
+    private static func readPiece<Part>(
+        _ reader: inout RecordReader, stop: Int?, newPart: (Int) -> Part, add: (inout Part, Record) -> Void
+    ) -> Piece<Part> {
+        // The shortest record, `{"image_id":1,"category_id":1,"bbox":[0,0,0,0],"score":0}`, takes 57 bytes.
+        var piece = Piece(part: newPart(((stop ?? reader.scanner.end) - reader.scanner.position) / 57 + 1))
+        var stop = stop
+        let fields = RecordReader.Record<Field>(reader, naming: .results, keepOthers: false)
+        do {
+            repeat {
+                try reader.read(into: fields, index: piece.count)
+                add(&piece.part, try record(fields, end: reader.scanner.position))
+                piece.count += 1
+                guard try reader.scanner.nextElement() else {
+                    try finish(&reader)
+                    return piece
+                }
+                if let at = stop {
+                    reader.scanner.skipWhitespace()
+                    if reader.scanner.position == at {
+                        piece.landed = true
+                        return piece
+                    }
+                    if reader.scanner.position > at { stop = nil }
+                }
+            } while true
+        } catch let e as JSONScanner.SyntaxError {
+            piece.error = syntaxError(e, in: reader)
+        } catch {
+            piece.error = error
+        }
+        return piece
+    }
+
+    /// After the array: nothing but whitespace.
+    private static func finish(_ reader: inout RecordReader) throws {
+        reader.scanner.skipWhitespace()
+        guard reader.scanner.atEnd else { throw reader.scanner.fail("unexpected data after the array") }
+    }
+
+    /// A syntax error as a ``COCOResultsError`` naming its line and column.
+    private static func syntaxError(_ e: JSONScanner.SyntaxError, in reader: RecordReader) -> COCOResultsError {
+        let (line, column) = reader.scanner.location(e.offset)
+        return COCOResultsError(source: reader.source, record: nil, message: "not valid JSON at line \(line), column \(column): \(e.message)")
+    }
+
+    /// The first `{` at or after `offset` whose previous non-blank bytes are `}` and `,`: the start of a record,
+    /// unless it lies inside a string.
+    private static func guessedBoundary(in scanner: JSONScanner, after offset: Int) -> Int? {
+        scanner.bytes.withUnsafeBufferPointer { p in
+            func previous(_ at: Int) -> Int? {
+                var k = at - 1
+                while k >= 0, p[k] == 0x20 || p[k] == 0x0A || p[k] == 0x0D || p[k] == 0x09 { k -= 1 }
+                return k >= 0 ? k : nil
+            }
+            var at = offset
+            while at < scanner.end {
+                if p[at] == UInt8(ascii: "{"), let comma = previous(at), p[comma] == UInt8(ascii: ","),
+                    let close = previous(comma), p[close] == UInt8(ascii: "}")
+                {
+                    return at
+                }
+                at += 1
+            }
+            return nil
+        }
     }
 
     /// The bytes of a results file, or of standard input for `-`.
@@ -95,46 +224,38 @@ public struct COCOResults: Sendable {
         static let names = ["image_id", "category_id", "bbox", "score", "bbox_std", "model"]
     }
 
-    private static let fieldNames = RecordReader.encodedNames(Field.self)
-
-    /// Reads the JSON array of results in `scanner` in one pass, handing each record and its position to `body` in
-    /// file order, and returns the file's bytes. Throws ``COCOResultsError`` naming the record, its line and the
-    /// field at fault.
-    private static func forEachRecord(
-        in scanner: JSONScanner, source: String, _ body: (Int, Record) throws -> Void
-    ) throws -> [UInt8] {
+    /// Reads the JSON array of results in `scanner` in one pass, handing each record to `add` in file order, and
+    /// returns the file's bytes. Throws ``COCOResultsError`` naming the record, its line and the field at fault.
+    private static func forEachRecord(in scanner: JSONScanner, source: String, _ add: (Record) -> Void) throws -> [UInt8] {
         var reader = RecordReader(scanner: scanner, source: source)
-        func syntax(_ e: JSONScanner.SyntaxError) -> COCOResultsError {
-            let (line, column) = reader.scanner.location(e.offset)
-            return COCOResultsError(source: source, record: nil, message: "not valid JSON at line \(line), column \(column): \(e.message)")
-        }
-        do {
-            reader.scanner.skipWhitespace()
-            guard !reader.scanner.atEnd else {
-                throw COCOResultsError(source: source, record: nil, message: "empty input; expected a JSON array of results")
-            }
-            guard reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "[") else {
-                _ = try reader.scanner.value()
-                throw COCOResultsError(source: source, record: nil, message: "expected a JSON array of results")
-            }
-            if try reader.scanner.beginArray() {
-                var index = 0
-                repeat {
-                    try body(index, try record(&reader, index))
-                    index += 1
-                } while try reader.scanner.nextElement()
-            }
-            reader.scanner.skipWhitespace()
-            guard reader.scanner.atEnd else { throw reader.scanner.fail("unexpected data after the array") }
-        } catch let e as JSONScanner.SyntaxError {
-            throw syntax(e)
+        if try openArray(&reader) {
+            let piece = readPiece(&reader, stop: nil, newPart: { _ in }, add: { _, r in add(r) })
+            if let error = piece.error { throw error }
         }
         return reader.scanner.bytes
     }
 
-    /// The `index`-th record, at the reader's position.
-    private static func record(_ reader: inout RecordReader, _ index: Int) throws -> Record {
-        let r = try reader.record(Field.self, names: fieldNames, naming: .results, index: index, keepOthers: false)
+    /// Checks that the document is an array and steps into it; false when the array is empty (and nothing follows).
+    private static func openArray(_ reader: inout RecordReader) throws -> Bool {
+        do {
+            reader.scanner.skipWhitespace()
+            guard !reader.scanner.atEnd else {
+                throw COCOResultsError(source: reader.source, record: nil, message: "empty input; expected a JSON array of results")
+            }
+            guard reader.scanner.bytes[reader.scanner.position] == UInt8(ascii: "[") else {
+                _ = try reader.scanner.value()
+                throw COCOResultsError(source: reader.source, record: nil, message: "expected a JSON array of results")
+            }
+            if try reader.scanner.beginArray() { return true }
+            try finish(&reader)
+            return false
+        } catch let e as JSONScanner.SyntaxError {
+            throw syntaxError(e, in: reader)
+        }
+    }
+
+    /// The record read into `r`, which ends at byte `end`.
+    private static func record(_ r: RecordReader.Record<Field>, end: Int) throws -> Record {
         let imageID = try r.imageID(.imageID)
         let category = try r.integer(.categoryID)
         let bboxValue = try r.required(.bbox)
@@ -151,7 +272,7 @@ public struct COCOResults: Sendable {
         let model = try r.values[Field.model.rawValue].map { try r.integer(.model, $0) }
         return Record(
             imageID: imageID, category: category, bbox: b, score: score, deviation: deviation, model: model,
-            object: r.offset..<reader.scanner.position, bboxText: bboxValue.range, scoreText: scoreValue.range)
+            object: r.offset..<end, bboxText: bboxValue.range, scoreText: scoreValue.range)
     }
 
     /// The survivors as a JSON array, one record per line, in the given order.

@@ -35,16 +35,35 @@ struct RecordReader {
         }
     }
 
-    /// One record's values: those of the named fields, by case, and optionally every other member.
-    struct Record<Field: RecordField> {
+    /// One record's values: those of the named fields, by case, and optionally every other member. One object
+    /// serves a whole section, each ``RecordReader/read(into:index:)`` replacing its values (a record is a few
+    /// hundred bytes, and copying one per record cost more than reading it).
+    final class Record<Field: RecordField> {
+        /// The file (its bytes; the position is the reader's).
         let scanner: JSONScanner
-        var values = InlineArray<8, JSONScanner.Value?>(repeating: nil)
-        /// Members not among `Field`'s cases, when the reader was asked to keep them.
-        var others: [(name: Range<Int>, value: JSONScanner.Value)] = []
         let naming: Naming
-        let index: Int
-        let offset: Int
         let source: String
+        /// The JSON names of `Field`'s cases.
+        let names: [[UInt8]]
+        /// Whether members not among `Field`'s cases are kept in `others` (and checked for repeats).
+        let keepOthers: Bool
+        var values = InlineArray<8, JSONScanner.Value?>(repeating: nil)
+        /// The numbers of each field read as a number (in `.x`) or as four numbers while the record was scanned,
+        /// and how many (0 when not).
+        var numbers = InlineArray<8, SIMD4<Double>>(repeating: .zero), numberCount = InlineArray<8, UInt8>(repeating: 0)
+        /// Members not among `Field`'s cases, when kept.
+        var others: [(name: Range<Int>, value: JSONScanner.Value)] = []
+        /// Which record of its section, and where it starts.
+        var index = 0, offset = 0
+
+        /// A record of `reader`'s file, named as `naming` says.
+        init(_ reader: RecordReader, naming: Naming, keepOthers: Bool) {
+            scanner = reader.scanner
+            source = reader.source
+            self.naming = naming
+            self.keepOthers = keepOthers
+            names = Field.names.map { Array($0.utf8) }
+        }
 
         /// `message` about this record.
         func error(_ message: String) -> any Error {
@@ -71,7 +90,7 @@ struct RecordReader {
         /// A number, finite (and finite as a `Float` in a results file, whose values DetectKit holds in `Float`).
         func number(_ field: Field, _ v: JSONScanner.Value) throws -> Double {
             guard v.kind == .number else { throw error("field \"\(field.name)\" must be a number, found \(v.kind)") }
-            let d = scanner.double(v)
+            let d = numberCount[field.rawValue] == 1 && values[field.rawValue]?.range == v.range ? numbers[field.rawValue].x : scanner.double(v)
             guard d.isFinite, !naming.isResults || Float(d).isFinite else { throw error("field \"\(field.name)\" is out of range") }
             return d
         }
@@ -123,7 +142,8 @@ struct RecordReader {
 
         /// Four finite numbers (`bbox`, `bbox_std`), finite as `Float`s too in a results file.
         func quad(_ field: Field, _ v: JSONScanner.Value) throws -> SIMD4<Double> {
-            guard let b = scanner.fourNumbers(v) else {
+            let read = numberCount[field.rawValue] == 4 && values[field.rawValue]?.range == v.range ? numbers[field.rawValue] : nil
+            guard let b = read ?? scanner.fourNumbers(v) else {
                 // Why not, for the message.
                 let items = v.kind == .array ? try scanner.elements(v) : []
                 guard items.count == 4 else { throw error("field \"\(field.name)\" must be an array of 4 numbers") }
@@ -146,46 +166,61 @@ struct RecordReader {
         }
     }
 
-    /// The encoded names of `Field`'s cases.
-    static func encodedNames<Field: RecordField>(_: Field.Type) -> [[UInt8]] { Field.names.map { Array($0.utf8) } }
-
-    /// Reads the record at the scanner's position, the `index`-th of its section: an object in which no field of
-    /// `Field` appears twice (nor any other, when `keepOthers`: those are then kept in `others`). `names` is
-    /// ``encodedNames(_:)`` of `Field`.
-    mutating func record<Field: RecordField>(
-        _: Field.Type, names: [[UInt8]], naming: Naming, index: Int, keepOthers: Bool
-    ) throws -> Record<Field> {
+    /// Reads the record at the scanner's position, the `index`-th of its section, into `r`: an object in which no
+    /// field of `Field` appears twice (nor any other, when `r` keeps the others). Numbers and boxes of `Field`'s
+    /// fields are converted as they are scanned.
+    mutating func read<Field: RecordField>(into r: Record<Field>, index: Int) throws {
         scanner.skipWhitespace()
-        let offset = scanner.position
-        var r = Record<Field>(scanner: scanner, naming: naming, index: index, offset: offset, source: source)
-        guard scanner.position < scanner.end, scanner.bytes[offset] == UInt8(ascii: "{") else {
+        r.index = index
+        r.offset = scanner.position
+        for slot in 0..<Field.names.count {
+            r.values[slot] = nil
+            r.numberCount[slot] = 0
+        }
+        r.others.removeAll(keepingCapacity: true)
+        guard scanner.position < scanner.end, scanner.bytes[scanner.position] == UInt8(ascii: "{") else {
             let v = try scanner.value(depth: 1)
             throw r.error("expected an object, found \(v.kind)")
         }
-        guard try scanner.beginObject() else { return r }
-        var otherNames = Set<String>()
+        guard try scanner.beginObject() else { return }
+        var otherNames = Set<String>(), next = 0
         repeat {
-            let name = try scanner.memberName()
-            let value = try scanner.value(depth: 2)
-            if let slot = try Self.slot(of: name, in: scanner, names: names) {
+            let known = try scanner.knownMemberName(r.names, first: next)
+            let name = known == nil ? try scanner.memberName() : 0..<0
+            if let slot = try known ?? Self.slot(of: name, in: scanner, names: r.names) {
+                next = slot + 1
                 guard r.values[slot] == nil else { throw r.error("field \"\(Field.names[slot])\" appears twice") }
-                r.values[slot] = value
-            } else if keepOthers {
+                scanner.skipWhitespace()
+                let first = scanner.position < scanner.end ? scanner.bytes[scanner.position] : 0
+                if first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) {
+                    let (range, number) = try scanner.readNumber()
+                    r.values[slot] = JSONScanner.Value(kind: .number, range: range)
+                    r.numbers[slot].x = number
+                    r.numberCount[slot] = 1
+                } else if first == UInt8(ascii: "["), let (value, numbers) = scanner.readFourNumbers() {
+                    r.values[slot] = value
+                    r.numbers[slot] = numbers
+                    r.numberCount[slot] = 4
+                } else {
+                    r.values[slot] = try scanner.value(depth: 2)
+                }
+                continue
+            }
+            let value = try scanner.value(depth: 2)
+            if r.keepOthers {
                 let decoded = try scanner.name(name)
                 guard otherNames.insert(decoded).inserted else { throw r.error("field \"\(decoded)\" appears twice") }
                 r.others.append((name, value))
             }
         } while try scanner.nextMember()
-        return r
     }
 
     /// The position in `names` of the member name at `range`.
     private static func slot(of range: Range<Int>, in scanner: JSONScanner, names: [[UInt8]]) throws -> Int? {
-        if scanner.bytes[range].contains(UInt8(ascii: "\\")) {
-            let decoded = Array(try scanner.name(range).utf8)
-            return names.firstIndex(of: decoded)
-        }
-        return names.firstIndex { scanner.bytes(range, equal: $0) }
+        if let slot = scanner.index(ofName: range, in: names) { return slot }
+        // A name written with escapes (`"image\u005fid"`) is the same name.
+        guard scanner.bytes[range].contains(UInt8(ascii: "\\")) else { return nil }
+        return names.firstIndex(of: Array(try scanner.name(range).utf8))
     }
 
     /// An error about record `section[index]` starting at byte `offset` (its line is worked out only now).

@@ -59,6 +59,16 @@ public struct ComparisonReport: Sendable {
             perCategory += "<tr><td>\(e(o.method.description))</td>"
                 + categories.map { "<td>\(cell(o.averagePrecisionByCategory[$0] ?? -1))</td>" }.joined() + "</tr>\n"
         }
+        // AP at every IoU threshold, a table per method (folded).
+        let perThreshold = outcomes.map { o in
+            "<details><summary>\(e(o.method.description))</summary><table><tr><th>category</th>"
+                + o.iouThresholds.map { "<th>\(String(format: "%.2f", $0))</th>" }.joined() + "<th>AP</th></tr>\n"
+                + categories.map { id in
+                    "<tr><td>\(e(categoryNames[id] ?? String(id)))</td>"
+                        + (o.averagePrecisionByCategoryAndThreshold[id] ?? []).map { "<td>\(cell($0))</td>" }.joined()
+                        + "<td>\(cell(o.averagePrecisionByCategory[id] ?? -1))</td></tr>\n"
+                }.joined() + "</table></details>"
+        }.joined(separator: "\n")
         let recall = EvaluationParameters.coco.recallThresholds
         let bars = SVGChart.bars(
             title: "AP per method", labels: names,
@@ -98,6 +108,8 @@ public struct ComparisonReport: Sendable {
             <p class="sub">Cls … Miss: AP points (0–100) each error type costs, as TIDE (tidecv) computes them at IoU 0.5.</p>
             <h2>Charts</h2><div class="charts">\(bars)\(tideBars)\(pr50)\(pr75)\(f1)</div>
             <h2>AP per category</h2><table>\(perCategory)</table>
+            <h3>AP per category at each IoU threshold</h3>
+            \(perThreshold)
             <h2>Confusion matrices</h2>
             <p class="sub">Rows: predicted category, then background; columns: true category, then background (Ultralytics' counts at confidence 0.25, IoU 0.45).</p>
             <div class="charts">\(matrices)</div>

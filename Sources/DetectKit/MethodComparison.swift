@@ -26,6 +26,10 @@ public struct MethodComparison: Sendable {
         public var curve50: [Double], curve75: [Double]
         /// AP@[.50:.95] per category id.
         public var averagePrecisionByCategory: [Int: Double]
+        /// AP per category id at each IoU threshold of ``iouThresholds`` (−1 where undefined).
+        public var averagePrecisionByCategoryAndThreshold: [Int: [Double]]
+        /// The IoU thresholds of ``averagePrecisionByCategoryAndThreshold`` (COCO's 0.50, 0.55, …, 0.95).
+        public var iouThresholds: [Double]
         /// Why AP is lost: the TIDE error breakdown of its survivors (nil when there is nothing to score: no
         /// ground-truth box and no survivor).
         public var tide: TIDE?
@@ -84,6 +88,8 @@ public struct MethodComparison: Sendable {
                 curve50: evaluation.precisionRecallCurve(iouThreshold: 0.5) ?? [],
                 curve75: evaluation.precisionRecallCurve(iouThreshold: 0.75) ?? [],
                 averagePrecisionByCategory: evaluation.averagePrecisionByCategory(),
+                averagePrecisionByCategoryAndThreshold: evaluation.averagePrecisionByCategoryAndThreshold(),
+                iouThresholds: evaluation.parameters.iouThresholds,
                 // TIDE's default parameters cannot fail; it throws only when there is nothing to score.
                 tide: try? TIDE(groundTruth: groundTruth, detections: evaluated),
                 confidence: ConfidenceCurves(groundTruth: groundTruth, detections: evaluated),

@@ -21,15 +21,20 @@ extension MethodComparison {
         return lines.joined(separator: "\n")
     }
 
-    /// The rows as a JSON array of `{"method", "AP", "AP50", "AP75", "AR100", "kept", "milliseconds", "tide"}`,
-    /// one per line; `"tide"` as `eval --tide --json` writes it (null when there is nothing to score).
-    public var jsonRows: String {
+    /// The rows as a JSON array of `{"method", "AP", "AP50", "AP75", "AR100", "kept", "milliseconds", "tide",
+    /// "per_class", "curves", "confusion_matrix"}`, one per line; the last four as `eval --tide --curves
+    /// --confusion-matrix --json` writes them for the method's survivors (`"tide"` null when there is nothing to
+    /// score, `"confusion_matrix"` null when a box is beyond its range). `categoryIDs` orders the matrix (the ground
+    /// truth's ids, sorted).
+    public func jsonRows(categoryIDs: [Int]) -> String {
         let rows = outcomes.map { o in
             let s = o.statistics
             return JSONValue.object([
                 ("method", .string(o.method.description)), ("AP", .double(s.AP)), ("AP50", .double(s.AP50)),
                 ("AP75", .double(s.AP75)), ("AR100", .double(s.AR100)), ("kept", .int(o.kept.count)),
                 ("milliseconds", .double(o.milliseconds)), ("tide", o.tide.map(\.json) ?? .null),
+                ("per_class", COCOEvaluation.perClassJSON(ious: o.iouThresholds, byThreshold: o.averagePrecisionByCategoryAndThreshold)),
+                ("curves", o.confidence.json), ("confusion_matrix", o.confusion.map { $0.json(categoryIDs: categoryIDs) } ?? .null),
             ]).text
         }
         return "[" + rows.joined(separator: ",\n") + "]"

@@ -43,14 +43,11 @@ public struct COCOEvaluation: Sendable {
         // Per category, its annotations and detections copied side by side (bucketed in file order), then sorted:
         // annotations by image rank (file order within an image), detections by image rank, then descending score
         // (file order within ties). Reading them in that order from the columns would miss the cache at each one.
-        let slot = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        let slot = CategoryIndex(categories)
         func bucketed<T>(_ count: Int, _ category: (Int) -> Int, _ item: (Int) -> T) -> (items: [T], starts: [Int]) {
             var slots = [Int](repeating: -1, count: count), starts = [Int](repeating: 0, count: K + 1)
-            var last: (category: Int, slot: Int)?
             for i in 0..<count {
-                let c = category(i)
-                let k = last?.category == c ? last?.slot ?? -1 : slot[c] ?? -1
-                last = (c, k)
+                let k = slot[category(i)] ?? -1
                 slots[i] = k
                 if k >= 0 { starts[k + 1] += 1 }
             }
@@ -94,7 +91,17 @@ public struct COCOEvaluation: Sendable {
                                     if a.image != b.image { return a.image < b.image }
                                     return a.score != b.score ? a.score > b.score : a.index < b.index
                                 }
-                                evaluation.run(gts: UnsafeBufferPointer(g), dts: UnsafeBufferPointer(d)) { t, a, m, rc, q in
+                            }
+                        }
+                        // Then the work in units of a category and some of the area ranges: whole categories when
+                        // there are many, else the area ranges split so that every worker has several units.
+                        let parts = min(max(A, 1), max(1, (4 * workers + K - 1) / max(K, 1)))
+                        let units = (0..<K).flatMap { k in (0..<parts).map { (k, A * $0 / parts..<A * ($0 + 1) / parts) } }
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            for (k, areas) in stride(from: worker, to: units.count, by: workers).map({ units[$0] }) {
+                                let g = UnsafeBufferPointer(rebasing: gp[gtStarts[k]..<gtStarts[k + 1]])
+                                let d = UnsafeBufferPointer(rebasing: dp[dtStarts[k]..<dtStarts[k + 1]])
+                                evaluation.run(gts: g, dts: d, areas: areas) { t, a, m, rc, q in
                                     rp[((t * K + k) * A + a) * M + m] = rc
                                     for ri in 0..<R { pp[(((t * R + ri) * K + k) * A + a) * M + m] = q[ri] }
                                 }
@@ -159,7 +166,7 @@ public struct COCOEvaluation: Sendable {
     static func precedes(_ a: COCOImageID, _ b: COCOImageID) -> Bool {
         switch (a, b) {
         case let (.number(x), .number(y)): return x < y
-        case let (.text(x), .text(y)): return Array(x.unicodeScalars.map(\.value)).lexicographicallyPrecedes(y.unicodeScalars.map(\.value))
+        case let (.text(x), .text(y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) { $0.value < $1.value }
         case (.number, .text): return true
         case (.text, .number): return false
         }

@@ -46,15 +46,16 @@ struct CategoryEvaluation {
         var firstEntry: Int
     }
 
-    /// Evaluates one category: `gts` are its annotations and `dts` its detections, each sorted by image rank,
-    /// ground truth in file order and detections by descending score (ties in file order) within an image. Calls
-    /// `emit(t, a, m, recall, precisionAtRecallPoints)` for each defined entry.
+    /// Evaluates one category in the area ranges `areas` (positions in the parameters' list): `gts` are its
+    /// annotations and `dts` its detections, each sorted by image rank, ground truth in file order and detections by
+    /// descending score (ties in file order) within an image. Calls `emit(t, a, m, recall, precisionAtRecallPoints)`
+    /// for each defined entry.
     func run(
-        gts: UnsafeBufferPointer<Truth>, dts: UnsafeBufferPointer<Detection>,
+        gts: UnsafeBufferPointer<Truth>, dts: UnsafeBufferPointer<Detection>, areas: Range<Int>,
         emit: (_ t: Int, _ a: Int, _ m: Int, _ recall: Double, _ precision: UnsafeBufferPointer<Double>) -> Void
     ) {
         guard !gts.isEmpty || !dts.isEmpty else { return }
-        let T = parameters.iouThresholds.count, A = parameters.areaRanges.count
+        let T = parameters.iouThresholds.count, A = parameters.areaRanges.count, a0 = areas.lowerBound
         let cut = parameters.maxDetections.last ?? 0
 
         // The images and entries, in pycocotools' concatenation order (images by rank, then score in the image).
@@ -83,12 +84,18 @@ struct CategoryEvaluation {
         }
 
         // Matching: status[(a·T + t)·n + place].
-        var status = [UInt8](repeating: Self.falsePositive, count: A * T * n)
+        var status = [UInt8](repeating: Self.falsePositive, count: areas.count * T * n)
         var unignored = [Int](repeating: 0, count: A)
+        let scratch = MatchScratch(
+            truths: groups.reduce(0) { max($0, $1.gts.count) }, detections: groups.reduce(0) { max($0, $1.dts.count) })
+        defer { scratch.deallocate() }
         status.withUnsafeMutableBufferPointer { status in
-            var scratch = MatchScratch()
-            for group in groups {
-                match(group, gts: gts, dts: dts, place: place, status: status, entries: n, unignored: &unignored, scratch: &scratch)
+            place.withUnsafeBufferPointer { place in
+                for group in groups {
+                    match(
+                        group, gts: gts, dts: dts, areas: areas, place: place, status: status, entries: n, unignored: &unignored,
+                        scratch: scratch)
+                }
             }
         }
 
@@ -97,11 +104,11 @@ struct CategoryEvaluation {
         var q = [Double](repeating: 0, count: R), precisions = [Double](repeating: 0, count: n)
         // For each max-detections below the cut, the places of the entries it keeps (all of them otherwise).
         let keptPlaces = parameters.maxDetections.map { m in m >= cut ? nil : (0..<n).filter { sortedRank[$0] < m } }
-        for a in 0..<A where unignored[a] > 0 {
+        for a in areas where unignored[a] > 0 {
             let npig = Double(unignored[a])
             for m in parameters.maxDetections.indices {
                 for t in 0..<T {
-                    let row = (a * T + t) * n
+                    let row = ((a - a0) * T + t) * n
                     // Counts, and the precision at each true positive.
                     var tp = 0, fp = 0
                     let nd = keptPlaces[m]?.count ?? n
@@ -144,90 +151,104 @@ struct CategoryEvaluation {
         }
     }
 
-    /// Buffers ``match(_:gts:dts:place:status:entries:unignored:scratch:)`` reuses from image to image.
+    /// Buffers ``match(_:gts:dts:place:status:entries:unignored:scratch:)`` reuses from image to image, sized for
+    /// the category's largest image.
     private struct MatchScratch {
-        var ious: [Double] = [], order: [Int] = [], gtIgnored: [Bool] = [], crowd: [Bool] = [], ids: [Double] = []
-        var taken: [Bool] = []
+        let ious: UnsafeMutableBufferPointer<Double>, ids: UnsafeMutableBufferPointer<Double>
+        let order: UnsafeMutableBufferPointer<Int>
+        let gtIgnored: UnsafeMutableBufferPointer<Bool>, crowd: UnsafeMutableBufferPointer<Bool>, taken: UnsafeMutableBufferPointer<Bool>
+
+        init(truths: Int, detections: Int) {
+            let g = max(truths, 1)
+            ious = .allocate(capacity: g * max(detections, 1))
+            ids = .allocate(capacity: g)
+            order = .allocate(capacity: g)
+            gtIgnored = .allocate(capacity: g)
+            crowd = .allocate(capacity: g)
+            taken = .allocate(capacity: g)
+        }
+
+        func deallocate() {
+            ious.deallocate()
+            ids.deallocate()
+            order.deallocate()
+            gtIgnored.deallocate()
+            crowd.deallocate()
+            taken.deallocate()
+        }
     }
 
-    /// pycocotools' `computeIoU` and `evaluateImg` for one image, every area range and IoU threshold.
+    /// pycocotools' `computeIoU` and `evaluateImg` for one image, the area ranges `areas` and every IoU threshold.
     private func match(
-        _ group: Group, gts: UnsafeBufferPointer<Truth>, dts: UnsafeBufferPointer<Detection>, place: [Int],
-        status: UnsafeMutableBufferPointer<UInt8>, entries n: Int, unignored: inout [Int], scratch: inout MatchScratch
+        _ group: Group, gts: UnsafeBufferPointer<Truth>, dts: UnsafeBufferPointer<Detection>, areas: Range<Int>,
+        place: UnsafeBufferPointer<Int>,
+        status: UnsafeMutableBufferPointer<UInt8>, entries n: Int, unignored: inout [Int], scratch: MatchScratch
     ) {
         let G = group.gts.count, D = group.dts.count
         let T = parameters.iouThresholds.count
+        let gt = UnsafeBufferPointer(rebasing: gts[group.gts]), dt = UnsafeBufferPointer(rebasing: dts[group.dts])
         guard G > 0 else {
             // No ground truth: every detection is unmatched, ignored exactly when its area is out of range.
             for d in 0..<D {
-                let box = dts[group.dts.lowerBound + d].box
-                let area = box.z * box.w, at = place[group.firstEntry + d]
-                for (a, range) in parameters.areaRanges.enumerated() {
+                let area = dt[d].box.z * dt[d].box.w, at = place[group.firstEntry + d]
+                for a in areas {
+                    let range = parameters.areaRanges[a]
                     let result = area < range.lower || area > range.upper ? Self.ignoredDetection : Self.falsePositive
-                    for t in 0..<T { status[(a * T + t) * n + at] = result }
+                    for t in 0..<T { status[((a - areas.lowerBound) * T + t) * n + at] = result }
                 }
             }
             return
         }
-        scratch.ious.removeAll(keepingCapacity: true)
-        for i in group.dts {
-            let box = dts[i].box
-            for j in group.gts {
-                let gt = gts[j]
-                scratch.ious.append(ImageMatcher.iou(box, gt.bbox, crowd: gt.isCrowd))
-            }
+        let ious = scratch.ious, order = scratch.order, gtIgnored = scratch.gtIgnored, crowd = scratch.crowd
+        let ids = scratch.ids, taken = scratch.taken
+        for d in 0..<D {
+            for j in 0..<G { ious[d * G + j] = ImageMatcher.iou(dt[d].box, gt[j].bbox, crowd: gt[j].isCrowd) }
         }
-        for (a, range) in parameters.areaRanges.enumerated() {
+        for a in areas {
+            let range = parameters.areaRanges[a]
             // Ground truth not ignored first, each part in file order.
-            scratch.order.removeAll(keepingCapacity: true)
-            scratch.gtIgnored.removeAll(keepingCapacity: true)
-            scratch.crowd.removeAll(keepingCapacity: true)
-            scratch.ids.removeAll(keepingCapacity: true)
+            var count = 0, kept = 0
             for pass in 0..<2 {
                 for j in 0..<G {
-                    let gt = gts[group.gts.lowerBound + j]
-                    let ignored = gt.isCrowd || gt.area < range.lower || gt.area > range.upper
+                    let ignored = gt[j].isCrowd || gt[j].area < range.lower || gt[j].area > range.upper
                     guard ignored == (pass == 1) else { continue }
-                    scratch.order.append(j)
-                    scratch.gtIgnored.append(ignored)
-                    scratch.crowd.append(gt.isCrowd)
-                    scratch.ids.append(gt.id)
+                    order[count] = j
+                    gtIgnored[count] = ignored
+                    crowd[count] = gt[j].isCrowd
+                    ids[count] = gt[j].id
+                    count += 1
+                    if !ignored { kept += 1 }
                 }
             }
-            unignored[a] += scratch.gtIgnored.count { !$0 }
-            scratch.ious.withUnsafeBufferPointer { ious in
-                for (t, threshold) in parameters.iouThresholds.enumerated() {
-                    scratch.taken.removeAll(keepingCapacity: true)
-                    scratch.taken.append(contentsOf: repeatElement(false, count: G))
-                    let row = (a * T + t) * n
-                    for d in 0..<D {
-                        var best = min(threshold, 1 - 1e-10), m = -1
-                        for gi in 0..<G {
-                            if scratch.taken[gi] && !scratch.crowd[gi] { continue }
-                            if m > -1 && !scratch.gtIgnored[m] && scratch.gtIgnored[gi] { break }
-                            let iou = ious[d * G + scratch.order[gi]]
-                            if iou < best { continue }
-                            best = iou
-                            m = gi
-                        }
-                        var result = Self.falsePositive
-                        if m != -1 {
-                            scratch.taken[m] = true
-                            if scratch.gtIgnored[m] {
-                                result = Self.ignoredDetection
-                            } else if scratch.ids[m] != 0 {
-                                result = Self.truePositive
-                            }
-                        }
-                        if result == Self.falsePositive {
-                            // Unmatched (or matched to an annotation with id 0): ignored when its own area is out of
-                            // range.
-                            let box = dts[group.dts.lowerBound + d].box
-                            let area = box.z * box.w
-                            if area < range.lower || area > range.upper { result = Self.ignoredDetection }
-                        }
-                        status[row + place[group.firstEntry + d]] = result
+            unignored[a] += kept
+            for (t, threshold) in parameters.iouThresholds.enumerated() {
+                for g in 0..<G { taken[g] = false }
+                let row = ((a - areas.lowerBound) * T + t) * n
+                for d in 0..<D {
+                    var best = min(threshold, 1 - 1e-10), m = -1
+                    for gi in 0..<G {
+                        if taken[gi] && !crowd[gi] { continue }
+                        if m > -1 && !gtIgnored[m] && gtIgnored[gi] { break }
+                        let iou = ious[d * G + order[gi]]
+                        if iou < best { continue }
+                        best = iou
+                        m = gi
                     }
+                    var result = Self.falsePositive
+                    if m != -1 {
+                        taken[m] = true
+                        if gtIgnored[m] {
+                            result = Self.ignoredDetection
+                        } else if ids[m] != 0 {
+                            result = Self.truePositive
+                        }
+                    }
+                    if result == Self.falsePositive {
+                        // Unmatched (or matched to an annotation with id 0): ignored when its own area is out of range.
+                        let area = dt[d].box.z * dt[d].box.w
+                        if area < range.lower || area > range.upper { result = Self.ignoredDetection }
+                    }
+                    status[row + place[group.firstEntry + d]] = result
                 }
             }
         }

@@ -51,29 +51,29 @@ public struct EvaluatedDetections: Sendable {
 
     /// Reads a results file (standard input for `-`) straight into the columns an evaluation uses, with the values
     /// as written, as ``init(results:groundTruth:)`` of ``COCOResults/init(contentsOf:)`` would give without
-    /// keeping the file. Throws ``COCOResultsError`` for a malformed file or record, and ``EvaluationError``
-    /// naming the first record whose `image_id` or `category_id` the ground truth lacks.
-    public init(contentsOf path: String, groundTruth: COCOGroundTruth) throws {
-        self = try Unresolved(contentsOf: path).resolved(against: groundTruth)
+    /// keeping the file; on `threads` threads for a large file. Throws ``COCOResultsError`` for a malformed file or
+    /// record, and ``EvaluationError`` naming the first record whose `image_id` or `category_id` the ground truth
+    /// lacks.
+    public init(contentsOf path: String, groundTruth: COCOGroundTruth, threads: Int = 1) throws {
+        self = try Unresolved(contentsOf: path, threads: threads).resolved(against: groundTruth)
     }
 
-    /// Reads a ground-truth file and a results file, on two threads when `concurrently` (the results are tied to
-    /// the images once both are read): `(COCOGroundTruth(contentsOf:), init(contentsOf:groundTruth:))`.
+    /// Reads a ground-truth file and a results file, on `threads` threads (the results are tied to the images once
+    /// both are read): `(COCOGroundTruth(contentsOf:), init(contentsOf:groundTruth:threads:))`.
     public static func read(
-        groundTruth groundTruthPath: String, detections path: String, concurrently: Bool
+        groundTruth groundTruthPath: String, detections path: String, threads: Int = 1
     ) throws -> (groundTruth: COCOGroundTruth, detections: EvaluatedDetections) {
-        guard concurrently else {
+        guard threads > 1 else {
             let truth = try COCOGroundTruth(contentsOf: groundTruthPath)
             return (truth, try EvaluatedDetections(contentsOf: path, groundTruth: truth))
         }
         nonisolated(unsafe) var truth: Result<COCOGroundTruth, any Error>?
         let done = DispatchSemaphore(value: 0)
-        let reading = Thread {
+        Thread {
             truth = Result { try COCOGroundTruth(contentsOf: groundTruthPath) }
             done.signal()
-        }
-        reading.start()
-        let unresolved = Result { try Unresolved(contentsOf: path) }
+        }.start()
+        let unresolved = Result { try Unresolved(contentsOf: path, threads: threads) }
         done.wait()
         let groundTruth = try truth!.get()
         return (groundTruth, try unresolved.get().resolved(against: groundTruth))
@@ -81,40 +81,68 @@ public struct EvaluatedDetections: Sendable {
 
     /// A results file's columns with each record's image as a key into its own list of `image_id`s, before the
     /// ground truth is known.
-    private struct Unresolved {
+    private struct Unresolved: Sendable {
         var path: String
         var imageIDs: [COCOImageID] = []
         var keys: [Int] = [], categories: [Int] = [], boxes: [SIMD4<Double>] = [], scores: [Double] = []
+        var keyOf: [COCOImageID: Int] = [:]
+        var last: (id: COCOImageID, key: Int)?
 
-        init(contentsOf path: String) throws {
+        init(path: String, capacity: Int) {
             self.path = path
-            var keyOf: [COCOImageID: Int] = [:]
-            var last: (id: COCOImageID, key: Int)?
-            try COCOResults.forEachRecord(contentsOf: path) { _, r in
-                if let last, last.id == r.imageID {
-                    keys.append(last.key)
-                } else {
-                    let key = keyOf[r.imageID] ?? imageIDs.count
-                    if key == imageIDs.count {
-                        keyOf[r.imageID] = key
-                        imageIDs.append(r.imageID)
-                    }
-                    keys.append(key)
-                    last = (r.imageID, key)
-                }
-                categories.append(r.category)
-                boxes.append(r.bbox)
-                scores.append(r.score)
+            keys.reserveCapacity(capacity)
+            categories.reserveCapacity(capacity)
+            boxes.reserveCapacity(capacity)
+            scores.reserveCapacity(capacity)
+        }
+
+        init(contentsOf path: String, threads: Int) throws {
+            let parts = try COCOResults.records(contentsOf: path, parts: threads, newPart: { Unresolved(path: path, capacity: $0) }) {
+                $0.add($1)
             }
+            self = parts[0]
+            for part in parts.dropFirst() { append(part) }
+            keyOf = [:]
+        }
+
+        mutating func add(_ r: COCOResults.Record) {
+            if let last, last.id == r.imageID {
+                keys.append(last.key)
+            } else {
+                let key = keyOf[r.imageID] ?? imageIDs.count
+                if key == imageIDs.count {
+                    keyOf[r.imageID] = key
+                    imageIDs.append(r.imageID)
+                }
+                keys.append(key)
+                last = (r.imageID, key)
+            }
+            categories.append(r.category)
+            boxes.append(r.bbox)
+            scores.append(r.score)
+        }
+
+        /// The records of `other`, read after these.
+        mutating func append(_ other: Unresolved) {
+            let key = other.imageIDs.map { id in
+                if let k = keyOf[id] { return k }
+                keyOf[id] = imageIDs.count
+                imageIDs.append(id)
+                return imageIDs.count - 1
+            }
+            keys += other.keys.map { key[$0] }
+            categories += other.categories
+            boxes += other.boxes
+            scores += other.scores
         }
 
         /// The detections, each image looked up in `groundTruth`; throws ``EvaluationError`` naming the first
         /// record (in file order) whose image or category it lacks.
         func resolved(against groundTruth: COCOGroundTruth) throws -> EvaluatedDetections {
             let imageOfKey = imageIDs.map { groundTruth.imageIndex[$0] }
-            let known = Set(groundTruth.categories.map(\.id))
+            let known = CategoryIndex(groundTruth.categories.map(\.id))
             let badImage = imageOfKey.contains(nil) ? keys.firstIndex { imageOfKey[$0] == nil } : nil
-            let badCategory = categories.firstIndex { !known.contains($0) }
+            let badCategory = categories.firstIndex { known[$0] == nil }
             if let index = [badImage, badCategory].compactMap({ $0 }).min() {
                 let message = index == badImage
                     ? "image_id \(imageIDs[keys[index]]) is not among the ground truth's images (\(groundTruth.source))"

@@ -51,14 +51,31 @@ package struct JSONScanner {
     package static func contents(ofFile path: String) throws -> [UInt8] {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        // The size, when the file is a regular one, sizes the buffer; anything else is read to its end.
+        // A regular file is read straight into a buffer of its size (no intermediate copies); anything else (a
+        // pipe, a device) to its end, in chunks.
         var status = stat()
-        let size = fstat(handle.fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
-        var out = [UInt8]()
-        out.reserveCapacity(size + 1)
-        while let chunk = try handle.read(upToCount: max(size - out.count, 1 << 16)), !chunk.isEmpty {
-            out.append(contentsOf: chunk)
+        guard fstat(handle.fileDescriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            var out = [UInt8]()
+            while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { out.append(contentsOf: chunk) }
+            return out
         }
+        let size = Int(status.st_size)
+        var failure: Int32 = 0
+        var out = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(handle.fileDescriptor, buffer.baseAddress! + count, size - count)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    failure = n < 0 ? errno : 0
+                    return
+                }
+                count += n
+            }
+        }
+        if failure != 0 { throw CocoaError(.fileReadUnknown, userInfo: [NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)]) }
+        // The file grew while being read: the rest too.
+        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { out.append(contentsOf: chunk) }
         return out
     }
 
@@ -120,6 +137,34 @@ package struct JSONScanner {
         return (name.lowerBound + 1)..<(name.upperBound - 1)
     }
 
+    /// Consumes a member's name and its `:` when the name is written exactly as one of `names` (no escapes), trying
+    /// them from `first` on (records usually repeat their fields in one order), and returns its position in
+    /// `names`; nil, consuming nothing, when it is another name or written otherwise (then ``memberName()`` reads
+    /// it). A name without quotes, backslashes or control characters is that string exactly when its bytes follow
+    /// the opening quote and a quote follows them.
+    package mutating func knownMemberName(_ names: [[UInt8]], first: Int) throws -> Int? {
+        skipWhitespace()
+        let start = position
+        let found: Int? = bytes.withUnsafeBufferPointer { p in
+            guard start < end, p[start] == UInt8(ascii: "\""), !names.isEmpty else { return nil }
+            for k in 0..<names.count {
+                let slot = (first + k) % names.count
+                let found = names[slot].withUnsafeBufferPointer { n -> Bool in
+                    let close = start + 1 + n.count
+                    guard close < end, p[close] == UInt8(ascii: "\"") else { return false }
+                    for i in 0..<n.count where p[start + 1 + i] != n[i] { return false }
+                    return true
+                }
+                if found { return slot }
+            }
+            return nil
+        }
+        guard let found else { return nil }
+        position = start + names[found].count + 2
+        try expect(UInt8(ascii: ":"), "':'")
+        return found
+    }
+
     /// After a member's value: true when another member follows (its `,` consumed), false at the `}` (consumed).
     package mutating func nextMember() throws -> Bool {
         if consume(UInt8(ascii: ",")) { return true }
@@ -141,11 +186,14 @@ package struct JSONScanner {
         return false
     }
 
-    /// Whether the bytes in `range` are `name`'s.
-    package func bytes(_ range: Range<Int>, equal name: [UInt8]) -> Bool {
-        guard range.count == name.count else { return false }
-        return bytes.withUnsafeBufferPointer { p in
-            name.withUnsafeBufferPointer { n in memcmp(p.baseAddress! + range.lowerBound, n.baseAddress!, n.count) == 0 }
+    /// The position in `names` of the bytes in `range` (a name as ``memberName()`` returns it, escapes undecoded).
+    package func index(ofName range: Range<Int>, in names: [[UInt8]]) -> Int? {
+        bytes.withUnsafeBufferPointer { p in
+            let start = p.baseAddress! + range.lowerBound, count = range.count
+            for (i, name) in names.enumerated() where name.count == count {
+                if name.withUnsafeBufferPointer({ n in (0..<count).allSatisfy { start[$0] == n[$0] } }) { return i }
+            }
+            return nil
         }
     }
 
@@ -158,16 +206,33 @@ package struct JSONScanner {
     package func fourNumbers(_ v: Value) -> SIMD4<Double>? {
         guard v.kind == .array else { return nil }
         var sub = self
-        sub.position = v.range.lowerBound + 1
+        sub.position = v.range.lowerBound
+        return sub.readFourNumbers()?.numbers
+    }
+
+    /// Reads an array of exactly four numbers (a box) at the position (after whitespace) and returns it with its
+    /// numbers; nil, with the position unchanged, when what comes next is anything else.
+    package mutating func readFourNumbers() -> (value: Value, numbers: SIMD4<Double>)? {
+        let start = position
+        skipWhitespace()
+        let open = position
+        guard position < end, bytes[position] == UInt8(ascii: "[") else {
+            position = start
+            return nil
+        }
+        position += 1
         var out = SIMD4<Double>()
         for i in 0..<4 {
-            sub.skipWhitespace()
-            guard let range = try? sub.number() else { return nil }
-            out[i] = bytes.withUnsafeBufferPointer { p in DecimalConversion.double(p.baseAddress! + range.lowerBound) }
-            guard sub.consume(i == 3 ? UInt8(ascii: "]") : UInt8(ascii: ",")) else { return nil }
+            skipWhitespace()
+            guard let (_, number) = try? readNumber(), consume(i == 3 ? UInt8(ascii: "]") : UInt8(ascii: ",")) else {
+                position = start
+                return nil
+            }
+            out[i] = number
         }
-        return out
+        return (Value(kind: .array, range: open..<position), out)
     }
+
 
     /// Scans one value of any kind.
     package mutating func value(depth: Int = 0) throws -> Value {
@@ -311,42 +376,33 @@ package struct JSONScanner {
         return value
     }
 
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-
-    /// Scans a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. The final 0
-    /// byte stops every loop inside the buffer.
+    /// Scans a number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     package mutating func number() throws -> Range<Int> {
+        try readNumber(convert: false).range
+    }
+
+    /// Reads the number at the position (after whitespace) and returns its bytes and its value, rounded as
+    /// ``double(_:)`` rounds it, in one pass.
+    package mutating func readNumber() throws -> (range: Range<Int>, value: Double) {
+        skipWhitespace()
+        return try readNumber(convert: true)
+    }
+
+    private mutating func readNumber(convert: Bool) throws -> (range: Range<Int>, value: Double) {
         let start = position
-        let (at, problem) = bytes.withUnsafeBufferPointer { p -> (Int, String?) in
-            var at = start
-            if p[at] == UInt8(ascii: "-") { at += 1 }
-            guard Self.isDigit(p[at]) else { return (at, "invalid value") }
-            if p[at] == UInt8(ascii: "0") {
-                at += 1
-            } else {
-                while Self.isDigit(p[at]) { at += 1 }
-            }
-            if p[at] == UInt8(ascii: ".") {
-                at += 1
-                guard Self.isDigit(p[at]) else { return (at, "invalid number") }
-                while Self.isDigit(p[at]) { at += 1 }
-            }
-            if p[at] == UInt8(ascii: "e") || p[at] == UInt8(ascii: "E") {
-                at += 1
-                if p[at] == UInt8(ascii: "+") || p[at] == UInt8(ascii: "-") { at += 1 }
-                guard Self.isDigit(p[at]) else { return (at, "invalid number") }
-                while Self.isDigit(p[at]) { at += 1 }
-            }
-            return (at, nil)
+        let scanned = bytes.withUnsafeBufferPointer { p in
+            DecimalConversion.scan(p.baseAddress!, from: start, limit: p.count, convert: convert)
         }
-        if let problem { throw fail(problem, at: start) }
-        position = at
-        return start..<position
+        if let problem = scanned.problem { throw fail("\(problem)", at: start) }
+        position = scanned.end
+        return (start..<position, scanned.value)
     }
 
     /// The value of a scanned number, rounded as `strtod` rounds it (±infinity when out of range).
     package func double(_ v: Value) -> Double {
-        bytes.withUnsafeBufferPointer { p in DecimalConversion.double(p.baseAddress! + v.range.lowerBound) }
+        bytes.withUnsafeBufferPointer { p in
+            DecimalConversion.scan(p.baseAddress!, from: v.range.lowerBound, limit: p.count, convert: true).value
+        }
     }
 
     /// The decoded text of a scanned string.

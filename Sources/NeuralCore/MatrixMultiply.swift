@@ -3,6 +3,9 @@ import Accelerate
 #else
 import COpenBLAS
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Single-precision matrix products through BLAS (`sgemm`): OpenBLAS on Linux, Accelerate on macOS.
 ///
@@ -28,15 +31,23 @@ public enum MatrixMultiply {
             Int32(lda ?? k), b, Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc))
     }
 
-    /// Pins OpenBLAS to one thread (once; later calls do nothing). ``gemm(m:n:k:alpha:a:lda:b:ldb:transposeB:c:ldc:beta:)``
-    /// calls it, and a program should call it first thing: OpenBLAS starts its worker threads when it is loaded,
-    /// and they spin, taking a core, for their first tenth of a second or so (a program that never multiplies a
-    /// matrix, such as `detectkit eval`, pays for it: 0.3–0.6 s of CPU here).
+    /// Pins OpenBLAS to one thread and stops its idle workers (once; later calls do nothing).
+    /// ``gemm(m:n:k:alpha:a:lda:b:ldb:transposeB:c:ldc:beta:)`` calls it, and a program should call it first thing:
+    /// OpenBLAS starts its worker threads when it is loaded, and they spin in `sched_yield`, taking a core, for their
+    /// first tenth of a second or so, even after `openblas_set_num_threads(1)` (measured here: a 75 ms
+    /// `detectkit eval` got nothing from a second thread of its own). OpenBLAS's pthread builds export
+    /// `blas_thread_shutdown_`, which joins them (the same call its fork handler makes; a later multi-threaded
+    /// call would start them again); where it is missing (OpenMP builds, Accelerate) only the pinning is done.
     public static func useOneThread() { _ = singleThreaded }
 
     private static let singleThreaded: Void = {
         #if !canImport(Accelerate)
         openblas_set_num_threads(1)
+        #if canImport(Glibc)
+        if let shutdown = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+            _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
+        }
+        #endif
         #endif
     }()
 

@@ -34,7 +34,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var grouping: GroupingFlags
 
-    @Flag(help: "Print the rows as a JSON array of {method, AP, AP50, AP75, AR100, kept, milliseconds}.")
+    @Flag(help: "Print the rows as a JSON array of {method, AP, AP50, AP75, AR100, kept, milliseconds, tide, per_class, curves, confusion_matrix}.")
     var json = false
 
     @Option(name: .long, help: "Write an HTML report (index.html, charts, image grids) into this directory.")
@@ -113,7 +113,7 @@ struct CompareCommand: ParsableCommand {
             } ?? MethodComparison(groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads) { _ in
                 progress.advance()
             }
-            print(json ? comparison.jsonRows : comparison.table)
+            print(json ? comparison.jsonRows(categoryIDs: ConfusionMatrix.classIDs(of: truth)) : comparison.table)
             if let report {
                 let builder = ComparisonReportBuilder(
                     imageFolder: images ?? (samples ? (raw as NSString).appendingPathComponent("images") : nil),

@@ -54,6 +54,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Also give AP per category at every IoU, and precision, recall and F1 against the confidence threshold.")
     var curves = false
 
+    @Flag(help: "Print {\"images\":N,\"detections\":N,\"seconds\":t} on stderr: reading both files through the 12 statistics.")
+    var timing = false
+
     @Option(help: "Threads (default: all cores).")
     var threads = OptionChecks.defaultThreads
 
@@ -87,10 +90,18 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.report {
-            let (truth, evaluated) = try EvaluatedDetections.read(
-                groundTruth: groundTruth, detections: detections, concurrently: threads > 1)
+            let start = ContinuousClock.now
+            let (truth, evaluated) = try EvaluatedDetections.read(groundTruth: groundTruth, detections: detections, threads: threads)
             let evaluation = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads)
             let statistics = evaluation.statistics
+            if timing {
+                let elapsed = (ContinuousClock.now - start).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                CommandFailure.standardError(
+                    JSONValue.object([
+                        ("images", .int(truth.images.count)), ("detections", .int(evaluated.count)), ("seconds", .double(seconds)),
+                    ]).text)
+            }
             let perClass = curves
                 ? (evaluation.averagePrecisionByCategoryAndThreshold(), ConfidenceCurves(groundTruth: truth, detections: evaluated))
                 : nil
@@ -109,7 +120,7 @@ struct EvalCommand: ParsableCommand {
             } else {
                 print(StatisticsText.table(statistics) + (errors.map { "\n" + StatisticsText.table($0) } ?? "")
                     + (matrix.map { "\n" + StatisticsText.table($0, truth) } ?? "")
-                    + (perClass.map { "\n" + StatisticsText.table($0.0, $0.1, truth) } ?? ""))
+                    + (perClass.map { "\n" + StatisticsText.table($0.0, evaluation.averagePrecisionByCategory(), $0.1, truth) } ?? ""))
             }
         }
     }
@@ -125,48 +136,28 @@ enum StatisticsText {
     ) -> String {
         var fields = zip(COCOStatistics.names, s.values).map { ($0, JSONValue.double($1)) }
         if let tide { fields.append(("tide", tide.json)) }
-        if let (m, truth) = confusion {
-            fields.append(("confusion_matrix", .object([
-                ("category_ids", .array(ConfusionMatrix.classIDs(of: truth).map { .int($0) })),
-                ("confidence", .float(m.confidence)), ("iou", .float(m.iouThreshold)),
-                ("counts", .array(m.counts.map { .array($0.map { .int($0) }) })),
-            ])))
-        }
+        if let (m, truth) = confusion { fields.append(("confusion_matrix", m.json(categoryIDs: ConfusionMatrix.classIDs(of: truth)))) }
         if let (ious, byThreshold, c) = curves {
-            func doubles(_ v: [Double]) -> JSONValue { .array(v.map { .double($0) }) }
-            func curve(_ k: ConfidenceCurves.Curve) -> JSONValue {
-                .object([("precision", doubles(k.precision)), ("recall", doubles(k.recall)), ("f1", doubles(k.f1))])
-            }
-            fields.append(("per_class", .object([
-                ("iou_thresholds", doubles(ious)),
-                ("AP", .object(byThreshold.keys.sorted().map { (String($0), doubles(byThreshold[$0] ?? [])) })),
-            ])))
-            let best: JSONValue = c.best.map {
-                .object([("threshold", .double($0.threshold)), ("f1", .double($0.f1)), ("precision", .double($0.precision)),
-                         ("recall", .double($0.recall))])
-            } ?? .null
-            fields.append(("curves", .object([
-                ("iou", .double(c.iouThreshold)), ("thresholds", doubles(c.thresholds)), ("overall", curve(c.overall)),
-                ("by_category", .object(c.byCategory.keys.sorted().map { (String($0), curve(c.byCategory[$0]!)) })),
-                ("best_f1", best),
-            ])))
+            fields.append(("per_class", COCOEvaluation.perClassJSON(ious: ious, byThreshold: byThreshold)))
+            fields.append(("curves", c.json))
         }
         return JSONValue.object(fields).text
     }
 
-    /// AP per category at IoU 0.50, 0.75 and over 0.50:0.95, and the best F1 with its threshold.
-    static func table(_ byThreshold: [Int: [Double]], _ curves: ConfidenceCurves, _ truth: COCOGroundTruth) -> String {
+    /// AP per category at IoU 0.50, 0.75 and over 0.50:0.95 (`byCategory`, as pycocotools averages it), and the
+    /// best F1 with its threshold.
+    static func table(
+        _ byThreshold: [Int: [Double]], _ byCategory: [Int: Double], _ curves: ConfidenceCurves, _ truth: COCOGroundTruth
+    ) -> String {
         let names = Dictionary(truth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func cell(_ s: String) -> String { String(repeating: " ", count: max(0, 10 - s.count)) + s }
         func value(_ v: Double) -> String { v < 0 ? "-" : String(format: "%.3f", v) }
         var lines = [" " + "category".padding(toLength: 16, withPad: " ", startingAt: 0) + ["AP50", "AP75", "AP"].map(cell).joined()]
         for id in byThreshold.keys.sorted() {
             let v = byThreshold[id] ?? []
-            let defined = v.filter { $0 >= 0 }
-            let mean = defined.count == v.count && !v.isEmpty ? v.reduce(0, +) / Double(v.count) : -1
             let name = String((names[id].map { $0.isEmpty ? "\(id)" : $0 } ?? "\(id)").prefix(15))
             lines.append(" " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
-                + [v.first ?? -1, v.count > 5 ? v[5] : -1, mean].map { cell(value($0)) }.joined())
+                + [v.first ?? -1, v.count > 5 ? v[5] : -1, byCategory[id] ?? -1].map { cell(value($0)) }.joined())
         }
         if let b = curves.best {
             lines.append(String(

@@ -36,7 +36,11 @@ import Testing
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == SuppressionMethod.names.count)
         #expect(Set(rows.compactMap { $0["method"] as? String }) == Set(SuppressionMethod.names))
-        for row in rows { #expect(Set(row.keys) == ["method", "AP", "AP50", "AP75", "AR100", "kept", "milliseconds", "tide"]) }
+        for row in rows {
+            #expect(Set(row.keys) == [
+                "method", "AP", "AP50", "AP75", "AR100", "kept", "milliseconds", "tide", "per_class", "curves", "confusion_matrix",
+            ])
+        }
         // nms keeps one box per object: no error, so no AP to win back.
         let nmsTide = try #require(rows.first { $0["method"] as? String == "nms" }?["tide"] as? [String: Any])
         #expect((nmsTide["counts"] as? [String: Int])?.values.allSatisfy { $0 == 0 } == true)
@@ -56,13 +60,20 @@ import Testing
             var arguments = ["suppress", "--method", name, raw.path, "-o", raw.path + ".kept.json"]
             if name == "soft-gaussian" { arguments += ["--sigma", "0.3"] }
             #expect(try Detectkit.run(arguments).status == 0)
-            let evaluated = try Detectkit.run(["eval", "--ground-truth", gt.path, raw.path + ".kept.json", "--json", "--tide"])
+            let evaluated = try Detectkit.run([
+                "eval", "--ground-truth", gt.path, raw.path + ".kept.json", "--json", "--tide", "--curves", "--confusion-matrix",
+            ])
             let stats = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
             for key in ["AP", "AP50", "AP75", "AR100"] { #expect(row[key] as? Double == stats[key] as? Double, "\(method) \(key)") }
-            // Its TIDE breakdown is that of `eval --tide` on the same survivors.
+            // Its TIDE breakdown, per-class APs, curves and confusion matrix are those of `eval` on the same survivors.
             let tide = try #require(row["tide"] as? [String: Any]), evalTide = try #require(stats["tide"] as? [String: Any])
             #expect(tide["delta_ap"] as? [String: Double] == evalTide["delta_ap"] as? [String: Double], "\(method)")
             #expect(tide["counts"] as? [String: Int] == evalTide["counts"] as? [String: Int], "\(method)")
+            for key in ["per_class", "curves", "confusion_matrix"] {
+                let ours = try JSONSerialization.data(withJSONObject: try #require(row[key]), options: .sortedKeys)
+                let theirs = try JSONSerialization.data(withJSONObject: try #require(stats[key]), options: .sortedKeys)
+                #expect(ours == theirs, "\(method) \(key)")
+            }
         }
     }
 
