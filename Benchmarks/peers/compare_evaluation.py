@@ -172,13 +172,11 @@ def main() -> None:
             peers[threads] = (runs, memory, stats)
     worst = max(abs(ours_stats[k] - v) for k, v in zip(KEYS, their_stats))
     a, b = statistics.median(ours), statistics.median(theirs)
-    import pycocotools
-    import hotcoco
-    import faster_coco_eval
+    from importlib import metadata
     command = os.environ.get("DETECTKIT_BENCH_COMMAND", "Benchmarks/peers/run.sh --evaluation")
     table = (f"`{command}` — {options.images} images, {n_gt} ground-truth boxes, {n_dt} detections, "
-             f"pycocotools {getattr(pycocotools, '__version__', '2.0.x')}, hotcoco {hotcoco.__version__}, "
-             f"faster-coco-eval {faster_coco_eval.__version__}, {os.cpu_count()} CPUs, medians of {options.repeats} runs "
+             f"pycocotools {metadata.version('pycocotools')}, hotcoco {metadata.version('hotcoco')}, "
+             f"faster-coco-eval {metadata.version('faster-coco-eval')}, {os.cpu_count()} CPUs, medians of {options.repeats} runs "
              f"({len(theirs)} of pycocotools)\n\n"
              "| | DetectKit `eval` | pycocotools | speed-up | target | largest difference of the 12 statistics |\n"
              "|---|---|---|---|---|---|\n"

@@ -50,10 +50,9 @@ public struct EvaluatedDetections: Sendable {
     }
 
     /// Reads a results file (standard input for `-`) straight into the columns an evaluation uses, with the values
-    /// as written, as ``init(results:groundTruth:)`` of ``COCOResults/init(contentsOf:)`` would give without
-    /// keeping the file; on `threads` threads for a large file. Throws ``COCOResultsError`` for a malformed file or
-    /// record, and ``EvaluationError`` naming the first record whose `image_id` or `category_id` the ground truth
-    /// lacks.
+    /// as written, as ``init(results:groundTruth:)`` of `COCOResults(contentsOf:)` would give without keeping the
+    /// file; on `threads` threads for a large file. Throws `COCOResultsError` for a malformed file or record, and
+    /// ``EvaluationError`` naming the first record whose `image_id` or `category_id` the ground truth lacks.
     public init(contentsOf path: String, groundTruth: COCOGroundTruth, threads: Int = 1) throws {
         self = try Unresolved(contentsOf: path, threads: threads).resolved(against: groundTruth)
     }
