@@ -43,8 +43,12 @@ public struct Pipeline: Sendable {
 
         /// One annotation per kept box: labelled `name probability` when the box was named (coloured by name),
         /// else `category score` (coloured by category).
-        public var annotations: [Annotation] {
-            (0..<kept.count).map { i in
+        public var annotations: [Annotation] { annotations(above: nil) }
+
+        /// ``annotations`` of the kept boxes scoring above `confidence` (all of them when nil), as Ultralytics'
+        /// `predict(conf=…)` shows only boxes above its `conf`.
+        public func annotations(above confidence: Float?) -> [Annotation] {
+            (0..<kept.count).filter { i in confidence.map { kept.scores[i] > $0 } ?? true }.map { i in
                 if i < names.count, let name = names[i] {
                     return Annotation(box: kept.boxes[i], label: "\(name.label) \(Self.twoDecimals(name.probability))", colorIndex: name.index)
                 }
@@ -55,8 +59,10 @@ public struct Pipeline: Sendable {
             }
         }
 
-        /// The image with ``annotations`` drawn.
-        public func drawn(style: DrawingStyle = .init()) -> Image { image.drawing(annotations, style: style) }
+        /// The image with ``annotations`` drawn: those scoring above `confidence`, or all when nil.
+        public func drawn(style: DrawingStyle = .init(), above confidence: Float? = nil) -> Image {
+            image.drawing(annotations(above: confidence), style: style)
+        }
 
         static func twoDecimals(_ v: Float) -> String { String(format: "%.2f", v) }
     }

@@ -8,6 +8,11 @@ struct AnnotateCommand: ParsableCommand {
         commandName: "annotate",
         abstract: "Draw detections (COCO results) on images.",
         discussion: """
+            Only boxes scoring above --conf (default 0.25, Ultralytics' predict default) are drawn; the summary on \
+            standard error counts those left out. The bundled detector knows 8 classes of synthetic coloured shapes \
+            (circle, ellipse, square, triangle, star, ring, cross, hexagon), not the objects of real photographs: for \
+            those, draw your own model's detections (--detections, or `detectkit decode` for a YOLO, DETR, RetinaNet \
+            or SSD output) or pass your own trained detector (--detector). \
             Without --detections the detector (--detector, default the bundled one) finds the boxes, suppressed with \
             --method (default nms). With --detections, each image's detections are the records whose image_id names it: its file name with or without \
             the extension (a numeric id matches a numeric name, so 139 matches 000139.jpg), or, with --images, \
@@ -49,6 +54,12 @@ struct AnnotateCommand: ParsableCommand {
 
     @OptionGroup var tiling: TilingFlags
 
+    @Option(name: .long, help: "Draw only boxes scoring above this (default 0.25).")
+    var conf: Float?
+
+    /// What `--conf` is when not given: Ultralytics' `predict` default.
+    static let defaultConfidence: Float = 0.25
+
     @Option(help: "Threads (default: all cores).")
     var threads = OptionChecks.defaultThreads
 
@@ -63,6 +74,7 @@ struct AnnotateCommand: ParsableCommand {
 
     func validate() throws {
         try OptionChecks.threads(threads)
+        try OptionChecks.unitInterval(conf, "--conf")
         if detections != nil {
             try InapplicableOptions.reject(detectorFlags.given + tiling.given, "with --detections no detector runs")
             if suppression.method == nil {
@@ -104,12 +116,24 @@ struct AnnotateCommand: ParsableCommand {
             }
             let encoding: EncodeOptions = format == .png ? .png() : .jpeg()
             let progress = ProgressBar(total: runs.count, label: "annotate")
+            let confidence = conf ?? Self.defaultConfidence
             let outcomes = pipeline.run(files: runs.map { files[$0] }, decode: DecodeOptions(maxPixels: maxPixels), threads: threads, progress: progress.advance) {
-                try $1.drawn().write(toFile: targets[runs[$0]], encoding)
+                try $1.drawn(above: confidence).write(toFile: targets[runs[$0]], encoding)
+                let drawn = $1.kept.scores.count { $0 > confidence }
+                return (drawn: drawn, hidden: $1.kept.count - drawn)
             }
+            var drawn = 0, hidden = 0, written = 0
             for (k, outcome) in outcomes.enumerated() {
-                if case .failure(let error) = outcome { failures.append(CommandFailure.naming(files[runs[k]], error)) }
+                switch outcome {
+                case .success(let counts):
+                    (drawn, hidden, written) = (drawn + counts.drawn, hidden + counts.hidden, written + 1)
+                case .failure(let error):
+                    failures.append(CommandFailure.naming(files[runs[k]], error))
+                }
             }
+            CommandFailure.standardError(
+                "annotate: \(written) image\(written == 1 ? "" : "s"), \(drawn) box\(drawn == 1 ? "" : "es") drawn, "
+                    + "\(hidden) scoring \(confidence) or less not drawn (--conf)")
             for line in failures { CommandFailure.standardError("detectkit: error: \(line)") }
         }
         if !failures.isEmpty { throw ExitCode.failure }

@@ -44,6 +44,33 @@ import Testing
         #expect(la == (try Image(contentsOfFile: dir.appendingPathComponent("la.png").path)))
     }
 
+    /// Only boxes scoring above `--conf` (default 0.25) are drawn, and the summary counts the others.
+    @Test func boxesAtOrBelowTheConfidenceAreLeftOutAndCounted() throws {
+        let dir = try Self.inputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("000042.png").path
+        let results = try TemporaryFile("""
+            [{"image_id": 42, "category_id": 3, "bbox": [10, 10, 60, 40], "score": 0.9},
+             {"image_id": 42, "category_id": 1, "bbox": [70, 50, 30, 30], "score": 0.25},
+             {"image_id": 42, "category_id": 2, "bbox": [5, 60, 20, 20], "score": 0.1}]
+            """)
+        let out = dir.appendingPathComponent("out").path
+        let source = try Image(contentsOfFile: image)
+        let strong = Annotation(box: Box(x1: 10, y1: 10, x2: 70, y2: 50), label: "3 0.90", colorIndex: 3)
+        let r = try Detectkit.run(["annotate", image, "--detections", results.path, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("annotate: 1 image, 1 box drawn, 2 scoring 0.25 or less not drawn (--conf)\n"), "\(r.stderr)")
+        #expect(try Image(contentsOfFile: out + "/000042.png") == source.drawing([strong]))
+        let all = try Detectkit.run(["annotate", image, "--detections", results.path, "-o", out, "--conf", "0.05"])
+        #expect(all.stderr.hasSuffix("annotate: 1 image, 3 boxes drawn, 0 scoring 0.05 or less not drawn (--conf)\n"), "\(all.stderr)")
+        #expect(try Image(contentsOfFile: out + "/000042.png") == source.drawing([
+            strong, Annotation(box: Box(x1: 70, y1: 50, x2: 100, y2: 80), label: "1 0.25", colorIndex: 1),
+            Annotation(box: Box(x1: 5, y1: 60, x2: 25, y2: 80), label: "2 0.10", colorIndex: 2),
+        ]))
+        let bad = try Detectkit.run(["annotate", image, "--detections", results.path, "-o", out, "--conf", "1.5"])
+        #expect(bad.status == 64 && bad.stderr.contains("--conf"), "\(bad.stderr)")
+    }
+
     /// `photo.jpg` and `photo.png` would both become `photo.png`: the second is reported, not written over the first.
     @Test func inputsWithTheSameOutputNameAreReported() throws {
         let dir = try Self.inputs()
