@@ -111,8 +111,9 @@ def read_rgb(path):
 class CocoScenes(torch.utils.data.Dataset):
     """A synth.py directory: items (index, epoch) -> (uint8 [3, S, S], boxes [M, 4] xyxy input px, labels [M])."""
 
-    def __init__(self, root, size, augment=False, seed=0):
+    def __init__(self, root, size, augment=False, seed=0, crop=0):
         self.root = Path(root)
+        self.crop = crop
         coco = json.loads((self.root / "annotations.json").read_text())
         self.images = coco["images"]
         self.categories = coco["categories"]
@@ -152,8 +153,25 @@ class CocoScenes(torch.utils.data.Dataset):
             if flip_y:
                 img = img[::-1]
                 boxes = np.stack([boxes[:, 0], s - boxes[:, 3], boxes[:, 2], s - boxes[:, 1]], 1)
+            if self.crop:
+                img, boxes, labels = random_crop(img, boxes, labels, self.crop, rng)
         x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
         return x, torch.from_numpy(np.ascontiguousarray(boxes, np.float32)), torch.from_numpy(labels)
+
+
+def random_crop(img, boxes, labels, side, rng):
+    """A side x side window of the letterboxed image at a random place, at the same object scale (what the network
+    sees of an object does not change, only how much background comes with it). Boxes are clipped to the window and
+    kept when at least 10 % of their area and 2 px a side remain (Ultralytics' box_candidates rule)."""
+    h, w = img.shape[:2]
+    x0, y0 = int(rng.integers(0, w - side + 1)), int(rng.integers(0, h - side + 1))
+    img = img[y0:y0 + side, x0:x0 + side]
+    shifted = boxes - np.array([x0, y0, x0, y0], np.float32)
+    clipped = shifted.clip(0, side)
+    cw, ch = clipped[:, 2] - clipped[:, 0], clipped[:, 3] - clipped[:, 1]
+    area = (shifted[:, 2] - shifted[:, 0]) * (shifted[:, 3] - shifted[:, 1])
+    keep = (cw > 2) & (ch > 2) & (cw * ch > 0.1 * np.maximum(area, 1e-9))
+    return img, clipped[keep], labels[keep]
 
 
 def collate(batch):
@@ -165,6 +183,11 @@ def collate(batch):
     for i, (_, b, l) in enumerate(batch):
         boxes[i, :len(l)], labels[i, :len(l)], mask[i, :len(l)] = b, l, True
     return imgs, boxes, labels, mask
+
+
+def nested(fn, x):
+    """`fn` applied to every tensor of the network's output (a list of per-level tuples)."""
+    return type(x)(nested(fn, v) for v in x) if isinstance(x, (list, tuple)) else fn(x)
 
 
 def to_input(imgs_uint8):
@@ -195,9 +218,9 @@ def pairwise_iou(a, b, eps=1e-9):
 
 class DetectionLoss:
     def __init__(self, cfg: DetectorConfig, size, topk=10, alpha=0.5, beta=6.0, min_candidate=1.5,
-                 gains=(1.0, 7.5, 1.5, 1.0)):
+                 gains=(1.0, 7.5, 1.5, 1.0), device="cpu"):
         self.cfg = cfg
-        self.points, self.strides = level_points(cfg, size)
+        self.points, self.strides = (t.to(device) for t in level_points(cfg, size))
         self.topk, self.alpha, self.beta, self.min_candidate = topk, alpha, beta, min_candidate
         self.gains = gains
 
@@ -360,7 +383,8 @@ def predict(model, dataset, count=None, batch=8, score_threshold=0.001):
         idx = list(range(start, min(n, start + batch)))
         items = [dataset.load(i) for i in idx]
         x = to_input(torch.stack([torch.from_numpy(np.ascontiguousarray(it[0].transpose(2, 0, 1))) for it in items]))
-        dets = decode(model(x), cfg, score_threshold)
+        out = model(x.to(next(model.parameters()).device))
+        dets = decode(nested(lambda t: t.cpu(), out), cfg, score_threshold)
         for i, it, d in zip(idx, items, dets):
             sx, sy, px, py = it[3]
             im = dataset.images[i]
@@ -442,6 +466,33 @@ def save_checkpoint(path, **state):
     os.replace(tmp, path)
 
 
+def train_step(model, opt, ema, loss_fn, batch, lr, bf16=False, device="cpu"):
+    """One optimisation step on a collated batch: forward (under bfloat16 autocast when `bf16`; the loss always in
+    float32), backward, gradient norm clipped at 10, AdamW, EMA. Returns the loss's statistics with "loss" and
+    "grad_norm"."""
+    imgs, boxes, labels, mask = (t.to(device) for t in batch)
+    for g in opt.param_groups:
+        g["lr"] = lr
+    with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=bf16):
+        out = model(to_input(imgs))
+    if bf16:
+        out = nested(lambda t: t.float(), out)
+    loss, stats = loss_fn(out, boxes, labels, mask)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    gn = float(torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0))
+    opt.step()
+    ema.update(model)
+    return stats | {"loss": loss.item(), "grad_norm": gn}
+
+
+def loader(dataset, batches, workers):
+    """Batches of `dataset` in the order given, read by `workers` processes ahead of the training loop."""
+    return torch.utils.data.DataLoader(dataset, batch_sampler=batches, collate_fn=collate, num_workers=workers,
+                                       prefetch_factor=2 if workers else None, persistent_workers=False,
+                                       worker_init_fn=lambda _: torch.set_num_threads(1))
+
+
 def batches_for_epoch(n, batch, epoch, seed):
     g = torch.Generator().manual_seed(seed * 100003 + epoch)
     perm = torch.randperm(n, generator=g).tolist()
@@ -469,6 +520,10 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--eval-only", default=None, help="evaluate the run's EMA weights on this synth.py directory")
     ap.add_argument("--max-steps-this-run", type=int, default=None, help="stop (with a checkpoint) after this many")
+    ap.add_argument("--crop", type=int, default=0,
+                    help="train on random crops of this side of the letterboxed scenes (0: whole; inference stays whole)")
+    ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the network's forward pass")
+    ap.add_argument("--device", default="cpu", help="torch device (cpu, cuda, mps); nothing depends on a GPU")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -489,7 +544,7 @@ def main():
             f.write(json.dumps(record) + "\n")
 
     cfg = DetectorConfig(input_size=args.size)
-    model = Detector(cfg).to(memory_format=torch.channels_last)
+    model = Detector(cfg).to(args.device, memory_format=torch.channels_last)
     ema = EMA(model)
     opt = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr, betas=(0.9, 0.999))
     step = 0
@@ -513,9 +568,9 @@ def main():
     ensure_data(val_dir, VAL_SEED, args.val_count)
     train_dir = Path(args.data) / "train"
     ensure_data(train_dir, TRAIN_SEED, args.train_count)
-    train_ds = CocoScenes(train_dir, args.size, augment=True, seed=args.seed)
+    train_ds = CocoScenes(train_dir, args.size, augment=True, seed=args.seed, crop=args.crop)
     val_ds = CocoScenes(val_dir, args.size)
-    loss_fn = DetectionLoss(cfg, args.size)
+    loss_fn = DetectionLoss(cfg, args.crop or args.size, device=args.device)
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model {n_params} parameters; train {len(train_ds)} scenes, val {len(val_ds)}; "
         f"{len(train_ds) // args.batch} steps per epoch")
@@ -532,22 +587,12 @@ def main():
     while step < stop_at:
         epoch, offset = divmod(step, steps_per_epoch)
         batches = batches_for_epoch(len(train_ds), args.batch, epoch, args.seed)[offset:]
-        loader = torch.utils.data.DataLoader(train_ds, batch_sampler=batches, collate_fn=collate,
-                                             num_workers=args.workers, prefetch_factor=2 if args.workers else None,
-                                             worker_init_fn=lambda _: torch.set_num_threads(1))
         model.train()
-        for imgs, boxes, labels, mask in loader:
+        for batch in loader(train_ds, batches, args.workers):
             lr = lr_at(step, args.steps, args.lr, args.warmup)
-            for g in opt.param_groups:
-                g["lr"] = lr
-            loss, stats = loss_fn(model(to_input(imgs)), boxes, labels, mask)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            gn = float(torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0))
-            opt.step()
-            ema.update(model)
+            stats = train_step(model, opt, ema, loss_fn, batch, lr, args.bf16, args.device)
             step += 1
-            stats |= {"loss": loss.item(), "grad_norm": gn, "n": 1}
+            stats |= {"n": 1}
             for k, v in stats.items():
                 agg[k] = agg.get(k, 0.0) + v
             if step % args.log_every == 0:
