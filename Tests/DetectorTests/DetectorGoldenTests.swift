@@ -58,6 +58,34 @@ import Testing
         #expect(e.sigma < 1e-4)
     }
 
+    /// An image of another size and aspect (97×41), preprocessed by the Python side exactly as training does
+    /// (`train.py`'s letterbox: OpenCV's bilinear resize onto gray 114): the same network input to within one
+    /// level, and the same detections mapped back to the image's pixels (to 1e-4).
+    @Test func detectionsMatchPyTorchThroughTheLetterbox() throws {
+        let dir = try Self.folder()
+        let detector = try LargeKernelDetector(directory: dir)
+        let golden = try SafeTensors(contentsOf: dir + "/golden-letterbox.safetensors")
+        let raw = try golden.tensor("image")
+        let image = try Image(width: 97, height: 41, channels: 3, pixels: raw.scalars.map { UInt8($0) })
+        let letterbox = try Letterbox(sourceWidth: 97, sourceHeight: 41, targetWidth: 64, targetHeight: 64)
+        let boxed = try letterbox.apply(to: image, fill: detector.configuration.fill)
+        let input = try golden.tensor("input").scalars
+        var planar = [Float](repeating: 0, count: 3 * 64 * 64)
+        for i in 0..<(64 * 64) { for c in 0..<3 { planar[c * 64 * 64 + i] = Float(boxed.pixels[i * 3 + c]) / 255 } }
+        // DetectKit's bilinear resize equals OpenCV's INTER_LINEAR to within one level (OpenCV rounds its weights
+        // to 11 bits): here 620 of the 12,288 input values differ, each by one level.
+        let levels = zip(planar, input).map { Int((abs($0 - $1) * 255).rounded()) }
+        #expect(levels.max() ?? 0 <= 1, "an input value differs by \(levels.max() ?? 0) levels")
+        #expect(levels.count { $0 > 0 } < input.count / 10, "\(levels.count { $0 > 0 }) input values differ")
+        let found = try detector.detect(image, threads: 2)
+        let e = try GoldenDetections(golden).errors(of: found, clampingBoxesTo: .infinity)
+        #expect(e.countsMatch, "\(found.count) detections")
+        #expect(e.box < 1e-4)
+        #expect(e.score < 1e-5)
+        #expect(e.wrongCategories.isEmpty)
+        #expect(e.sigma < 1e-4)
+    }
+
     @Test func badWeightsNameTheTensor() throws {
         let dir = try Self.folder()
         let config = try DetectorConfiguration(contentsOf: dir + "/config.json")
