@@ -1,0 +1,83 @@
+import Foundation
+
+/// Overlaps of oriented boxes, in `Double`: the plain scalar references of the rotated suppression methods.
+public enum RotatedOverlap {
+    /// Exact IoU: the area of the two rectangles' intersection (convex polygon clipping, Sutherland–Hodgman) over
+    /// `area(a) + area(b) − intersection`; 0 when that union is 0 (boxes of zero size). Equal to shapely's
+    /// `Polygon.intersection(...).area / union` (tested to 1e-6 relative).
+    public static func iou(_ a: RotatedBox, _ b: RotatedBox) -> Double {
+        let p = polygon(a), q = polygon(b)
+        let inter = intersectionArea(p, q)
+        let union = abs(signedArea(p)) + abs(signedArea(q)) - inter
+        return union > 0 ? max(0, min(1, inter / union)) : 0
+    }
+
+    /// ProbIoU (Llerena et al., "Gaussian Bounding Boxes and Probabilistic Intersection-over-Union for Object
+    /// Detection", 2021) exactly as Ultralytics' `batch_probiou` computes it: each box as a Gaussian with covariance
+    /// `R diag(w²/12, h²/12) Rᵀ` = `[[a, c], [c, b]]`, with `D = (a₁+a₂)(b₁+b₂) − (c₁+c₂)²` the Bhattacharyya
+    /// distance `B = ((a₁+a₂)(y₁−y₂)² + (b₁+b₂)(x₁−x₂)²) / (4(D+ε)) + (c₁+c₂)(x₂−x₁)(y₁−y₂) / (2(D+ε))
+    /// + ½ ln(D / (4√(det₁ det₂) + ε) + ε)` (ε = 10⁻⁷, determinants clamped at 0), clamped to [ε, 100], and
+    /// `1 − √(1 − e^(−B) + ε)`.
+    public static func probIoU(_ one: RotatedBox, _ two: RotatedBox, eps: Double = 1e-7) -> Double {
+        func covariance(_ r: RotatedBox) -> (Double, Double, Double) {
+            let a = Double(r.width) * Double(r.width) / 12, b = Double(r.height) * Double(r.height) / 12
+            let t = Double(r.angle), cosine = cos(t), sine = sin(t)
+            let cos2 = cosine * cosine, sin2 = sine * sine
+            return (a * cos2 + b * sin2, a * sin2 + b * cos2, (a - b) * cosine * sine)
+        }
+        let (a1, b1, c1) = covariance(one), (a2, b2, c2) = covariance(two)
+        let x1 = Double(one.cx), y1 = Double(one.cy), x2 = Double(two.cx), y2 = Double(two.cy)
+        let d = (a1 + a2) * (b1 + b2) - (c1 + c2) * (c1 + c2)
+        let t1 = ((a1 + a2) * (y1 - y2) * (y1 - y2) + (b1 + b2) * (x1 - x2) * (x1 - x2)) / (d + eps) * 0.25
+        let t2 = ((c1 + c2) * (x2 - x1) * (y1 - y2)) / (d + eps) * 0.5
+        let det1 = max(a1 * b1 - c1 * c1, 0), det2 = max(a2 * b2 - c2 * c2, 0)
+        let t3 = log(d / (4 * (det1 * det2).squareRoot() + eps) + eps) * 0.5
+        let bd = min(max(t1 + t2 + t3, eps), 100)
+        return 1 - (1 - exp(-bd) + eps).squareRoot()
+    }
+
+    /// The corners in `Double`, counter-clockwise (positive signed area, x right, y up in the maths).
+    static func polygon(_ r: RotatedBox) -> [SIMD2<Double>] {
+        let c = SIMD2(Double(r.cx), Double(r.cy)), t = Double(r.angle)
+        let v1 = SIMD2(Double(r.width) / 2 * cos(t), Double(r.width) / 2 * sin(t))
+        let v2 = SIMD2(-Double(r.height) / 2 * sin(t), Double(r.height) / 2 * cos(t))
+        let p = [c + v1 + v2, c + v1 - v2, c - v1 - v2, c - v1 + v2]
+        return signedArea(p) < 0 ? p.reversed() : p
+    }
+
+    /// Shoelace formula.
+    static func signedArea(_ p: [SIMD2<Double>]) -> Double {
+        guard p.count >= 3 else { return 0 }
+        var s = 0.0
+        for i in p.indices {
+            let a = p[i], b = p[(i + 1) % p.count]
+            s += a.x * b.y - b.x * a.y
+        }
+        return s / 2
+    }
+
+    /// The area of the intersection of two counter-clockwise convex polygons: `subject` clipped by each edge of
+    /// `clip` in turn (Sutherland–Hodgman).
+    static func intersectionArea(_ subject: [SIMD2<Double>], _ clip: [SIMD2<Double>]) -> Double {
+        guard abs(signedArea(clip)) > 0, abs(signedArea(subject)) > 0 else { return 0 }
+        var output = subject
+        for i in clip.indices {
+            let p = clip[i], q = clip[(i + 1) % clip.count]
+            func side(_ v: SIMD2<Double>) -> Double { (q.x - p.x) * (v.y - p.y) - (q.y - p.y) * (v.x - p.x) }
+            let input = output
+            output = []
+            guard !input.isEmpty else { break }
+            for j in input.indices {
+                let current = input[j], previous = input[(j + input.count - 1) % input.count]
+                let sc = side(current), sp = side(previous)
+                if sc >= 0 {
+                    if sp < 0 { output.append(previous + (current - previous) * (sp / (sp - sc))) }
+                    output.append(current)
+                } else if sp >= 0 {
+                    output.append(previous + (current - previous) * (sp / (sp - sc)))
+                }
+            }
+        }
+        return max(0, signedArea(output))
+    }
+}

@@ -1,0 +1,87 @@
+"""Writes Tests/BoxesTests/Fixtures/rotated.json: oriented-box geometry as the references compute it, for
+DetectKit's RotatedBox and RotatedOverlap:
+
+- "iou": exact IoU of pairs of rotated rectangles from shapely (Polygon.intersection(...).area / union area, in
+  float64, corners from the boxes in float64);
+- "probiou": Ultralytics' `batch_probiou` on the same pairs, in float64 tensors;
+- "corners": Ultralytics' `xywhr2xyxyxyxy` in float32;
+- "regularized": Ultralytics' `regularize_rboxes` in float32.
+
+Pairs: random boxes (sizes 1-200, angles in [-2pi, 2pi]), near-identical boxes, and the degenerate ones the issue
+names: identical boxes, touching edges, one inside the other, zero width or height, angles 0, +-pi/2 and pi.
+Deterministic:
+
+    python training/golden_rotated.py     # shapely, torch, ultralytics (training/requirements.txt)
+"""
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from shapely.geometry import Polygon
+from ultralytics.utils.metrics import batch_probiou
+from ultralytics.utils.ops import regularize_rboxes, xywhr2xyxyxyxy
+
+OUT = Path(__file__).resolve().parent.parent / "Tests" / "BoxesTests" / "Fixtures" / "rotated.json"
+
+
+def f32(v):
+    return float(np.float32(v))
+
+
+def corners64(b):
+    cx, cy, w, h, t = (float(v) for v in b)
+    v1 = np.array([w / 2 * math.cos(t), w / 2 * math.sin(t)])
+    v2 = np.array([-h / 2 * math.sin(t), h / 2 * math.cos(t)])
+    c = np.array([cx, cy])
+    return [c + v1 + v2, c + v1 - v2, c - v1 - v2, c - v1 + v2]
+
+
+def shapely_iou(a, b):
+    pa, pb = Polygon(corners64(a)), Polygon(corners64(b))
+    inter = pa.intersection(pb).area if pa.is_valid and pb.is_valid else 0.0
+    union = pa.area + pb.area - inter
+    return inter / union if union > 0 else 0.0
+
+
+def main() -> None:
+    rng = np.random.default_rng(11)
+    pairs = []
+    for _ in range(300):
+        a = [f32(rng.uniform(0, 300)), f32(rng.uniform(0, 300)), f32(rng.uniform(1, 200)), f32(rng.uniform(1, 200)),
+             f32(rng.uniform(-2 * math.pi, 2 * math.pi))]
+        if rng.random() < 0.5:  # near a: overlapping
+            b = [f32(a[0] + rng.normal(0, 10)), f32(a[1] + rng.normal(0, 10)), f32(a[2] * rng.uniform(0.7, 1.3)),
+                 f32(a[3] * rng.uniform(0.7, 1.3)), f32(a[4] + rng.normal(0, 0.3))]
+        else:
+            b = [f32(rng.uniform(0, 300)), f32(rng.uniform(0, 300)), f32(rng.uniform(1, 200)), f32(rng.uniform(1, 200)),
+                 f32(rng.uniform(-2 * math.pi, 2 * math.pi))]
+        pairs.append((a, b))
+    half = f32(math.pi / 2)
+    for t in [0.0, half, -half, f32(math.pi), f32(0.3)]:
+        pairs += [
+            ([50, 50, 40, 20, t], [50, 50, 40, 20, t]),                       # identical
+            ([50, 50, 40, 20, t], [50, 50, 20, 10, t]),                       # one inside the other
+            ([50, 50, 40, 20, t], [50 + 40 * f32(math.cos(t)), 50 + 40 * f32(math.sin(t)), 40, 20, t]),  # touching
+            ([50, 50, 0, 20, t], [50, 50, 40, 20, t]),                        # zero width
+            ([50, 50, 40, 0, t], [50, 50, 40, 20, t]),                        # zero height
+            ([50, 50, 40, 20, t], [f32(50.001), 50, 40, 20, t]),             # near-identical
+            ([50, 50, 40, 20, t], [50, 50, 20, 40, f32(t + half)]),          # the same rectangle, sides swapped
+        ]
+    pairs = [([f32(v) for v in a], [f32(v) for v in b]) for a, b in pairs]
+    one = torch.tensor([a for a, _ in pairs], dtype=torch.float64)
+    two = torch.tensor([b for _, b in pairs], dtype=torch.float64)
+    prob = [float(batch_probiou(one[i:i + 1], two[i:i + 1])[0, 0]) for i in range(len(pairs))]
+    boxes32 = torch.tensor([a for a, _ in pairs], dtype=torch.float32)
+    corners = xywhr2xyxyxyxy(boxes32).tolist()
+    regular = regularize_rboxes(boxes32).tolist()
+    cases = [{"a": a, "b": b, "iou": shapely_iou(a, b), "probiou": p, "corners": c, "regularized": r}
+             for (a, b), p, c, r in zip(pairs, prob, corners, regular)]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"cases": cases}) + "\n")
+    print(f"{OUT}: {len(cases)} pairs")
+
+
+if __name__ == "__main__":
+    main()
