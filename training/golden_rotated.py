@@ -1,11 +1,15 @@
-"""Writes Tests/BoxesTests/Fixtures/rotated.json: oriented-box geometry as the references compute it, for
-DetectKit's RotatedBox and RotatedOverlap:
+"""Writes Tests/BoxesTests/Fixtures/rotated.json (oriented-box geometry as the references compute it, for
+DetectKit's RotatedBox and RotatedOverlap) and Tests/SuppressionTests/Fixtures/rotated-nms.json (for RotatedNMS):
 
 - "iou": exact IoU of pairs of rotated rectangles from shapely (Polygon.intersection(...).area / union area, in
   float64, corners from the boxes in float64);
 - "probiou": Ultralytics' `batch_probiou` on the same pairs, in float64 tensors;
 - "corners": Ultralytics' `xywhr2xyxyxyxy` in float32;
-- "regularized": Ultralytics' `regularize_rboxes` in float32.
+- "regularized": Ultralytics' `regularize_rboxes` in float32;
+- rotated-nms.json, "sets": sets of boxes in clusters (distinct scores), with the survivors of Ultralytics' `TorchNMS.fast_nms` with
+  `batch_probiou` (its OBB post-processing), of a greedy NMS on shapely's exact IoU in float64 (our reference, as
+  OpenCV's float32 `NMSBoxesRotated` is not exact), and of the other two combinations (greedy on ProbIoU, fast on
+  exact IoU, computed here on the same matrices), at IoU thresholds 0.3, 0.5 and 0.7.
 
 Pairs: random boxes (sizes 1-200, angles in [-2pi, 2pi]), near-identical boxes, and the degenerate ones the issue
 names: identical boxes, touching edges, one inside the other, zero width or height, angles 0, +-pi/2 and pi.
@@ -21,9 +25,11 @@ import numpy as np
 import torch
 from shapely.geometry import Polygon
 from ultralytics.utils.metrics import batch_probiou
+from ultralytics.utils.nms import TorchNMS
 from ultralytics.utils.ops import regularize_rboxes, xywhr2xyxyxyxy
 
 OUT = Path(__file__).resolve().parent.parent / "Tests" / "BoxesTests" / "Fixtures" / "rotated.json"
+NMS_OUT = Path(__file__).resolve().parent.parent / "Tests" / "SuppressionTests" / "Fixtures" / "rotated-nms.json"
 
 
 def f32(v):
@@ -80,7 +86,47 @@ def main() -> None:
              for (a, b), p, c, r in zip(pairs, prob, corners, regular)]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"cases": cases}) + "\n")
-    print(f"{OUT}: {len(cases)} pairs")
+    sets = nms_sets(rng)
+    NMS_OUT.write_text(json.dumps({"sets": sets}) + "\n")
+    print(f"{OUT}: {len(cases)} pairs; {NMS_OUT}: {len(sets)} sets")
+
+
+def greedy(matrix, order, threshold):
+    kept = []
+    for i in order:
+        if all(matrix[k, i] <= threshold for k in kept):
+            kept.append(int(i))
+    return kept
+
+
+def fast(matrix, order, threshold):
+    return [int(order[k]) for k in range(len(order)) if all(matrix[order[j], order[k]] <= threshold for j in range(k))]
+
+
+def nms_sets(rng):
+    sets = []
+    for s in range(12):
+        n = int(rng.integers(5, 60))
+        centres = rng.uniform(0, 400, (max(1, n // 6), 2))
+        boxes = []
+        for _ in range(n):
+            c = centres[rng.integers(len(centres))]
+            boxes.append([f32(c[0] + rng.normal(0, 8)), f32(c[1] + rng.normal(0, 8)), f32(rng.uniform(10, 80)),
+                          f32(rng.uniform(10, 80)), f32(rng.uniform(-math.pi, math.pi))])
+        scores = [f32(v) for v in rng.permutation(n) / n * 0.9 + 0.05]  # distinct: torch's argsort is not stable
+        exact = np.array([[shapely_iou(a, b) for b in boxes] for a in boxes])
+        t = torch.tensor(boxes, dtype=torch.float64)
+        prob = batch_probiou(t, t).numpy()
+        order = list(np.argsort(-np.array(scores), kind="stable"))
+        out = {"boxes": boxes, "scores": scores}
+        for threshold in (0.3, 0.5, 0.7):
+            ultra = TorchNMS.fast_nms(t, torch.tensor(scores, dtype=torch.float64), threshold, iou_func=batch_probiou)
+            out[f"fast_probiou@{threshold}"] = [int(i) for i in ultra]
+            out[f"greedy_iou@{threshold}"] = greedy(exact, order, threshold)
+            out[f"greedy_probiou@{threshold}"] = greedy(prob, order, threshold)
+            out[f"fast_iou@{threshold}"] = fast(exact, order, threshold)
+        sets.append(out)
+    return sets
 
 
 if __name__ == "__main__":
