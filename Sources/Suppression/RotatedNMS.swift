@@ -30,17 +30,43 @@ public enum RotatedNMS {
 
     /// Greedy NMS: the kept boxes' indices, by descending score.
     public static func greedy(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores)
+        let order = descending(scores), bounds = boxes.map(\.enclosingBox)
         var kept: [Int] = []
-        for i in order where kept.allSatisfy({ overlap(boxes[$0], boxes[i]) <= threshold }) { kept.append(i) }
+        for i in order where kept.allSatisfy({ !overlaps(boxes, bounds, $0, i, threshold, overlap) }) { kept.append(i) }
         return kept
     }
 
     /// Fast NMS: the kept boxes' indices, by descending score.
     public static func fast(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores)
-        return order.indices.filter { k in order[..<k].allSatisfy { overlap(boxes[$0], boxes[order[k]]) <= threshold } }
+        let order = descending(scores), bounds = boxes.map(\.enclosingBox)
+        return order.indices.filter { k in order[..<k].allSatisfy { !overlaps(boxes, bounds, $0, order[k], threshold, overlap) } }
             .map { order[$0] }
+    }
+
+    /// Whether box `i` overlaps box `j` above `threshold`. For exact IoU, boxes whose enclosing axis-aligned boxes
+    /// share no area have an IoU of 0, so they are settled without clipping (when the threshold is not negative).
+    private static func overlaps(
+        _ boxes: [RotatedBox], _ bounds: [Box], _ i: Int, _ j: Int, _ threshold: Double, _ overlap: Overlap
+    ) -> Bool {
+        if overlap == .iou && threshold >= 0 {
+            let a = bounds[i], b = bounds[j]
+            if a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1 { return false }
+        }
+        return overlap(boxes[i], boxes[j]) > threshold
+    }
+
+    /// The plain references of ``greedy(_:scores:threshold:overlap:)`` and ``fast(_:scores:threshold:overlap:)``:
+    /// every pair's overlap computed, nothing settled early.
+    static func reference(
+        fast: Bool, _ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap
+    ) -> [Int] {
+        let order = descending(scores)
+        var kept: [Int] = []
+        for (k, i) in order.enumerated() {
+            let earlier = fast ? Array(order[..<k]) : kept
+            if earlier.allSatisfy({ overlap(boxes[$0], boxes[i]) <= threshold }) { kept.append(i) }
+        }
+        return kept
     }
 
     /// Indices by descending score, ties in input order.

@@ -43,12 +43,16 @@ import Testing
         }
     }
 
+    /// The detector, a golden file of the fixture folder, and the image it holds.
+    static func golden(_ file: String, width: Int, height: Int) throws -> (LargeKernelDetector, SafeTensors, Image) {
+        let dir = try folder()
+        let golden = try SafeTensors(contentsOf: dir + "/" + file)
+        let pixels = try golden.tensor("image").scalars.map { UInt8($0) }
+        return (try LargeKernelDetector(directory: dir), golden, try Image(width: width, height: height, channels: 3, pixels: pixels))
+    }
+
     @Test func detectionsMatchPyTorchsDecode() throws {
-        let dir = try Self.folder()
-        let detector = try LargeKernelDetector(directory: dir)
-        let golden = try SafeTensors(contentsOf: dir + "/golden.safetensors")
-        let raw = try golden.tensor("image")
-        let image = try Image(width: 64, height: 64, channels: 3, pixels: raw.scalars.map { UInt8($0) })
+        let (detector, golden, image) = try Self.golden("golden.safetensors", width: 64, height: 64)
         let found = try detector.detect(image, threads: 2)
         let e = try GoldenDetections(golden).errors(of: found, clampingBoxesTo: 64)
         #expect(e.countsMatch && found.count > 20, "\(found.count) detections")
@@ -62,11 +66,7 @@ import Testing
     /// (`train.py`'s letterbox: OpenCV's bilinear resize onto gray 114): the same network input to within one
     /// level, and the same detections mapped back to the image's pixels (to 1e-4).
     @Test func detectionsMatchPyTorchThroughTheLetterbox() throws {
-        let dir = try Self.folder()
-        let detector = try LargeKernelDetector(directory: dir)
-        let golden = try SafeTensors(contentsOf: dir + "/golden-letterbox.safetensors")
-        let raw = try golden.tensor("image")
-        let image = try Image(width: 97, height: 41, channels: 3, pixels: raw.scalars.map { UInt8($0) })
+        let (detector, golden, image) = try Self.golden("golden-letterbox.safetensors", width: 97, height: 41)
         let letterbox = try Letterbox(sourceWidth: 97, sourceHeight: 41, targetWidth: 64, targetHeight: 64)
         let boxed = try letterbox.apply(to: image, fill: detector.configuration.fill)
         let input = try golden.tensor("input").scalars

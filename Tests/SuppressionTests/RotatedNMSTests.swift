@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
-import Suppression
+@testable import Suppression
+import DetectKitUtilities
 import Testing
 
 /// Rotated greedy NMS and Fast NMS against `Fixtures/rotated-nms.json` (`training/golden_rotated.py`): Fast NMS on
@@ -51,5 +52,33 @@ import Testing
             }
         }
         #expect(compared == 12 * 12)
+    }
+}
+
+/// The fast paths (enclosing boxes settling far pairs) against the plain references, on random scenes.
+@Suite struct RotatedNMSReferenceTests {
+    @Test(arguments: 0..<40)
+    func fastPathsEqualTheReferences(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = Int.random(in: 0...150, using: &rng)
+        let boxes = (0..<n).map { _ in
+            RotatedBox(
+                cx: Float.random(in: 0...300, using: &rng), cy: Float.random(in: 0...300, using: &rng),
+                width: Float.random(in: 0...60, using: &rng), height: Float.random(in: 0...60, using: &rng),
+                angle: Float.random(in: -4...4, using: &rng))
+        }
+        let scores = (0..<n).map { _ in Float(Int.random(in: 0...20, using: &rng)) / 20 }  // ties too
+        for threshold in [0.0, 0.3, 0.5, 0.8] {
+            for overlap in RotatedNMS.Overlap.allCases {
+                #expect(
+                    RotatedNMS.greedy(boxes, scores: scores, threshold: threshold, overlap: overlap)
+                        == RotatedNMS.reference(fast: false, boxes, scores: scores, threshold: threshold, overlap: overlap),
+                    "seed \(seed) greedy \(overlap) \(threshold)")
+                #expect(
+                    RotatedNMS.fast(boxes, scores: scores, threshold: threshold, overlap: overlap)
+                        == RotatedNMS.reference(fast: true, boxes, scores: scores, threshold: threshold, overlap: overlap),
+                    "seed \(seed) fast \(overlap) \(threshold)")
+            }
+        }
     }
 }
