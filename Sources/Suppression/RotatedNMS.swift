@@ -1,4 +1,5 @@
 import Boxes
+import Foundation
 
 /// Greedy NMS and Fast NMS on oriented boxes, scalar: what the rotated suppression methods are checked against.
 ///
@@ -30,27 +31,60 @@ public enum RotatedNMS {
 
     /// Greedy NMS: the kept boxes' indices, by descending score.
     public static func greedy(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores), bounds = boxes.map(\.enclosingBox)
+        let order = descending(scores), pruning = Pruning(boxes, threshold, overlap)
         var kept: [Int] = []
-        for i in order where kept.allSatisfy({ !overlaps(boxes, bounds, $0, i, threshold, overlap) }) { kept.append(i) }
+        for i in order where kept.allSatisfy({ !overlaps(boxes, pruning, $0, i, threshold, overlap) }) { kept.append(i) }
         return kept
     }
 
     /// Fast NMS: the kept boxes' indices, by descending score.
     public static func fast(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores), bounds = boxes.map(\.enclosingBox)
-        return order.indices.filter { k in order[..<k].allSatisfy { !overlaps(boxes, bounds, $0, order[k], threshold, overlap) } }
+        let order = descending(scores), pruning = Pruning(boxes, threshold, overlap)
+        return order.indices.filter { k in order[..<k].allSatisfy { !overlaps(boxes, pruning, $0, order[k], threshold, overlap) } }
             .map { order[$0] }
     }
 
-    /// Whether box `i` overlaps box `j` above `threshold`. For exact IoU, boxes whose enclosing axis-aligned boxes
-    /// share no area have an IoU of 0, so they are settled without clipping (when the threshold is not negative).
+    /// What settles far pairs without computing their overlap.
+    ///
+    /// Exact IoU: boxes whose enclosing axis-aligned boxes share no area have an IoU of 0 (when the threshold is
+    /// not negative).
+    ///
+    /// ProbIoU: it exceeds a threshold `t < 1` only while the Bhattacharyya distance is below
+    /// `B* = −ln(1 + ε − (1 − t)²)`. Its log-determinant term is at least about 0 (Minkowski's determinant
+    /// inequality, `det(Σ₁+Σ₂) ≥ 4√(det Σ₁ det Σ₂)`), and its Mahalanobis term is at least `|Δ|² / (4 λmax)`,
+    /// `λmax ≤ s₁ + s₂` with `sᵢ = (wᵢ² + hᵢ²) / 12` the trace of a box's covariance. So a pair with
+    /// `|Δ|² > 8 (s₁ + s₂)(B* + 0.01)` (a factor of two to spare) is below the threshold; pairs of boxes too thin
+    /// for the bound (`w₁h₁w₂h₂ < 0.144`, where ε matters) are always computed.
+    private struct Pruning {
+        var bounds: [Box] = []
+        var traces: [Double] = [], areas: [Double] = []
+        var limit = 0.0
+
+        init(_ boxes: [RotatedBox], _ threshold: Double, _ overlap: Overlap) {
+            switch overlap {
+            case .iou:
+                if threshold >= 0 { bounds = boxes.map(\.enclosingBox) }
+            case .probIoU:
+                guard threshold >= 0, threshold < 1 else { return }
+                let remaining = 1 + 1e-7 - (1 - threshold) * (1 - threshold)
+                guard remaining > 0 else { return }
+                limit = 8 * (-log(remaining) + 0.01)
+                traces = boxes.map { (Double($0.width) * Double($0.width) + Double($0.height) * Double($0.height)) / 12 }
+                areas = boxes.map { Double($0.width) * Double($0.height) }
+            }
+        }
+    }
+
+    /// Whether box `i` overlaps box `j` above `threshold`, far pairs settled by `pruning`.
     private static func overlaps(
-        _ boxes: [RotatedBox], _ bounds: [Box], _ i: Int, _ j: Int, _ threshold: Double, _ overlap: Overlap
+        _ boxes: [RotatedBox], _ pruning: Pruning, _ i: Int, _ j: Int, _ threshold: Double, _ overlap: Overlap
     ) -> Bool {
-        if overlap == .iou && threshold >= 0 {
-            let a = bounds[i], b = bounds[j]
+        if !pruning.bounds.isEmpty {
+            let a = pruning.bounds[i], b = pruning.bounds[j]
             if a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1 { return false }
+        } else if !pruning.traces.isEmpty, pruning.areas[i] * pruning.areas[j] >= 0.144 {
+            let dx = Double(boxes[i].cx) - Double(boxes[j].cx), dy = Double(boxes[i].cy) - Double(boxes[j].cy)
+            if dx * dx + dy * dy > pruning.limit * (pruning.traces[i] + pruning.traces[j]) { return false }
         }
         return overlap(boxes[i], boxes[j]) > threshold
     }
