@@ -6,12 +6,14 @@
 # CLIP image and text features against transformers (compare_clip.py); with --detector, the detector network
 # against the same model in PyTorch eager mode (compare_detector.py); with --decoders, `detectkit decode` against
 # Ultralytics' YOLOv8 post-processing and transformers' DETR post-processing (compare_decoders.py).
+# With --rotated, rotated NMS against OpenCV and Ultralytics (compare_rotated.py).
 #
 #   Benchmarks/peers/run.sh [compare_suppression.py options…]     e.g. --peers-only, --sizes 1000,10000
 #   Benchmarks/peers/run.sh --imaging [compare_imaging.py options…]   e.g. --peers-only, --repeats 25
 #   Benchmarks/peers/run.sh --neural [compare_neural.py options…]     e.g. --rounds 5
 #   Benchmarks/peers/run.sh --evaluation [compare_evaluation.py options…]   e.g. --images 5000 --coco-scale
 #   Benchmarks/peers/run.sh --clip [compare_clip.py options…]               e.g. --rounds 5
+#   Benchmarks/peers/run.sh --rotated [compare_rotated.py options…]         e.g. --sizes 10000
 #   Benchmarks/peers/run.sh --detector [compare_detector.py options…]       e.g. --model DIR
 #   Benchmarks/peers/run.sh --decoders [compare_decoders.py options…]       e.g. --repeats 25
 #
@@ -28,6 +30,7 @@ case "${1:-}" in
     --imaging) script=compare_imaging.py mode=" --imaging"; shift ;;
     --neural) script=compare_neural.py mode=" --neural"; shift ;;
     --evaluation) script=compare_evaluation.py mode=" --evaluation"; shift ;;
+    --rotated) script=compare_rotated.py mode=" --rotated"; shift ;;
     --clip) script=compare_clip.py mode=" --clip"; shift ;;
     --detector) script=compare_detector.py mode=" --detector"; shift ;;
     --decoders) script=compare_decoders.py mode=" --decoders"; shift ;;

@@ -51,6 +51,12 @@ final class TemporaryFile {
         try contents.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
+    /// A file of `data` named `input<suffix>`.
+    init(data: Data, suffix: String) throws {
+        path = try Self.directory().appendingPathComponent("input" + suffix).path
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
     static func directory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("detectkit-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
