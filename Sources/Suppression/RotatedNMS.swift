@@ -11,7 +11,7 @@ import Foundation
 ///   threshold, kept or not: the first iteration of Cluster-NMS, and exactly Ultralytics' OBB post-processing
 ///   (`TorchNMS.fast_nms(..., iou_func=batch_probiou)`).
 ///
-/// Overlap is the exact IoU of the rectangles or ProbIoU (``RotatedOverlap``).
+/// Overlap is the exact IoU of the rectangles or ProbIoU (`RotatedOverlap`, in Boxes).
 public enum RotatedNMS {
     /// How two oriented boxes overlap.
     public enum Overlap: String, Sendable, CaseIterable {
