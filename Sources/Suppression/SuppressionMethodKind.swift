@@ -22,6 +22,8 @@ extension SuppressionMethod {
         case ciou
         /// Cluster-NMS (``ClusterNMS``).
         case cluster
+        /// Fast NMS (``FastNMS``).
+        case fastNMS = "fast-nms"
         /// Matrix NMS with Gaussian decay (``MatrixNMS/gaussian(sigma:)``).
         case matrixGaussian = "matrix-gaussian"
         /// Matrix NMS with linear decay (``MatrixNMS/linear``).
@@ -36,7 +38,7 @@ extension SuppressionMethod {
         /// The parameters the method takes and their defaults, in the order help text lists them.
         public var parameters: KeyValuePairs<Parameter, Float> {
             switch self {
-            case .nms, .ciou, .cluster: return [.threshold: 0.5]
+            case .nms, .ciou, .cluster, .fastNMS: return [.threshold: 0.5]
             case .softLinear: return [.threshold: 0.3]
             case .softGaussian, .matrixGaussian: return [.sigma: 0.5]
             case .softer: return [.sigma: 0.5, .voteSigma: 0.02, .voteIoU: 0]
@@ -52,7 +54,7 @@ extension SuppressionMethod {
         public var defaultScoreThreshold: Float {
             switch self {
             case .softLinear, .softGaussian, .softer, .matrixGaussian, .matrixLinear: return 0.001
-            case .nms, .weighted, .diou, .ciou, .cluster, .wbf, .greedyNMM, .nmm: return 0
+            case .nms, .weighted, .diou, .ciou, .cluster, .fastNMS, .wbf, .greedyNMM, .nmm: return 0
             }
         }
 
@@ -67,6 +69,7 @@ extension SuppressionMethod {
             case .diou: return "greedy NMS on IoU - (rho^2 / c^2)^beta"
             case .ciou: return "greedy NMS on complete IoU"
             case .cluster: return "Cluster-NMS: greedy NMS as a fixed-point iteration"
+            case .fastNMS: return "YOLACT's Fast NMS: dropped when any higher-scored box overlaps it, kept or not"
             case .matrixGaussian: return "Matrix NMS, Gaussian decay, all boxes at once"
             case .matrixLinear: return "Matrix NMS, linear decay, all boxes at once"
             case .wbf: return "Weighted Boxes Fusion: clusters fused into score-weighted boxes"
@@ -102,6 +105,7 @@ extension SuppressionMethod {
             case .diou: return GreedyNMS.diou(iouThreshold: value(.threshold), beta: value(.beta))
             case .ciou: return GreedyNMS.ciou(iouThreshold: value(.threshold))
             case .cluster: return ClusterNMS(iouThreshold: value(.threshold))
+            case .fastNMS: return FastNMS(iouThreshold: value(.threshold))
             case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma))
             case .matrixLinear: return MatrixNMS.linear
             case .wbf: return WeightedBoxesFusion(iouThreshold: value(.threshold))

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func rejectsUnknownNamesAndForeignParameters() {
-        #expect(throws: SuppressionError.self) { try SuppressionMethod("fast-nms") }
+        #expect(throws: SuppressionError.self) { try SuppressionMethod("yolo-nms") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "nms:sigma=0.3") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "nms:iou=abc") }
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:sigma=1") }
