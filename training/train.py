@@ -383,8 +383,8 @@ def predict(model, dataset, count=None, batch=8, score_threshold=0.001):
         idx = list(range(start, min(n, start + batch)))
         items = [dataset.load(i) for i in idx]
         x = to_input(torch.stack([torch.from_numpy(np.ascontiguousarray(it[0].transpose(2, 0, 1))) for it in items]))
-        out = model(x.to(next(model.parameters()).device))
-        dets = decode(nested(lambda t: t.cpu(), out), cfg, score_threshold)
+        outputs = model(x.to(next(model.parameters()).device))
+        dets = decode(nested(lambda t: t.cpu(), outputs), cfg, score_threshold)
         for i, it, d in zip(idx, items, dets):
             sx, sy, px, py = it[3]
             im = dataset.images[i]
