@@ -184,8 +184,8 @@ public struct COCOGroundTruth: Sendable {
         }
         let record = RecordReader.Record<Field>(reader, naming: .instances(section: name), keepOthers: keepOthers)
         var out: [T] = []
-        // Room for as many records as the rest of the file could hold (only what is used is ever touched), so that
-        // growing never copies.
+        // Room for a record every 48 bytes of what remains: more than the annotations there can be (the shortest
+        // takes 55 bytes), so that growing them never copies; room never used is never touched.
         out.reserveCapacity((reader.scanner.end - reader.scanner.position) / 48)
         guard try reader.scanner.beginArray() else { return out }
         repeat {

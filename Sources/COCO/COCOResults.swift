@@ -43,7 +43,7 @@ public struct COCOResults: Sendable {
         var parsed = ParsedRecords()
         bytes = try Self.forEachRecord(in: scanner, source: source) { parsed.add($0) }
         records = parsed.raw
-        imageIDs = parsed.imageOrder
+        imageIDs = parsed.imageKeys.ids
         writtenBoxes = parsed.writtenBoxes
         writtenScores = parsed.writtenScores
         detections = try Detections(
@@ -83,18 +83,14 @@ public struct COCOResults: Sendable {
         let starts = guesses
         let pieces = starts.count
         nonisolated(unsafe) var outcomes = [Piece<Part>?](repeating: nil, count: pieces)
-        let done = DispatchSemaphore(value: 0)
-        for k in 1..<max(pieces, 1) {
-            let startReader = reader
-            Thread {
-                var pieceReader = startReader
+        let start = reader
+        ConcurrentWork.run((0..<pieces).map { k in
+            {
+                var pieceReader = start
                 pieceReader.scanner.position = starts[k]
                 outcomes[k] = readPiece(&pieceReader, stop: k + 1 < pieces ? starts[k + 1] : nil, newPart: newPart, add: add)
-                done.signal()
-            }.start()
-        }
-        outcomes[0] = readPiece(&reader, stop: pieces > 1 ? starts[1] : nil, newPart: newPart, add: add)
-        for _ in 1..<max(pieces, 1) { done.wait() }
+            }
+        })
         // Walk the chain of pieces that ended exactly where the next began.
         var out: [Part] = [], before = 0
         for k in 0..<pieces {
@@ -313,22 +309,10 @@ public struct COCOResults: Sendable {
         /// `bbox_std` and `model` of every record so far, once one record has them (earlier ones get 1 and 0).
         var deviations: [SIMD4<Float>]?
         var models: [Int]?
-        var imageKeys: [COCOImageID: Int] = [:]
-        var imageOrder: [COCOImageID] = []
-        var last: (id: COCOImageID, key: Int)?
+        var imageKeys = ImageKeys()
 
         mutating func add(_ r: Record) {
-            let imageIndex: Int
-            if let last, last.id == r.imageID {
-                imageIndex = last.key
-            } else if let k = imageKeys[r.imageID] {
-                imageIndex = k
-            } else {
-                imageIndex = imageKeys.count
-                imageKeys[r.imageID] = imageIndex
-                imageOrder.append(r.imageID)
-            }
-            last = (r.imageID, imageIndex)
+            let imageIndex = imageKeys.key(for: r.imageID)
             if let s = r.deviation {
                 if deviations == nil { deviations = Array(repeating: SIMD4(repeating: 1), count: raw.count) }
                 deviations!.append(SIMD4<Float>(s))

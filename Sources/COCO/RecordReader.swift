@@ -1,7 +1,7 @@
 import JSONScanning
 
-/// The fields a kind of COCO record is read for: the cases, numbered from 0 (at most ``RecordReader/maximumFields``),
-/// and their JSON names.
+/// The fields a kind of COCO record is read for: the cases, numbered from 0 (at most 8, the slots of a
+/// ``RecordReader/Record``), and their JSON names.
 protocol RecordField: RawRepresentable where RawValue == Int {
     /// The JSON name of each case, in case order.
     static var names: [String] { get }
@@ -15,9 +15,6 @@ extension RecordField {
 /// Reads the records of a COCO file one at a time, each in a single pass over its bytes (no dictionary, no string
 /// per field name), with errors that name the file, the section, the record and its line.
 struct RecordReader {
-    /// The largest number of named fields a record kind may have.
-    static let maximumFields = 8
-
     /// The file being read, positioned at the next record.
     var scanner: JSONScanner
     /// Where it was read from, for messages.
@@ -144,7 +141,7 @@ struct RecordReader {
         func quad(_ field: Field, _ v: JSONScanner.Value) throws -> SIMD4<Double> {
             let read = numberCount[field.rawValue] == 4 && values[field.rawValue]?.range == v.range ? numbers[field.rawValue] : nil
             guard let b = read ?? scanner.fourNumbers(v) else {
-                // Why not, for the message.
+                // Which part is wrong, for the message.
                 let items = v.kind == .array ? try scanner.elements(v) : []
                 guard items.count == 4 else { throw error("field \"\(field.name)\" must be an array of 4 numbers") }
                 for item in items where item.kind != .number {

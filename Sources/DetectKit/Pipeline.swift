@@ -45,10 +45,15 @@ public struct Pipeline: Sendable {
         /// else `category score` (coloured by category).
         public var annotations: [Annotation] { annotations(above: nil) }
 
-        /// ``annotations`` of the kept boxes scoring above `confidence` (all of them when nil), as Ultralytics'
-        /// `predict(conf=…)` shows only boxes above its `conf`.
+        /// The positions in ``kept`` of the boxes scoring above `confidence` (all of them when nil), the boxes
+        /// Ultralytics' `predict(conf=…)` shows.
+        public func shown(above confidence: Float?) -> [Int] {
+            (0..<kept.count).filter { i in confidence.map { kept.scores[i] > $0 } ?? true }
+        }
+
+        /// ``annotations`` of the boxes ``shown(above:)``.
         public func annotations(above confidence: Float?) -> [Annotation] {
-            (0..<kept.count).filter { i in confidence.map { kept.scores[i] > $0 } ?? true }.map { i in
+            shown(above: confidence).map { i in
                 if i < names.count, let name = names[i] {
                     return Annotation(box: kept.boxes[i], label: "\(name.label) \(Self.twoDecimals(name.probability))", colorIndex: name.index)
                 }

@@ -1,6 +1,5 @@
 import Boxes
 import COCO
-import Foundation
 
 /// The detections an evaluation scores, as pycocotools' `COCO.loadRes` holds them: per detection its image
 /// (a position in `COCOGroundTruth/images`), category, `[x, y, w, h]` box and score in `Double`, and its id
@@ -66,15 +65,13 @@ public struct EvaluatedDetections: Sendable {
             let truth = try COCOGroundTruth(contentsOf: groundTruthPath)
             return (truth, try EvaluatedDetections(contentsOf: path, groundTruth: truth))
         }
-        nonisolated(unsafe) var truth: Result<COCOGroundTruth, any Error>?
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            truth = Result { try COCOGroundTruth(contentsOf: groundTruthPath) }
-            done.signal()
-        }.start()
-        let unresolved = Result { try Unresolved(contentsOf: path, threads: threads) }
-        done.wait()
-        let groundTruth = try truth!.get()
+        nonisolated(unsafe) var truth: Result<COCOGroundTruth, any Error>?, unresolved: Result<Unresolved, any Error>?
+        ConcurrentWork.run([
+            { unresolved = Result { try Unresolved(contentsOf: path, threads: threads) } },
+            { truth = Result { try COCOGroundTruth(contentsOf: groundTruthPath) } },
+        ])
+        guard let truth, let unresolved else { throw EvaluationError(source: path, message: "not read") }
+        let groundTruth = try truth.get()
         return (groundTruth, try unresolved.get().resolved(against: groundTruth))
     }
 
@@ -82,10 +79,8 @@ public struct EvaluatedDetections: Sendable {
     /// ground truth is known.
     private struct Unresolved: Sendable {
         var path: String
-        var imageIDs: [COCOImageID] = []
+        var imageKeys = ImageKeys()
         var keys: [Int] = [], categories: [Int] = [], boxes: [SIMD4<Double>] = [], scores: [Double] = []
-        var keyOf: [COCOImageID: Int] = [:]
-        var last: (id: COCOImageID, key: Int)?
 
         init(path: String, capacity: Int) {
             self.path = path
@@ -101,21 +96,10 @@ public struct EvaluatedDetections: Sendable {
             }
             self = parts[0]
             for part in parts.dropFirst() { append(part) }
-            keyOf = [:]
         }
 
         mutating func add(_ r: COCOResults.Record) {
-            if let last, last.id == r.imageID {
-                keys.append(last.key)
-            } else {
-                let key = keyOf[r.imageID] ?? imageIDs.count
-                if key == imageIDs.count {
-                    keyOf[r.imageID] = key
-                    imageIDs.append(r.imageID)
-                }
-                keys.append(key)
-                last = (r.imageID, key)
-            }
+            keys.append(imageKeys.key(for: r.imageID))
             categories.append(r.category)
             boxes.append(r.bbox)
             scores.append(r.score)
@@ -123,12 +107,7 @@ public struct EvaluatedDetections: Sendable {
 
         /// The records of `other`, read after these.
         mutating func append(_ other: Unresolved) {
-            let key = other.imageIDs.map { id in
-                if let k = keyOf[id] { return k }
-                keyOf[id] = imageIDs.count
-                imageIDs.append(id)
-                return imageIDs.count - 1
-            }
+            let key = other.imageKeys.ids.map { imageKeys.key(for: $0) }
             keys += other.keys.map { key[$0] }
             categories += other.categories
             boxes += other.boxes
@@ -138,13 +117,13 @@ public struct EvaluatedDetections: Sendable {
         /// The detections, each image looked up in `groundTruth`; throws ``EvaluationError`` naming the first
         /// record (in file order) whose image or category it lacks.
         func resolved(against groundTruth: COCOGroundTruth) throws -> EvaluatedDetections {
-            let imageOfKey = imageIDs.map { groundTruth.imageIndex[$0] }
+            let imageOfKey = imageKeys.ids.map { groundTruth.imageIndex[$0] }
             let known = CategoryIndex(groundTruth.categories.map(\.id))
             let badImage = imageOfKey.contains(nil) ? keys.firstIndex { imageOfKey[$0] == nil } : nil
             let badCategory = categories.firstIndex { known[$0] == nil }
             if let index = [badImage, badCategory].compactMap({ $0 }).min() {
                 let message = index == badImage
-                    ? "image_id \(imageIDs[keys[index]]) is not among the ground truth's images (\(groundTruth.source))"
+                    ? "image_id \(imageKeys.ids[keys[index]]) is not among the ground truth's images (\(groundTruth.source))"
                     : "category_id \(categories[index]) is not among the ground truth's categories (\(groundTruth.source))"
                 throw EvaluationError(source: path, record: "record \(index)", message: message)
             }

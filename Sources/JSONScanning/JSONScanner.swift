@@ -233,7 +233,6 @@ package struct JSONScanner {
         return (Value(kind: .array, range: open..<position), out)
     }
 
-
     /// Scans one value of any kind.
     package mutating func value(depth: Int = 0) throws -> Value {
         skipWhitespace()

@@ -31,7 +31,7 @@ public enum RotatedNMS {
 
     /// Greedy NMS: the kept boxes' indices, by descending score.
     public static func greedy(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores), pruning = Pruning(boxes, threshold, overlap)
+        let order = ScoreOrder.descending(scores), pruning = Pruning(boxes, threshold, overlap)
         var kept: [Int] = []
         for i in order where kept.allSatisfy({ !overlaps(boxes, pruning, $0, i, threshold, overlap) }) { kept.append(i) }
         return kept
@@ -39,7 +39,7 @@ public enum RotatedNMS {
 
     /// Fast NMS: the kept boxes' indices, by descending score.
     public static func fast(_ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap = .iou) -> [Int] {
-        let order = descending(scores), pruning = Pruning(boxes, threshold, overlap)
+        let order = ScoreOrder.descending(scores), pruning = Pruning(boxes, threshold, overlap)
         return order.indices.filter { k in order[..<k].allSatisfy { !overlaps(boxes, pruning, $0, order[k], threshold, overlap) } }
             .map { order[$0] }
     }
@@ -94,17 +94,12 @@ public enum RotatedNMS {
     static func reference(
         fast: Bool, _ boxes: [RotatedBox], scores: [Float], threshold: Double, overlap: Overlap
     ) -> [Int] {
-        let order = descending(scores)
+        let order = ScoreOrder.descending(scores)
         var kept: [Int] = []
         for (k, i) in order.enumerated() {
             let earlier = fast ? Array(order[..<k]) : kept
             if earlier.allSatisfy({ overlap(boxes[$0], boxes[i]) <= threshold }) { kept.append(i) }
         }
         return kept
-    }
-
-    /// Indices by descending score, ties in input order.
-    private static func descending(_ scores: [Float]) -> [Int] {
-        scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
     }
 }

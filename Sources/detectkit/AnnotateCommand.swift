@@ -119,7 +119,7 @@ struct AnnotateCommand: ParsableCommand {
             let confidence = conf ?? Self.defaultConfidence
             let outcomes = pipeline.run(files: runs.map { files[$0] }, decode: DecodeOptions(maxPixels: maxPixels), threads: threads, progress: progress.advance) {
                 try $1.drawn(above: confidence).write(toFile: targets[runs[$0]], encoding)
-                let drawn = $1.kept.scores.count { $0 > confidence }
+                let drawn = $1.shown(above: confidence).count
                 return (drawn: drawn, hidden: $1.kept.count - drawn)
             }
             var drawn = 0, hidden = 0, written = 0
