@@ -13,11 +13,14 @@ public struct Detections: Sendable {
     public var deviations: [SIMD4<Float>]?
     /// Model of each box, for ensembles fused by Weighted Boxes Fusion.
     public var models: [Int]?
+    /// Oriented boxes, when the records are oriented (COCO records' `rbox`): then ``boxes`` holds their enclosing
+    /// axis-aligned boxes, and suppression, drawing and evaluation use the oriented ones.
+    public var rotated: [RotatedBox]?
 
     /// Detections from parallel arrays; every array given must have one value per box.
     public init(
         boxes: BoxArray, scores: [Float], categories: [Int]? = nil, images: [Int]? = nil,
-        deviations: [SIMD4<Float>]? = nil, models: [Int]? = nil
+        deviations: [SIMD4<Float>]? = nil, models: [Int]? = nil, rotated: [RotatedBox]? = nil
     ) throws {
         let n = boxes.count
         func check(_ field: String, _ count: Int?) throws {
@@ -30,12 +33,23 @@ public struct Detections: Sendable {
         try check("images", images?.count)
         try check("deviations", deviations?.count)
         try check("models", models?.count)
+        try check("rotated", rotated?.count)
         self.boxes = boxes
         self.scores = scores
         self.categories = categories ?? [Int](repeating: 0, count: n)
         self.images = images ?? [Int](repeating: 0, count: n)
         self.deviations = deviations
         self.models = models
+        self.rotated = rotated
+    }
+
+    /// Oriented detections: ``boxes`` are the enclosing boxes of `rotated`.
+    public init(
+        rotated: [RotatedBox], scores: [Float], categories: [Int]? = nil, images: [Int]? = nil, models: [Int]? = nil
+    ) throws {
+        try self.init(
+            boxes: BoxArray(rotated.map(\.enclosingBox)), scores: scores, categories: categories, images: images,
+            models: models, rotated: rotated)
     }
 
     /// Number of detections.
@@ -48,13 +62,16 @@ public struct KeptDetection: Sendable, Equatable {
     public var index: Int
     /// Final score.
     public var score: Float
-    /// Final box.
+    /// Final box (for an oriented survivor: the enclosing box of ``rotated``).
     public var box: Box
+    /// Final oriented box, when the detections were oriented.
+    public var rotated: RotatedBox?
 
     /// A survivor of record `index`.
-    public init(index: Int, score: Float, box: Box) {
+    public init(index: Int, score: Float, box: Box, rotated: RotatedBox? = nil) {
         self.index = index
         self.score = score
         self.box = box
+        self.rotated = rotated
     }
 }

@@ -12,6 +12,15 @@ public enum RotatedOverlap {
         return union > 0 ? max(0, min(1, inter / union)) : 0
     }
 
+    /// Exact IoS: the area of the two rectangles' intersection over the smaller of their areas, clamped to [0, 1]
+    /// (SAHI's `IOS` on oriented boxes: a part cut by a tile border lies inside the whole object's box); 0 when the
+    /// smaller area is 0.
+    public static func ios(_ a: RotatedBox, _ b: RotatedBox) -> Double {
+        let p = polygon(a), q = polygon(b)
+        let smaller = min(abs(signedArea(p)), abs(signedArea(q)))
+        return smaller > 0 ? max(0, min(1, intersectionArea(p, q) / smaller)) : 0
+    }
+
     /// ProbIoU (Llerena et al., "Gaussian Bounding Boxes and Probabilistic Intersection-over-Union for Object
     /// Detection", 2021) exactly as Ultralytics' `batch_probiou` computes it: each box as a Gaussian with covariance
     /// `R diag(w²/12, h²/12) Rᵀ` = `[[a, c], [c, b]]`, with `D = (a₁+a₂)(b₁+b₂) − (c₁+c₂)²` the Bhattacharyya

@@ -53,12 +53,49 @@ public enum RandomDetections {
         return try Detections(boxes: boxes, scores: scores, categories: cats, deviations: deviations, models: models)
     }
 
+    /// `count` oriented boxes of up to `categories` classes: clusters of jittered copies (centre, sides, angle, and
+    /// now and then the same rectangle written as `(h, w, θ + π/2)` or `(w, h, θ + π)`) around objects at any angle,
+    /// plus exact duplicates and zero-size boxes; scores with three decimals, so that ties occur.
+    public static func oriented(
+        seed: UInt64, count: Int, categories: Int = 1, width: Float = 640, height: Float = 480,
+        sizes: ClosedRange<Float> = 4...160
+    ) throws -> Detections {
+        var rng = SplitMix64(seed: seed)
+        var boxes: [RotatedBox] = [], scores: [Float] = [], cats: [Int] = [], models: [Int] = []
+        while scores.count < count {
+            func side() -> Float { sizes.lowerBound * powf(sizes.upperBound / sizes.lowerBound, Float.random(in: 0...1, using: &rng)) }
+            let w = side(), h = side(), angle = Float.random(in: -7...7, using: &rng)
+            let cx = Float.random(in: 0...width, using: &rng), cy = Float.random(in: 0...height, using: &rng)
+            let confidence = Float.random(in: 0.2...1, using: &rng)
+            let category = Int.random(in: 0..<max(categories, 1), using: &rng)
+            for _ in 0..<Int.random(in: 1...12, using: &rng) where scores.count < count {
+                let kind = Int.random(in: 0..<20, using: &rng)
+                var b = RotatedBox(
+                    cx: cx + Float.random(in: -0.15...0.15, using: &rng) * w, cy: cy + Float.random(in: -0.15...0.15, using: &rng) * h,
+                    width: w * Float.random(in: 0.8...1.2, using: &rng), height: h * Float.random(in: 0.8...1.2, using: &rng),
+                    angle: angle + Float.random(in: -0.2...0.2, using: &rng))
+                switch kind {
+                case 0: b = boxes.last ?? b  // exact duplicate
+                case 1: b.width = 0
+                case 2: (b.width, b.height, b.angle) = (b.height, b.width, b.angle + .pi / 2)
+                case 3: b.angle += .pi
+                default: break
+                }
+                boxes.append(b)
+                scores.append((confidence * Float.random(in: 0.3...1, using: &rng) * 1000).rounded() / 1000)
+                cats.append(category)
+                models.append(Int.random(in: 0..<3, using: &rng))
+            }
+        }
+        return try Detections(rotated: boxes, scores: scores, categories: cats, models: models)
+    }
+
     /// All of `d` as one suppression group.
     public static func group(_ d: Detections, scoreThreshold: Float = 0, convention: BoxConvention = .continuous)
         -> SuppressionGroup
     {
         SuppressionGroup(
             boxes: d.boxes, scores: d.scores, deviations: d.deviations, models: d.models,
-            convention: convention, scoreThreshold: scoreThreshold)
+            convention: convention, scoreThreshold: scoreThreshold, rotated: d.rotated)
     }
 }

@@ -3,7 +3,8 @@ import Boxes
 extension Suppressor {
     /// Runs this method over detections of any number of images and categories.
     ///
-    /// 1. Validates every record (`Detections/validate()`) and the options.
+    /// 1. Validates every record (`Detections/validate()`) and the options; oriented detections need a method that
+    ///    takes them (``acceptsOrientedBoxes``).
     /// 2. Drops records with `score < scoreThreshold`.
     /// 3. Splits them into groups: per (image, category), or per image when class-agnostic. Groups are kept
     ///    apart by construction, never by offsetting coordinates.
@@ -14,6 +15,7 @@ extension Suppressor {
     public func apply(to detections: Detections, options: SuppressionOptions = .init()) throws -> [KeptDetection] {
         try detections.validate()
         try options.validate()
+        if detections.rotated != nil, !acceptsOrientedBoxes { throw SuppressionError.notOriented(name) }
         let threshold = options.scoreThreshold ?? defaultScoreThreshold
         let (imageOrder, groupsPerImage, members) = Grouping.groups(of: detections, threshold: threshold, options: options)
         let modelCount = detections.models.map { Set($0).count } ?? 1
@@ -27,9 +29,10 @@ extension Suppressor {
                     scores: indices.map { detections.scores[$0] },
                     deviations: detections.deviations.map { d in indices.map { d[$0] } },
                     models: detections.models.map { m in indices.map { m[$0] } }, modelCount: modelCount,
-                    convention: options.convention, scoreThreshold: threshold)
+                    convention: options.convention, scoreThreshold: threshold,
+                    rotated: detections.rotated.map { r in indices.map { r[$0] } })
                 var survivors = try suppress(group).map {
-                    KeptDetection(index: indices[$0.position], score: $0.score, box: $0.box)
+                    KeptDetection(index: indices[$0.position], score: $0.score, box: $0.box, rotated: $0.rotated)
                 }
                 Grouping.sortByScore(&survivors)
                 if let cap = options.maxPerGroup, survivors.count > cap { survivors.removeLast(survivors.count - cap) }

@@ -16,7 +16,8 @@ import Boxes
 ///
 /// The fast path runs the same iteration sparsely: each round rebuilds a `SpatialGrid` of the boxes kept so
 /// far and asks, for each box, whether a kept higher-ranked neighbour exceeds the threshold, until the kept set
-/// stops changing. ``reference(_:)`` builds the dense matrices.
+/// stops changing. ``reference(_:)`` builds the dense matrices. Oriented groups, and ProbIoU on either geometry,
+/// run ``RotatedNMS/greedy(_:scores:threshold:overlap:)``, the iteration's fixed point.
 public struct ClusterNMS: ReferencedSuppressor {
     /// Suppress when `criterion > iouThreshold`, in [0, 1].
     public var iouThreshold: Float
@@ -34,9 +35,17 @@ public struct ClusterNMS: ReferencedSuppressor {
     /// The method's name.
     public var name: String { kind.rawValue }
 
+    /// Whether the criterion has an oriented form (IoU, IoS, ProbIoU).
+    public var acceptsOrientedBoxes: Bool { criterion.measure != nil }
+
     /// The kept boxes, unchanged.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
+        if let o = try oriented(group) {
+            // The fixed point is greedy NMS's result (the reference below iterates to it).
+            return RotatedNMS.greedy(o.boxes, scores: group.scores, threshold: iouThreshold, overlap: o.measure)
+                .map { group.kept($0) }
+        }
         let n = group.count
         var rank = [Int](repeating: 0, count: n)
         for (r, p) in group.order.enumerated() { rank[p] = r }
@@ -62,19 +71,24 @@ public struct ClusterNMS: ReferencedSuppressor {
             if next == keep { break }
             keep = next
         }
-        return group.order.filter { keep[$0] }.map {
-            GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0])
-        }
+        return group.order.filter { keep[$0] }.map { group.kept($0) }
+    }
+
+    /// The group's oriented overlaps when it is oriented or the criterion is ProbIoU.
+    private func oriented(_ group: SuppressionGroup) throws -> OrientedOverlaps? {
+        try OrientedOverlaps(group, measure: criterion.measure, method: name, axisAligned: [.iou, .ios])
     }
 
     /// Plain reference: the dense matrix iteration of the authors' code, without its 200-round cap.
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
+        let oriented = try oriented(group)
         let order = group.order, n = order.count
         var x = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
         for i in 0..<n {
             for j in (i + 1)..<max(n, i + 1) {
-                x[i][j] = criterion.value(group.boxes[order[i]], group.boxes[order[j]], convention: group.convention)
+                x[i][j] = oriented.map { $0(order[i], order[j]) }
+                    ?? criterion.value(group.boxes[order[i]], group.boxes[order[j]], convention: group.convention)
             }
         }
         func columnMaxima(_ m: [[Float]]) -> [Float] {
@@ -88,9 +102,7 @@ public struct ClusterNMS: ReferencedSuppressor {
             b = (0..<n).map { i in keep[i] ? x[i] : [Float](repeating: 0, count: n) }
         } while a != b
         let keep = columnMaxima(a).map { $0 <= iouThreshold }
-        return (0..<n).filter { keep[$0] }.map {
-            GroupSelection(position: order[$0], score: group.scores[order[$0]], box: group.boxes[order[$0]])
-        }
+        return (0..<n).filter { keep[$0] }.map { group.kept(order[$0]) }
     }
 
     func validate() throws {

@@ -1,9 +1,18 @@
 import Boxes
 
 extension Detections {
-    /// Throws ``SuppressionError/invalidDetection(index:reason:)`` for the first unusable record.
+    /// Throws ``SuppressionError/invalidDetection(index:reason:)`` for the first unusable record: a NaN or infinite
+    /// value, a negative size (of the box, or of the oriented box first), a standard deviation that is not positive.
     public func validate() throws {
         for i in 0..<count {
+            if let r = rotated?[i] {
+                guard r.cx.isFinite && r.cy.isFinite && r.width.isFinite && r.height.isFinite && r.angle.isFinite else {
+                    throw SuppressionError.invalidDetection(index: i, reason: "rbox \(r) has a NaN or infinite value")
+                }
+                guard r.width >= 0 && r.height >= 0 else {
+                    throw SuppressionError.invalidDetection(index: i, reason: "rbox \(r) has a negative width or height")
+                }
+            }
             let b = boxes[i]
             guard b.isFinite else {
                 throw SuppressionError.invalidDetection(index: i, reason: "box \(b) has a NaN or infinite coordinate")

@@ -12,6 +12,8 @@ import Boxes
 ///   `IoU - (ρ²/c²)^β > iouThreshold`; with `β = 1` that is `torchvision.ops.distance_box_iou(i, j) > t`.
 /// - `ciou` suppresses when `torchvision.ops.complete_box_iou(i, j) > t`. No published CIoU-NMS exists;
 ///   DetectKit defines it this way.
+/// - On oriented boxes (``SuppressionGroup/rotated``) `nms` compares the exact IoU of the rectangles (or their IoS),
+///   and `nms:overlap=probiou` ProbIoU on either geometry (``RotatedNMS``); DIoU and CIoU have no oriented form.
 /// - `nms:overlap=ios` suppresses when the intersection over the smaller area exceeds `t`: a box lying mostly
 ///   inside a kept one goes, as tiles' partial boxes should. The rule stays this one (strictly above, score
 ///   order); SAHI's `NMSPostprocess` suppresses at `≥` and breaks score ties by coordinates.
@@ -49,7 +51,7 @@ public struct GreedyNMS: ReferencedSuppressor {
     /// `nms`, `diou` or `ciou`.
     public var kind: SuppressionMethod.Kind {
         switch criterion {
-        case .iou, .ios: return .nms
+        case .iou, .ios, .probIoU: return .nms
         case .diou: return .diou
         case .ciou: return .ciou
         }
@@ -58,12 +60,22 @@ public struct GreedyNMS: ReferencedSuppressor {
     /// The method's name.
     public var name: String { kind.rawValue }
 
+    /// Whether the criterion has an oriented form (IoU, IoS, ProbIoU).
+    public var acceptsOrientedBoxes: Bool { criterion.measure != nil }
+
     /// The kept boxes, unchanged, in score order.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return keptPositions(group, useGrid: group.count > 32).map {
-            GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0])
+        if let o = try oriented(group) {
+            return RotatedNMS.greedy(o.boxes, scores: group.scores, threshold: iouThreshold, overlap: o.measure)
+                .map { group.kept($0) }
         }
+        return keptPositions(group, useGrid: group.count > 32).map { group.kept($0) }
+    }
+
+    /// The group's oriented overlaps when it is oriented or the criterion is ProbIoU.
+    private func oriented(_ group: SuppressionGroup) throws -> OrientedOverlaps? {
+        try OrientedOverlaps(group, measure: criterion.measure, method: name, axisAligned: [.iou, .ios])
     }
 
     func validate() throws {
@@ -108,10 +120,14 @@ public struct GreedyNMS: ReferencedSuppressor {
     /// The plain scalar reference: torchvision's CPU loop over all later boxes.
     public func reference(_ g: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
+        if let o = try oriented(g) {
+            return RotatedNMS.reference(fast: false, o.boxes, scores: g.scores, threshold: iouThreshold, overlap: o.measure)
+                .map { g.kept($0) }
+        }
         var suppressed = [Bool](repeating: false, count: g.count)
         var out: [GroupSelection] = []
         for (rank, i) in g.order.enumerated() where !suppressed[i] {
-            out.append(GroupSelection(position: i, score: g.scores[i], box: g.boxes[i]))
+            out.append(g.kept(i))
             for j in g.order[(rank + 1)...] where !suppressed[j] {
                 if criterion.value(g.boxes[i], g.boxes[j], convention: g.convention) > iouThreshold {
                     suppressed[j] = true

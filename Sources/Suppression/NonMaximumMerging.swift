@@ -23,6 +23,11 @@ import Boxes
 /// A threshold of 0 matches every pair, disjoint boxes included, as SAHI does. The fixture tests hold both
 /// variants equal to SAHI's numpy backend (boxes, scores and categories); SAHI's numba backend computes the
 /// ranking's overlaps in `Double` and can differ on overlaps within a rounding of the threshold.
+///
+/// On oriented groups (and with `overlap=probiou` on either geometry) boxes match by the overlap of the oriented
+/// boxes (`OverlapMeasure`, in Boxes; ties in the ranking by the enclosing boxes' coordinates) and a keeper grows into
+/// the smallest rectangle at its own angle that holds what it absorbs; the fast path tests every pair, far pairs
+/// settled without computing their overlap.
 public struct NonMaximumMerging: ReferencedSuppressor {
     /// Which of SAHI's two merging walks.
     public enum Variant: String, Sendable, CaseIterable {
@@ -34,14 +39,14 @@ public struct NonMaximumMerging: ReferencedSuppressor {
 
     /// Greedy or transitive.
     public var variant: Variant
-    /// The overlap that makes boxes match: `.iou` or `.ios`.
-    public var overlap: OverlapKind
+    /// The overlap that makes boxes match: `.iou`, `.ios`, or `.probIoU`.
+    public var overlap: OverlapMeasure
     /// Boxes match when their overlap is at least this, in [0, 1].
     public var threshold: Float
 
     /// A merging method; SAHI's sliced prediction merges greedily on IoS at 0.5, the defaults.
     public init(
-        _ variant: Variant = .greedy, overlap: OverlapKind = .ios,
+        _ variant: Variant = .greedy, overlap: OverlapMeasure = .ios,
         threshold: Float = SuppressionMethod.Kind.greedyNMM.defaultValue(.threshold)
     ) {
         self.variant = variant
@@ -54,31 +59,46 @@ public struct NonMaximumMerging: ReferencedSuppressor {
     /// The method's name.
     public var name: String { kind.rawValue }
 
+    /// True.
+    public var acceptsOrientedBoxes: Bool { true }
+
     /// The merged detections, using a spatial index to find the boxes that can match.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
-        try check()
-        // At threshold 0 disjoint boxes match too, which no spatial index can narrow down.
+        try Check.unitInterval("threshold", threshold)
+        // At threshold 0 disjoint boxes match too, which nothing can narrow down.
         guard threshold > 0 else { return try reference(group) }
+        // Pairs at or below the Float just under the threshold never match.
+        if let o = try OrientedOverlaps(group, measure: overlap, method: name, axisAligned: [.iou, .ios], floor: Double(threshold.nextDown)) {
+            return try merged(group, o) { box, accept in
+                for other in 0..<group.count { accept(other, o(box, other)) }
+            } removing: { _ in }
+        }
         let index = CellIndex(group.boxes, convention: group.convention)
-        let taken = try take(group) { box, accept in
-            index.visit(overlap, of: group.boxes[box], atLeast: threshold, accept)
+        let kind: OverlapKind = overlap == .iou ? .iou : .ios
+        return try merged(group, nil) { box, accept in
+            index.visit(kind, of: group.boxes[box], atLeast: threshold, accept)
         } removing: { index.remove($0) }
-        return taken.map { absorb(group, $0.keeper, $0.taken) }
     }
 
     /// Plain scalar reference: every pair is tested.
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
-        try check()
-        let taken = try take(group) { box, accept in
-            for other in 0..<group.count { accept(other, group.overlap(overlap, box, other)) }
+        try Check.unitInterval("threshold", threshold)
+        let o = try OrientedOverlaps(group, measure: overlap, method: name, axisAligned: [.iou, .ios])
+        let kind: OverlapKind = overlap == .iou ? .iou : .ios
+        return try merged(group, o) { box, accept in
+            for other in 0..<group.count { accept(other, o?(box, other) ?? group.overlap(kind, box, other)) }
         } removing: { _ in }
-        return taken.map { absorb(group, $0.keeper, $0.taken) }
     }
 
-    private func check() throws {
-        try Check.unitInterval("threshold", threshold)
-        guard overlap == .iou || overlap == .ios else {
-            throw SuppressionError.invalidParameter(name: "overlap", value: overlap.rawValue, reason: "merging takes iou or ios")
+    /// The keepers grown by what they took (``take(_:candidates:removing:)``), on the oriented boxes of `oriented`
+    /// when given.
+    private func merged(
+        _ g: SuppressionGroup, _ oriented: OrientedOverlaps?, candidates: (Int, (Int, Float) -> Void) -> Void,
+        removing: (Int) -> Void
+    ) throws -> [GroupSelection] {
+        try take(g, candidates: candidates, removing: removing).map {
+            if let oriented { return absorb(g, oriented, $0.keeper, $0.taken) }
+            return absorb(g, $0.keeper, $0.taken)
         }
     }
 
@@ -163,6 +183,22 @@ public struct NonMaximumMerging: ReferencedSuppressor {
     private func dominates(_ g: SuppressionGroup, _ a: Int, _ b: Int) -> Bool {
         if g.scores[a] != g.scores[b] { return g.scores[a] > g.scores[b] }
         return !(Self.coordinateOrder(g.boxes[a], g.boxes[b]) ?? false)
+    }
+
+    /// The oriented keeper grown by the boxes it took that still match it, in order: each into the smallest rectangle
+    /// at the keeper's angle that holds both (`RotatedBox.enclosing(_:)`, in Boxes), the match redone on the grown box
+    /// in `Double`; scores and categories as on axis-aligned boxes.
+    private func absorb(_ g: SuppressionGroup, _ o: OrientedOverlaps, _ keeper: Int, _ taken: [Int]) -> GroupSelection {
+        var box = o.boxes[keeper], score = g.scores[keeper], categoryFrom = keeper
+        for other in taken {
+            guard o.measure.value(box, o.boxes[other]) >= Double(threshold) else { continue }
+            box = box.enclosing(o.boxes[other])
+            if !(score > g.scores[other]) { categoryFrom = other }
+            score = Swift.max(score, g.scores[other])
+        }
+        return g.rotated == nil
+            ? GroupSelection(position: categoryFrom, score: score, box: box.enclosingBox)
+            : GroupSelection(position: categoryFrom, score: score, rotated: box)
     }
 
     /// The keeper grown by the boxes it took that still match it, in order (SAHI's `_apply_merge`).

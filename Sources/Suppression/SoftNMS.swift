@@ -11,6 +11,10 @@ import Foundation
 ///
 /// and drop those now below the threshold (default 0.001, the authors'). IoU is continuous (no `+1`). Equal to
 /// OpenCV's `softNMSBoxes` (top_k 0) on integer boxes. Returned scores are the decayed ones.
+///
+/// Oriented groups (and ProbIoU, `overlap=probiou`, on either geometry) decay by the overlap of the oriented boxes
+/// (`OverlapMeasure`, in Boxes): the fast path is the reference's loop with far pairs settled without computing
+/// their overlap.
 public struct SoftNMS: ReferencedSuppressor {
     /// How a pick lowers the scores of the boxes it overlaps.
     public enum Decay: Sendable, Hashable {
@@ -22,16 +26,26 @@ public struct SoftNMS: ReferencedSuppressor {
 
     /// The decay rule.
     public var decay: Decay
+    /// How boxes overlap: IoU, or ProbIoU (`soft-gaussian:overlap=probiou`).
+    public var overlap: OverlapMeasure
 
-    /// Soft-NMS with the given decay.
-    public init(decay: Decay) {
+    /// Soft-NMS with the given decay and overlap.
+    public init(decay: Decay, overlap: OverlapMeasure = .iou) {
         self.decay = decay
+        self.overlap = overlap
     }
 
     /// `soft-linear`.
-    public static func linear(iouThreshold: Float = SuppressionMethod.Kind.softLinear.defaultValue(.threshold)) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold)) }
+    public static func linear(
+        iouThreshold: Float = SuppressionMethod.Kind.softLinear.defaultValue(.threshold), overlap: OverlapMeasure = .iou
+    ) -> SoftNMS { SoftNMS(decay: .linear(iouThreshold: iouThreshold), overlap: overlap) }
     /// `soft-gaussian`.
-    public static func gaussian(sigma: Float = SuppressionMethod.Kind.softGaussian.defaultValue(.sigma)) -> SoftNMS { SoftNMS(decay: .gaussian(sigma: sigma)) }
+    public static func gaussian(
+        sigma: Float = SuppressionMethod.Kind.softGaussian.defaultValue(.sigma), overlap: OverlapMeasure = .iou
+    ) -> SoftNMS { SoftNMS(decay: .gaussian(sigma: sigma), overlap: overlap) }
+
+    /// True.
+    public var acceptsOrientedBoxes: Bool { true }
 
     /// `soft-linear` or `soft-gaussian`.
     public var kind: SuppressionMethod.Kind {
@@ -50,17 +64,29 @@ public struct SoftNMS: ReferencedSuppressor {
     /// The picks in selection order, with their decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return SoftSelection.run(group, orderedNeighbours: false, decay: factor, pick: { m, score, _ in keep(group, m, score) })
+        if let o = try OrientedOverlaps(group, measure: overlap, method: name, floor: floor) {
+            return SoftSelection.reference(group, overlap: { o($0, $1) }, decay: factor, pick: { m, score, _ in group.kept(m, score: score) })
+        }
+        return SoftSelection.run(group, orderedNeighbours: false, decay: factor, pick: { m, score, _ in group.kept(m, score: score) })
     }
 
     /// Plain scalar reference (quadratic).
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return SoftSelection.reference(group, decay: factor, pick: { m, score, _ in keep(group, m, score) })
+        let o = try OrientedOverlaps(group, measure: overlap, method: name)
+        return SoftSelection.reference(
+            group, overlap: { o?($0, $1) ?? group.overlap(.iou, $0, $1) }, decay: factor,
+            pick: { m, score, _ in group.kept(m, score: score) })
     }
 
-    private func keep(_ g: SuppressionGroup, _ m: Int, _ score: Float) -> GroupSelection {
-        GroupSelection(position: m, score: score, box: g.boxes[m])
+    /// The overlap at or below which a pair leaves scores as they are: the linear decay's threshold; 0 for the
+    /// Gaussian one (far pairs' ProbIoU lies in [−5·10⁻⁸, 0], whose factor rounds to 1 while `sigma ≥ 10⁻⁶`; below
+    /// that every pair is computed).
+    private var floor: Double? {
+        switch decay {
+        case .linear(let t): return Double(t)
+        case .gaussian(let sigma): return sigma >= 1e-6 ? 0 : nil
+        }
     }
 
     /// The factor a box's score is multiplied by at a given IoU with the pick.

@@ -66,8 +66,11 @@ enum SoftSelection {
         return out
     }
 
-    /// Plain reference: a linear search for the maximum and a pass over every remaining box per pick.
-    static func reference(_ g: SuppressionGroup, decay: (Float) -> Float, pick: Pick) -> [GroupSelection] {
+    /// Plain reference: a linear search for the maximum and a pass over every remaining box per pick, with
+    /// `overlap(M, b)` for every remaining `b` (the oriented fast path gives one that settles far pairs as 0).
+    static func reference(
+        _ g: SuppressionGroup, overlap: (Int, Int) -> Float, decay: (Float) -> Float, pick: Pick
+    ) -> [GroupSelection] {
         var current = g.scores
         var remaining = [Bool](repeating: true, count: g.count)
         var out: [GroupSelection] = []
@@ -79,7 +82,7 @@ enum SoftSelection {
             var neighbours: [Neighbour] = []
             var ious = [Float](repeating: 0, count: g.count)
             for b in 0..<g.count where remaining[b] {
-                ious[b] = g.overlap(.iou, m, b)
+                ious[b] = overlap(m, b)
                 if ious[b] > 0 { neighbours.append((b, ious[b])) }
             }
             out.append(pick(m, current[m], neighbours))

@@ -45,13 +45,16 @@ public struct SofterNMS: ReferencedSuppressor {
     /// The picks in selection order, with voted boxes and decayed scores.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
+        guard group.rotated == nil else { throw SuppressionError.notOriented(name) }
         return SoftSelection.run(group, orderedNeighbours: true, decay: factor, pick: { vote(group, $0, $1, $2) })
     }
 
     /// Plain scalar reference (quadratic).
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try validate()
-        return SoftSelection.reference(group, decay: factor, pick: { vote(group, $0, $1, $2) })
+        guard group.rotated == nil else { throw SuppressionError.notOriented(name) }
+        return SoftSelection.reference(
+            group, overlap: { group.overlap(.iou, $0, $1) }, decay: factor, pick: { vote(group, $0, $1, $2) })
     }
 
     private func factor(_ iou: Float) -> Float { expf(-(iou * iou) / sigma) }

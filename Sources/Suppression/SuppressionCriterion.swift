@@ -13,6 +13,19 @@ public enum SuppressionCriterion: Sendable, Hashable {
     case ciou
     /// Intersection over the smaller area (`Boxes/OverlapKind/ios`), SAHI's `IOS`: `nms:overlap=ios`.
     case ios
+    /// ProbIoU, the Gaussian overlap of Ultralytics' OBB models (`Boxes/RotatedOverlap`): `nms:overlap=probiou`.
+    /// Axis-aligned boxes are taken at angle 0.
+    case probIoU
+
+    /// The measure this criterion is on oriented boxes; nil for DIoU and CIoU, which have no oriented form here.
+    public var measure: OverlapMeasure? {
+        switch self {
+        case .iou: return .iou
+        case .ios: return .ios
+        case .probIoU: return .probIoU
+        case .diou, .ciou: return nil
+        }
+    }
 
     /// The criterion's value for a kept box `a` and a candidate `b`.
     @inline(__always)
@@ -28,6 +41,8 @@ public enum SuppressionCriterion: Sendable, Hashable {
             return OverlapKind.ciou.value(a, b, convention: convention)
         case .ios:
             return OverlapKind.ios.value(a, b, convention: convention)
+        case .probIoU:
+            return Float(RotatedOverlap.probIoU(RotatedBox(a), RotatedBox(b)))
         }
     }
 

@@ -6,6 +6,11 @@ public enum SuppressionError: Error, Equatable, Sendable, CustomStringConvertibl
     /// A method parameter or option is out of its range.
     case invalidParameter(name: String, value: String, reason: String)
 
+    /// The error for a method given oriented boxes it has no oriented form for.
+    static func notOriented(_ method: String) -> SuppressionError {
+        .invalidParameter(name: "method", value: method, reason: "does not take oriented boxes (suppress their axis-aligned boxes instead)")
+    }
+
     /// A one-line explanation.
     public var description: String {
         switch self {

@@ -46,7 +46,7 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
     /// Parameters that differ from the defaults.
     public private(set) var parameters: [Parameter: Float]
     /// The overlap chosen with `overlap=…` (one of ``Kind/overlapChoices``); nil: the method's default.
-    public private(set) var overlap: OverlapKind?
+    public private(set) var overlap: OverlapMeasure?
 
     /// The method's name.
     public var name: String { kind.rawValue }
@@ -75,11 +75,11 @@ public struct SuppressionMethod: Sendable, Hashable, CustomStringConvertible {
         for item in parts[1].split(whereSeparator: { $0 == "," || $0 == ";" }) { try set(assignment: String(item)) }
     }
 
-    /// Sets a parameter from `name=value` (`-` in the name read as `_`), or the overlap from `overlap=iou|ios`.
+    /// Sets a parameter from `name=value` (`-` in the name read as `_`), or the overlap from `overlap=iou|ios|probiou`.
     private mutating func set(assignment item: String) throws {
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
         if kv.count == 2, kv[0] == "overlap" {
-            guard let o = OverlapKind(rawValue: kv[1]), kind.overlapChoices.contains(o) else {
+            guard let o = OverlapMeasure(rawValue: kv[1]), kind.overlapChoices.contains(o) else {
                 let choices = kind.overlapChoices.map(\.rawValue).joined(separator: ", ")
                 throw SuppressionError.invalidParameter(
                     name: "overlap", value: kv[1],

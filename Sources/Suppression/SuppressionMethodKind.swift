@@ -85,32 +85,35 @@ extension SuppressionMethod {
         }
 
         /// The overlaps the method can match boxes with (`overlap=…` in a method spec), the first the default;
-        /// empty for the methods whose overlap is fixed.
-        public var overlapChoices: [OverlapKind] {
+        /// empty for the methods whose overlap is fixed (IoU, on axis-aligned boxes only).
+        public var overlapChoices: [OverlapMeasure] {
             switch self {
-            case .greedyNMM, .nmm: return [.ios, .iou]
-            case .nms: return [.iou, .ios]
-            default: return []
+            case .greedyNMM, .nmm: return [.ios, .iou, .probIoU]
+            case .nms, .cluster: return [.iou, .ios, .probIoU]
+            case .softLinear, .softGaussian, .weighted, .fastNMS, .matrixGaussian, .matrixLinear, .wbf: return [.iou, .probIoU]
+            case .softer, .diou, .ciou: return []
             }
         }
 
         /// The method with `value(p)` for each of its parameters and `overlap` (nil: the method's default).
-        func make(overlap: OverlapKind? = nil, _ value: (Parameter) -> Float) -> any ReferencedSuppressor {
+        func make(overlap: OverlapMeasure? = nil, _ value: (Parameter) -> Float) -> any ReferencedSuppressor {
+            let measure = overlap ?? overlapChoices.first ?? .iou
+            let criterion: SuppressionCriterion = measure == .ios ? .ios : measure == .probIoU ? .probIoU : .iou
             switch self {
-            case .nms: return GreedyNMS(iouThreshold: value(.threshold), criterion: overlap == .ios ? .ios : .iou)
-            case .softLinear: return SoftNMS.linear(iouThreshold: value(.threshold))
-            case .softGaussian: return SoftNMS.gaussian(sigma: value(.sigma))
+            case .nms: return GreedyNMS(iouThreshold: value(.threshold), criterion: criterion)
+            case .softLinear: return SoftNMS.linear(iouThreshold: value(.threshold), overlap: measure)
+            case .softGaussian: return SoftNMS.gaussian(sigma: value(.sigma), overlap: measure)
             case .softer: return SofterNMS(sigma: value(.sigma), voteSigma: value(.voteSigma), voteIoU: value(.voteIoU))
-            case .weighted: return WeightedNMS(iouThreshold: value(.threshold))
+            case .weighted: return WeightedNMS(iouThreshold: value(.threshold), overlap: measure)
             case .diou: return GreedyNMS.diou(iouThreshold: value(.threshold), beta: value(.beta))
             case .ciou: return GreedyNMS.ciou(iouThreshold: value(.threshold))
-            case .cluster: return ClusterNMS(iouThreshold: value(.threshold))
-            case .fastNMS: return FastNMS(iouThreshold: value(.threshold))
-            case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma))
-            case .matrixLinear: return MatrixNMS.linear
-            case .wbf: return WeightedBoxesFusion(iouThreshold: value(.threshold))
-            case .greedyNMM: return NonMaximumMerging(.greedy, overlap: overlap ?? .ios, threshold: value(.threshold))
-            case .nmm: return NonMaximumMerging(.transitive, overlap: overlap ?? .ios, threshold: value(.threshold))
+            case .cluster: return ClusterNMS(iouThreshold: value(.threshold), criterion: criterion)
+            case .fastNMS: return FastNMS(iouThreshold: value(.threshold), overlap: measure)
+            case .matrixGaussian: return MatrixNMS.gaussian(sigma: value(.sigma), overlap: measure)
+            case .matrixLinear: return MatrixNMS(kernel: .linear, overlap: measure)
+            case .wbf: return WeightedBoxesFusion(iouThreshold: value(.threshold), overlap: measure)
+            case .greedyNMM: return NonMaximumMerging(.greedy, overlap: measure, threshold: value(.threshold))
+            case .nmm: return NonMaximumMerging(.transitive, overlap: measure, threshold: value(.threshold))
             }
         }
 

@@ -12,7 +12,7 @@ import Boxes
 /// struct KeepTopThree: Suppressor {
 ///     var name: String { "top3" }
 ///     func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
-///         group.order.prefix(3).map { GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0]) }
+///         group.order.prefix(3).map { group.kept($0) }
 ///     }
 /// }
 /// ```
@@ -27,11 +27,18 @@ public protocol Suppressor: Sendable {
     /// The survivors of one group: positions into the group's arrays, each with its final score and box.
     /// Any order; ``Suppressor/apply(to:options:)`` sorts them by score.
     func suppress(_ group: SuppressionGroup) throws -> [GroupSelection]
+
+    /// Whether the method handles oriented groups (``SuppressionGroup/rotated``), giving each survivor its oriented
+    /// box. ``Suppressor/apply(to:options:)`` refuses oriented detections for a method that does not.
+    var acceptsOrientedBoxes: Bool { get }
 }
 
 extension Suppressor {
     /// 0: no threshold.
     public var defaultScoreThreshold: Float { 0 }
+
+    /// False: a method of your own sees oriented boxes only once it says it handles them.
+    public var acceptsOrientedBoxes: Bool { false }
 }
 
 /// A suppressor with a plain scalar reference beside its fast path: every built-in method. The tests hold the two
@@ -60,13 +67,18 @@ public struct SuppressionGroup: Sendable {
     public let convention: BoxConvention
     /// Boxes whose (decayed) score falls below this are dropped.
     public let scoreThreshold: Float
+    /// The oriented boxes, in input order, when the group is oriented; ``boxes`` then holds their enclosing boxes.
+    public let rotated: [RotatedBox]?
 
-    /// A group from its parts; `order` is computed.
+    /// A group from its parts; `order` is computed, and for an oriented group (`rotated` given) `boxes` are the
+    /// enclosing boxes of `rotated` when not given.
     public init(
-        boxes: BoxArray, scores: [Float], deviations: [SIMD4<Float>]? = nil, models: [Int]? = nil, modelCount: Int? = nil,
-        convention: BoxConvention = .continuous, scoreThreshold: Float = 0
+        boxes: BoxArray? = nil, scores: [Float], deviations: [SIMD4<Float>]? = nil, models: [Int]? = nil,
+        modelCount: Int? = nil, convention: BoxConvention = .continuous, scoreThreshold: Float = 0,
+        rotated: [RotatedBox]? = nil
     ) {
-        self.boxes = boxes
+        self.boxes = boxes ?? BoxArray((rotated ?? []).map(\.enclosingBox))
+        self.rotated = rotated
         self.scores = scores
         self.deviations = deviations
         let models = models ?? [Int](repeating: 0, count: scores.count)
@@ -84,6 +96,12 @@ public struct SuppressionGroup: Sendable {
     @inline(__always) func overlap(_ kind: OverlapKind, _ a: Int, _ b: Int) -> Float {
         kind.value(boxes[a], boxes[b], convention: convention)
     }
+
+    /// Candidate `p` kept as it is (its box, and its oriented box in an oriented group), with `score` (its own by
+    /// default).
+    public func kept(_ p: Int, score: Float? = nil) -> GroupSelection {
+        GroupSelection(position: p, score: score ?? scores[p], box: boxes[p], rotated: rotated?[p])
+    }
 }
 
 /// One survivor of a group: where it came from, and its final score and box.
@@ -92,13 +110,21 @@ public struct GroupSelection: Sendable, Equatable {
     public var position: Int
     /// Final score (decayed or fused by some methods).
     public var score: Float
-    /// Final box (fused by some methods).
+    /// Final box (fused by some methods); for an oriented survivor, the enclosing box of ``rotated``.
     public var box: Box
+    /// Final oriented box, in an oriented group.
+    public var rotated: RotatedBox?
 
     /// A survivor.
-    public init(position: Int, score: Float, box: Box) {
+    public init(position: Int, score: Float, box: Box, rotated: RotatedBox? = nil) {
         self.position = position
         self.score = score
         self.box = box
+        self.rotated = rotated
+    }
+
+    /// An oriented survivor; ``box`` is the enclosing box of `rotated`.
+    init(position: Int, score: Float, rotated: RotatedBox) {
+        self.init(position: position, score: score, box: rotated.enclosingBox, rotated: rotated)
     }
 }

@@ -13,14 +13,25 @@ import Boxes
 /// Equal to `ensemble_boxes.weighted_boxes_fusion` (v1.0.9, unit weights) for boxes inside [0, 1]; the optional
 /// `model` field of a record names its model (absent: one model). Default `iouThreshold` 0.55. A cluster whose
 /// scores sum to 0 or less keeps its first box as the fused box (ensemble-boxes would divide by zero).
+///
+/// On oriented groups (and with `overlap=probiou` on either geometry) clusters are matched by the overlap of the
+/// oriented boxes (`OverlapMeasure`, in Boxes) and fused as the score-weighted mean of `(cx, cy, w, h, θ)`, every
+/// member written at the angle nearest to the cluster's first box (`RotatedBoxSum`; ensemble-boxes has no
+/// oriented WBF); the fast path is the reference's loop with far pairs settled without computing their overlap.
 public struct WeightedBoxesFusion: ReferencedSuppressor {
     /// A box joins a cluster when its IoU with the fused box is above this, in [0, 1].
     public var iouThreshold: Float
+    /// How boxes overlap: IoU, or ProbIoU (`wbf:overlap=probiou`).
+    public var overlap: OverlapMeasure
 
-    /// WBF with the given threshold.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.wbf.defaultValue(.threshold)) {
+    /// WBF with the given threshold and overlap.
+    public init(iouThreshold: Float = SuppressionMethod.Kind.wbf.defaultValue(.threshold), overlap: OverlapMeasure = .iou) {
         self.iouThreshold = iouThreshold
+        self.overlap = overlap
     }
+
+    /// True.
+    public var acceptsOrientedBoxes: Bool { true }
 
     /// `wbf`.
     public var kind: SuppressionMethod.Kind { .wbf }
@@ -30,6 +41,9 @@ public struct WeightedBoxesFusion: ReferencedSuppressor {
     /// One fused box per cluster, reported at its first (highest-scoring) member.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try Check.unitInterval("iou threshold", iouThreshold)
+        if let o = try OrientedOverlaps(group, measure: overlap, method: name, floor: Double(iouThreshold)) {
+            return oriented(group, o)
+        }
         var clusters: [Cluster] = []
         var seen: [Int32] = []
         var grid = SpatialGrid(covering: group.boxes, convention: group.convention)
@@ -67,14 +81,42 @@ public struct WeightedBoxesFusion: ReferencedSuppressor {
     /// Plain reference: every cluster's fused box recomputed from its members, every cluster compared.
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try Check.unitInterval("iou threshold", iouThreshold)
+        if let o = try OrientedOverlaps(group, measure: overlap, method: name) { return oriented(group, o) }
+        let found = clusters(group, box: { group.boxes[$0] }, overlap: { OverlapKind.iou.value($0, group.boxes[$1], convention: group.convention) }) {
+            var sum = WeightedBoxSum()
+            for q in $0 { sum.add(group.boxes[q], weight: Double(group.scores[q])) }
+            return sum.mean
+        }
+        return found.map { GroupSelection(position: $0.members[0], score: confidence(group, $0.members), box: $0.fused) }
+    }
+
+    /// Oriented clusters, fused as `RotatedBoxSum`s (the fast path's `overlaps` settle far pairs as 0).
+    private func oriented(_ group: SuppressionGroup, _ overlaps: OrientedOverlaps) -> [GroupSelection] {
+        let found = clusters(group, box: { overlaps.boxes[$0] }, overlap: { overlaps($0, $1) }) {
+            var sum = RotatedBoxSum()
+            for q in $0 { sum.add(overlaps.boxes[q], weight: Double(group.scores[q])) }
+            return sum.mean
+        }
+        return found.map { c in
+            let score = confidence(group, c.members)
+            return group.rotated == nil
+                ? GroupSelection(position: c.members[0], score: score, box: c.fused.enclosingBox)
+                : GroupSelection(position: c.members[0], score: score, rotated: c.fused)
+        }
+    }
+
+    /// The clustering: boxes by score, each joining the cluster whose fused box overlaps it most above the
+    /// threshold (the first on a tie), the fused box `mean(members)` recomputed at once.
+    private func clusters<Shape>(
+        _ group: SuppressionGroup, box: (Int) -> Shape, overlap: (Shape, Int) -> Float, mean: ([Int]) -> Shape
+    ) -> [(members: [Int], fused: Shape)] {
         var members: [[Int]] = []
-        var fused: [Box] = []
+        var fused: [Shape] = []
         for p in group.order {
-            let b = group.boxes[p]
             var best = -1
             var bestIoU = iouThreshold
             for (k, f) in fused.enumerated() {
-                let iou = OverlapKind.iou.value(f, b, convention: group.convention)
+                let iou = overlap(f, p)
                 if iou > bestIoU {
                     bestIoU = iou
                     best = k
@@ -82,20 +124,18 @@ public struct WeightedBoxesFusion: ReferencedSuppressor {
             }
             if best < 0 {
                 members.append([p])
-                fused.append(b)
+                fused.append(box(p))
             } else {
                 members[best].append(p)
-                var sum = WeightedBoxSum()
-                for q in members[best] { sum.add(group.boxes[q], weight: Double(group.scores[q])) }
-                fused[best] = sum.mean
+                fused[best] = mean(members[best])
             }
         }
-        return zip(members, fused).map { cluster, box in
-            let total = cluster.reduce(0.0) { $0 + Double(group.scores[$1]) }
-            return GroupSelection(
-                position: cluster[0], score: Cluster.confidence(total, count: cluster.count, models: group.modelCount),
-                box: box)
-        }
+        return Array(zip(members, fused))
+    }
+
+    /// The cluster's score `(Σ s / T) · min(T, M) / M`.
+    private func confidence(_ group: SuppressionGroup, _ members: [Int]) -> Float {
+        Cluster.confidence(members.reduce(0.0) { $0 + Double(group.scores[$1]) }, count: members.count, models: group.modelCount)
     }
 
     /// A cluster being fused: running sums, the fused box and the hull of its members.

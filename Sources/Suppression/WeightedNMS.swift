@@ -12,14 +12,25 @@ import Boxes
 /// and remove the whole cluster. Sums run in `Double`, `M` first, then members by input index. A cluster whose
 /// weights sum to 0 or less (a top score of 0, negative scores) emits `M`'s box unchanged.
 /// Default `iouThreshold` 0.55 (ensemble-boxes' `non_maximum_weighted`).
+///
+/// On oriented groups the overlaps are those of the oriented boxes (`OverlapMeasure`, in Boxes; ProbIoU with
+/// `overlap=probiou`, on either geometry) and the fused box is the weighted mean of `(cx, cy, w, h, θ)` with every
+/// member written at the angle nearest to `M`'s (`RotatedBoxSum`); the fast path is the reference's loop with far
+/// pairs settled without computing their overlap.
 public struct WeightedNMS: ReferencedSuppressor {
     /// A box joins the cluster of `M` when `IoU(M, b) > iouThreshold`, in [0, 1].
     public var iouThreshold: Float
+    /// How boxes overlap: IoU, or ProbIoU (`weighted:overlap=probiou`).
+    public var overlap: OverlapMeasure
 
-    /// Weighted NMS with the given threshold.
-    public init(iouThreshold: Float = SuppressionMethod.Kind.weighted.defaultValue(.threshold)) {
+    /// Weighted NMS with the given threshold and overlap.
+    public init(iouThreshold: Float = SuppressionMethod.Kind.weighted.defaultValue(.threshold), overlap: OverlapMeasure = .iou) {
         self.iouThreshold = iouThreshold
+        self.overlap = overlap
     }
+
+    /// True.
+    public var acceptsOrientedBoxes: Bool { true }
 
     /// `weighted`.
     public var kind: SuppressionMethod.Kind { .weighted }
@@ -29,6 +40,9 @@ public struct WeightedNMS: ReferencedSuppressor {
     /// One fused box per cluster, with its top box's score.
     public func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try Check.unitInterval("iou threshold", iouThreshold)
+        if let o = try OrientedOverlaps(group, measure: overlap, method: name, floor: Double(iouThreshold)) {
+            return clusters(group) { o($0, $1) }
+        }
         var removed = [Bool](repeating: false, count: group.count)
         let index = CellIndex(group.boxes, convention: group.convention)
         var out: [GroupSelection] = []
@@ -54,13 +68,19 @@ public struct WeightedNMS: ReferencedSuppressor {
     /// Plain scalar reference (quadratic).
     public func reference(_ group: SuppressionGroup) throws -> [GroupSelection] {
         try Check.unitInterval("iou threshold", iouThreshold)
+        let o = try OrientedOverlaps(group, measure: overlap, method: name)
+        return clusters(group) { o?($0, $1) ?? group.overlap(.iou, $0, $1) }
+    }
+
+    /// The greedy clustering with every remaining box compared with each `M` by `overlap(M, b)`.
+    private func clusters(_ group: SuppressionGroup, overlap: (Int, Int) -> Float) -> [GroupSelection] {
         var removed = [Bool](repeating: false, count: group.count)
         var out: [GroupSelection] = []
         for m in group.order where !removed[m] {
             removed[m] = true
             var members: [(position: Int, iou: Float)] = []
             for b in 0..<group.count where !removed[b] {
-                let iou = group.overlap(.iou, m, b)
+                let iou = overlap(m, b)
                 if iou > iouThreshold {
                     members.append((b, iou))
                     removed[b] = true
@@ -72,6 +92,12 @@ public struct WeightedNMS: ReferencedSuppressor {
     }
 
     private func fuse(_ g: SuppressionGroup, _ m: Int, _ members: [(position: Int, iou: Float)]) -> GroupSelection {
+        if let r = g.rotated {
+            var sum = RotatedBoxSum()
+            sum.add(r[m], weight: Double(g.scores[m]))
+            for (b, iou) in members { sum.add(r[b], weight: Double(g.scores[b]) * Double(iou)) }
+            return GroupSelection(position: m, score: g.scores[m], rotated: sum.mean)
+        }
         var sum = WeightedBoxSum()
         sum.add(g.boxes[m], weight: Double(g.scores[m]))
         for (b, iou) in members { sum.add(g.boxes[b], weight: Double(g.scores[b]) * Double(iou)) }

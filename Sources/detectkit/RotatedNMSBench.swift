@@ -19,9 +19,9 @@ struct RotatedNMSBench: ParsableCommand {
     var file: String
 
     @Option(help: "Overlap above which a box is suppressed (default 0.5).")
-    var threshold: Double = 0.5
+    var threshold: Float = 0.5
 
-    @Option(help: "iou (exact) or probiou.")
+    @Option(help: "iou (exact), ios or probiou.")
     var overlap: String = "iou"
 
     @Flag(help: "Fast NMS instead of greedy NMS.")
@@ -30,7 +30,7 @@ struct RotatedNMSBench: ParsableCommand {
     @OptionGroup var bench: BenchOptions
 
     func validate() throws {
-        guard RotatedNMS.Overlap(rawValue: overlap) != nil else { throw ValidationError("--overlap must be iou or probiou") }
+        guard OverlapMeasure(rawValue: overlap) != nil else { throw ValidationError("--overlap must be iou, ios or probiou") }
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number") }
     }
 
@@ -49,7 +49,7 @@ struct RotatedNMSBench: ParsableCommand {
                 boxes.append(RotatedBox(cx: row[0], cy: row[1], width: row[2], height: row[3], angle: row[4]))
                 scores.append(row[5])
             }
-            let kind = RotatedNMS.Overlap(rawValue: overlap) ?? .iou
+            let kind = OverlapMeasure(rawValue: overlap) ?? .iou
             var kept: [Int] = []
             let ms = bench.medianMilliseconds(default: 5) {
                 kept = fast

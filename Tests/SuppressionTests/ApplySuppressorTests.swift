@@ -8,7 +8,7 @@ import Testing
     struct KeepBest: Suppressor {
         var name: String { "best" }
         func suppress(_ group: SuppressionGroup) throws -> [GroupSelection] {
-            group.order.prefix(1).map { GroupSelection(position: $0, score: group.scores[$0], box: group.boxes[$0]) }
+            group.order.prefix(1).map { group.kept($0) }
         }
     }
 
@@ -93,6 +93,41 @@ import Testing
         } catch SuppressionError.invalidDetection(let index, let message) {
             #expect(index == 1)
             #expect(message.contains(reason.split(separator: " ")[0]))
+        }
+    }
+
+    /// Oriented detections come out with their oriented boxes (fused ones too), per image and category; methods
+    /// without an oriented form, and methods of the user's that do not say they take oriented boxes, are refused.
+    @Test func orientedDetections() throws {
+        let a = RotatedBox(cx: 20, cy: 20, width: 30, height: 10, angle: 0.5)
+        let b = RotatedBox(cx: 21, cy: 20, width: 10, height: 30, angle: 0.5 + .pi / 2)  // a, shifted by 1
+        let c = RotatedBox(cx: 20, cy: 20, width: 30, height: 10, angle: 0.5 + .pi / 2)  // a turned by 90°
+        let d = try Detections(rotated: [a, b, c], scores: [0.9, 0.8, 0.7], images: [1, 1, 1])
+        #expect(d.boxes[0] == a.enclosingBox)
+        let nms = try GreedyNMS.nms().apply(to: d)
+        #expect(nms.map(\.index) == [0, 2] && nms.map(\.rotated) == [a, c] && nms[1].box == c.enclosingBox)
+        // Weighted NMS fuses a and b at a's angle: b is written (30, 10, 0.5) before averaging.
+        let weighted = try WeightedNMS().apply(to: d)
+        let fused = try #require(weighted.first?.rotated)
+        #expect(abs(fused.angle - 0.5) < 1e-6 && abs(fused.width - 30) < 1e-4 && abs(fused.height - 10) < 1e-4)
+        #expect(fused.cx > 20 && fused.cx < 21)
+        #expect(throws: SuppressionError.invalidParameter(
+            name: "method", value: "softer", reason: "does not take oriented boxes (suppress their axis-aligned boxes instead)")) {
+            try SofterNMS().apply(to: d)
+        }
+        #expect(throws: SuppressionError.self) { try KeepBest().apply(to: d) }
+        #expect(throws: SuppressionError.self) { try GreedyNMS.diou().apply(to: d) }
+    }
+
+    @Test(arguments: [
+        (RotatedBox(cx: .nan, cy: 0, width: 1, height: 1, angle: 0), "NaN"),
+        (RotatedBox(cx: 0, cy: 0, width: 1, height: 1, angle: .infinity), "NaN or infinite"),
+        (RotatedBox(cx: 0, cy: 0, width: -1, height: 1, angle: 0), "negative width"),
+    ])
+    func invalidOrientedRecordsAreNamed(box: RotatedBox, reason: String) throws {
+        let d = try Detections(rotated: [RotatedBox(cx: 0, cy: 0, width: 1, height: 1, angle: 0), box], scores: [0.9, 0.5])
+        #expect(throws: SuppressionError.invalidDetection(index: 1, reason: "rbox \(box) has a \(reason == "negative width" ? "negative width or height" : "NaN or infinite value")")) {
+            try NonMaximumMerging().apply(to: d)
         }
     }
 

@@ -12,6 +12,8 @@ import Testing
         var name: String
         var fast: Run
         var reference: Run
+        /// Whether the method takes oriented boxes.
+        var oriented: Bool
         var testDescription: String { name }
     }
 
@@ -25,7 +27,7 @@ import Testing
     /// ``SuppressionMethod/Kind`` is checked like the others; and Cluster-NMS on DIoU, which no name selects.
     static let methods: [Method] = {
         var all: [Method] = []
-        func add(_ name: String, _ s: any ReferencedSuppressor) { all.append(Method(name: name, fast: s.suppress, reference: s.reference)) }
+        func add(_ name: String, _ s: any ReferencedSuppressor) { all.append(Method(name: name, fast: s.suppress, reference: s.reference, oriented: s.acceptsOrientedBoxes)) }
         for kind in SuppressionMethod.Kind.allCases {
             // The default overlap, then each the method can choose.
             for spec in [kind.rawValue] + kind.overlapChoices.map({ "\(kind.rawValue):overlap=\($0.rawValue)" }) {
@@ -72,6 +74,26 @@ import Testing
         }
     }
 
+    /// On oriented boxes too, for every method that takes them (each overlap it can choose, each parameter swept):
+    /// the fast paths settle far pairs without computing them, the references compute every pair.
+    @Test(arguments: methods.filter(\.oriented))
+    func fastEqualsReferenceOnOrientedBoxes(method: Method) throws {
+        for seed in 0..<6 as Range<UInt64> {
+            for count in [0, 1, 2, 9, 80] {
+                let d = try RandomDetections.oriented(seed: seed * 37 + UInt64(count), count: count, sizes: seed % 3 == 2 ? 0.2...40 : 4...160)
+                for threshold: Float in [0, 0.2] {
+                    let kept = d.scores.indices.filter { d.scores[$0] >= threshold }
+                    let g = SuppressionGroup(
+                        scores: kept.map { d.scores[$0] }, models: kept.map { d.models![$0] }, scoreThreshold: threshold,
+                        rotated: kept.map { d.rotated![$0] })
+                    let fast = try method.fast(g), slow = try method.reference(g)
+                    #expect(Self.firstDifference(fast, slow) == nil, "seed \(seed), \(count) boxes, threshold \(threshold)")
+                    #expect(fast.allSatisfy { $0.rotated != nil && $0.box == $0.rotated?.enclosingBox })
+                }
+            }
+        }
+    }
+
     /// Greedy NMS's grid path and its direct path agree on large inputs too.
     @Test(arguments: [Float(0), 0.3, 0.5, 0.7])
     func nmsGridEqualsDirectScan(threshold: Float) throws {
@@ -89,6 +111,7 @@ import Testing
         func bits(_ s: GroupSelection) -> [UInt32] {
             [UInt32(s.position), s.score.bitPattern, s.box.x1.bitPattern, s.box.y1.bitPattern,
              s.box.x2.bitPattern, s.box.y2.bitPattern]
+                + (s.rotated.map { [$0.cx, $0.cy, $0.width, $0.height, $0.angle].map(\.bitPattern) } ?? [])
         }
         for k in 0..<max(a.count, b.count) {
             let x = k < a.count ? bits(a[k]) : [], y = k < b.count ? bits(b[k]) : []

@@ -41,9 +41,9 @@ import Testing
         for (n, s) in sets.enumerated() {
             let boxes = s.boxes.map { RotatedBox(cx: $0[0], cy: $0[1], width: $0[2], height: $0[3], angle: $0[4]) }
             for (key, expected) in s.survivors {
-                let parts = key.split(separator: "@"), threshold = Double(parts[1]) ?? -1
+                let parts = key.split(separator: "@"), threshold = Float(parts[1]) ?? -1
                 let name = parts[0].split(separator: "_")
-                let overlap = RotatedNMS.Overlap(rawValue: String(name[1])) ?? .iou
+                let overlap = OverlapMeasure(rawValue: String(name[1])) ?? .iou
                 let kept = name[0] == "fast"
                     ? RotatedNMS.fast(boxes, scores: s.scores, threshold: threshold, overlap: overlap)
                     : RotatedNMS.greedy(boxes, scores: s.scores, threshold: threshold, overlap: overlap)
@@ -68,8 +68,8 @@ import Testing
                 angle: Float.random(in: -4...4, using: &rng))
         }
         let scores = (0..<n).map { _ in Float(Int.random(in: 0...20, using: &rng)) / 20 }  // ties too
-        for threshold in [0.0, 0.3, 0.5, 0.8] {
-            for overlap in RotatedNMS.Overlap.allCases {
+        for threshold: Float in [0.0, 0.3, 0.5, 0.8] {
+            for overlap in OverlapMeasure.allCases {
                 #expect(
                     RotatedNMS.greedy(boxes, scores: scores, threshold: threshold, overlap: overlap)
                         == RotatedNMS.reference(fast: false, boxes, scores: scores, threshold: threshold, overlap: overlap),

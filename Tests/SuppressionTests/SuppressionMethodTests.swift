@@ -78,10 +78,15 @@ import Testing
         #expect(try SuppressionMethod(parsing: "greedy-nmm:overlap=iou,threshold=0.25").description == "greedy-nmm:overlap=iou,threshold=0.25")
         let onIoS = try #require(SuppressionMethod(parsing: "nms:overlap=ios").makeSuppressor() as? GreedyNMS)
         #expect(onIoS.criterion == .ios && onIoS.name == "nms")
-        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "ios", reason: "does not apply to method soft-linear")) {
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "ios", reason: "method soft-linear takes iou, probiou")) {
             try SuppressionMethod(parsing: "soft-linear:overlap=ios")
         }
-        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "giou", reason: "method greedy-nmm takes ios, iou")) {
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "iou", reason: "does not apply to method softer")) {
+            try SuppressionMethod(parsing: "softer:overlap=iou")
+        }
+        let probIoU = try #require(SuppressionMethod(parsing: "fast-nms:overlap=probiou,threshold=0.7").makeSuppressor() as? FastNMS)
+        #expect(probIoU.overlap == .probIoU && probIoU.iouThreshold == 0.7)
+        #expect(throws: SuppressionError.invalidParameter(name: "overlap", value: "giou", reason: "method greedy-nmm takes ios, iou, probiou")) {
             try SuppressionMethod(parsing: "greedy-nmm:overlap=giou")
         }
         #expect(throws: SuppressionError.self) { try SuppressionMethod(parsing: "matrix-linear:threshold=0.5") }
