@@ -26,6 +26,13 @@ Formats and peers (every model is built with random initialisation; nothing is d
                 predictor's results, and scale_boxes to numpy float32 (v - pad) / float32(gain).
   yolo-end2end  ultralytics YOLO("yolov10n.yaml") exported with nms=False (the NMS-free one-to-one head, top-k in
                 the graph): output.npy [1, 300, 6] (x1, y1, x2, y2, score, class), run by the predictor as above.
+  yolov8-obb    a synthetic [1, 4 + 15 + 1, N] output (clusters of candidates jittered in centre, size and angle: xywh
+                in network pixels, 15 class scores, then the angle in radians as the OBB head emits it,
+                (sigmoid - 0.25) * pi in [-pi/4, 3pi/4)) run through Ultralytics' OBBPredictor.postprocess
+                (non_max_suppression with rotated=True, then construct_result's scale_boxes with xywh=True), asserted
+                equal to those two called directly, to a numpy replay of the mapping back and to a float64 ProbIoU Fast
+                NMS per class without the class offset. Detections are {"rbox": [cx, cy, w, h, angle], "score",
+                "class"} (network_detections: the rboxes before scale_boxes).
   yolov5        a synthetic [1, N, 5 + C] output (clustered xywh boxes, objectness and class probabilities) run
                 through YOLOv5's own non_max_suppression and scale_boxes (utils/general.py), taken by name from the
                 installed `yolov5` package's file (importing the module needs pkg_resources, which setuptools no
@@ -50,6 +57,14 @@ Conventions a decoder has to follow to match (all found in the peers' code and c
   float32 before torchvision nms unless agnostic; max_nms only sorts and cuts above 30000; LetterBox and
   scale_boxes round with Python's round (half to even) and pad = round((in - unpadded) / 2 - 0.1); scale_boxes
   divides by the per-axis float32(unpadded / original), then clamps to [0, W] x [0, H].
+* Ultralytics OBB: the same candidates (best of the C class scores > conf; the angle is the channel after them),
+  boxes kept as xywh, then sorted by score descending (torch.argsort, not stable: scores here have no ties) and
+  Fast NMS on ProbIoU (batch_probiou, float32, eps 1e-7): a box is dropped when any higher-scored box of its class,
+  kept or itself dropped, has ProbIoU > float32(iou); unless agnostic, class * max_wh is added to both x and y in
+  float32 first (it moves ProbIoU by up to ~1e-3; every pair here lies on the same side of the threshold with and
+  without it). Then max_det. The angle is passed through as emitted: regularize_rboxes is not called. scale_boxes
+  with xywh=True: x = (x - pad_x) / float32(gain_x), y likewise with pad_y, gain_y, w / float32(gain_x),
+  h / float32(gain_y), the angle untouched, nothing clipped.
 * YOLOv5: objectness > conf first, score = objectness * class probability (float32), pad (in - original * gain) / 2
   not rounded, one gain for both axes.
 * DETR: softmax over C + 1, best of the first C, kept in query order, boxes not clipped. RT-DETR: sigmoid, top-Q over
@@ -61,6 +76,7 @@ The output is deterministic for the pinned environment (training/requirements.tx
 installed from training/requirements-no-deps.txt with `pip install --no-deps`). Rerun from the repository root:
 
     python training/golden_decoders.py --out Tests
+    python training/golden_decoders.py --out Tests --only yolov8-obb     # one format (see --only)
 """
 import argparse
 import ast
@@ -68,6 +84,7 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -103,6 +120,10 @@ def detections(boxes, scores, classes):
     boxes, scores, classes = (np.asarray(t.detach().cpu() if torch.is_tensor(t) else t) for t in (boxes, scores, classes))
     assert boxes.dtype == np.float32 and scores.dtype == np.float32, (boxes.dtype, scores.dtype)
     return [{"box": [f32(v) for v in b], "score": f32(s), "class": int(c)} for b, s, c in zip(boxes, scores, classes)]
+
+
+def rotated_detections(rboxes, scores, classes):
+    return [{"rbox": d["box"], "score": d["score"], "class": d["class"]} for d in detections(rboxes, scores, classes)]
 
 
 def write_expected(path, document):
@@ -430,6 +451,194 @@ def classes_present(onnx_model, image, params):
         total += counts[c]
     assert total > params["max_det"] and len(chosen) < np.count_nonzero(counts), "no class filter case here"
     return sorted(chosen)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# YOLOv8-OBB
+
+OBB_CLASSES = 15  # as DOTA v1
+OBB_CASES = [
+    # case, seed, input (W, H), image (W, H), params
+    ("downscale-default", 6, (320, 320), (500, 333),
+     {"conf": 0.25, "iou": 0.7, "max_det": 300, "agnostic": False, "classes": None}),
+    ("upscale-agnostic", 4, (256, 256), (150, 200),
+     {"conf": 0.1, "iou": 0.5, "max_det": 300, "agnostic": True, "classes": None}),
+    ("rect-classes", 2, (320, 192), (333, 500),
+     {"conf": 0.15, "iou": 0.3, "max_det": 8, "agnostic": False, "classes": [0, 2, 3, 5, 7, 11, 13]}),
+]
+
+
+def obb_output(seed, input_size, content, num_classes, rows):
+    """A YOLOv8-OBB-like raw output [1, 4 + C + 1, rows]: xywh in network pixels, C class scores (no objectness),
+    then the angle in radians in the head's range [-pi/4, 3pi/4) ((sigmoid - 0.25) * pi). Objects are clusters of
+    candidates jittered in centre, size and angle (angles wrapped into the head's range, so a cluster near its ends
+    holds angles near both), with one main class and sometimes a confusable second one, centred in the letterboxed
+    image `content` (x, y, w, h) or up to 5 % past its edges. The rest are background rows with low scores anywhere
+    in the input. Rows are shuffled."""
+    rng = np.random.default_rng([9, seed])
+    w_in, h_in = input_size
+    x0, y0, w0, h0 = content
+    low = -math.pi / 4
+    out = []
+    for _ in range(14):
+        cx, cy = x0 + w0 * rng.uniform(-0.05, 1.05), y0 + h0 * rng.uniform(-0.05, 1.05)
+        w, h = np.exp(rng.uniform(np.log(10), np.log(150), 2))
+        theta = rng.uniform(low, low + math.pi)
+        main = rng.integers(num_classes)
+        second = rng.integers(num_classes) if rng.random() < 0.4 else None
+        quality = rng.uniform(0.35, 0.97)
+        for _ in range(rng.integers(6, 28)):
+            row = np.zeros(4 + num_classes + 1)
+            row[0] = cx + rng.normal(0, 0.06 * max(w, h))
+            row[1] = cy + rng.normal(0, 0.06 * max(w, h))
+            row[2] = w * np.exp(rng.normal(0, 0.12))
+            row[3] = h * np.exp(rng.normal(0, 0.12))
+            row[4:-1] = rng.uniform(0, 0.05, num_classes)
+            row[4 + main] = quality * rng.uniform(0.2, 1.0)
+            if second is not None:
+                row[4 + second] = max(row[4 + second], quality * rng.uniform(0.1, 0.6))
+            row[-1] = low + (theta + rng.normal(0, 0.12) - low) % math.pi
+            out.append(row)
+    while len(out) < rows:
+        row = np.zeros(4 + num_classes + 1)
+        row[0], row[1] = rng.uniform(-10, w_in + 10), rng.uniform(-10, h_in + 10)
+        row[2:4] = np.exp(rng.uniform(np.log(4), np.log(250), 2))
+        row[4:-1] = rng.uniform(0, 0.03, num_classes)
+        row[4 + rng.integers(num_classes)] = rng.beta(0.6, 10)
+        row[-1] = rng.uniform(low, low + math.pi)
+        out.append(row)
+    out = np.asarray(out[:rows], dtype=np.float32)
+    return np.ascontiguousarray(out[rng.permutation(len(out))].T[None])
+
+
+def probiou64(rboxes):
+    """Ultralytics' batch_probiou (eps 1e-7) of every pair of xywhr rows, in float64 numpy ([i, j]: row i against
+    row j)."""
+    x, y, w, h, t = np.asarray(rboxes, dtype=np.float64).T
+    eps = 1e-7
+    p, q, cos, sin = w**2 / 12, h**2 / 12, np.cos(t), np.sin(t)
+    a, b, c = p * cos**2 + q * sin**2, p * sin**2 + q * cos**2, (p - q) * cos * sin
+    sa, sb, sc = a[:, None] + a[None], b[:, None] + b[None], c[:, None] + c[None]
+    dx, dy = x[:, None] - x[None], y[:, None] - y[None]
+    det = sa * sb - sc**2
+    t1 = (sa * dy**2 + sb * dx**2) / (det + eps) * 0.25
+    t2 = (sc * -dx * dy) / (det + eps) * 0.5
+    own = np.clip(a * b - c**2, 0, None)
+    t3 = np.log(det / (4 * np.sqrt(own[:, None] * own[None]) + eps) + eps) * 0.5
+    bd = np.clip(t1 + t2 + t3, eps, 100.0)
+    return 1 - np.sqrt(1 - np.exp(-bd) + eps)
+
+
+def probiou_nms64(rboxes, scores, groups, threshold, fast=True):
+    """Indices kept by ProbIoU NMS in float64 without the class offset, in descending score order. fast (Ultralytics'
+    TorchNMS.fast_nms): a box is dropped when any higher-scored box of its group, kept or not, overlaps it at
+    ProbIoU > float32(threshold); otherwise greedy: only kept boxes suppress."""
+    order = np.argsort(-np.asarray(scores), kind="stable")
+    over = probiou64(np.asarray(rboxes)[order]) > np.float64(np.float32(threshold))
+    over &= np.asarray(groups)[order][:, None] == np.asarray(groups)[order][None]
+    if fast:
+        return order[~np.triu(over, 1).any(0)]
+    keep = []
+    for k in range(len(order)):
+        if not over[keep, k].any():
+            keep.append(k)
+    return order[keep]
+
+
+def obb_fixtures(out):
+    from types import SimpleNamespace
+
+    from ultralytics.models.yolo.obb.predict import OBBPredictor
+    from ultralytics.utils import nms, ops
+    from ultralytics.utils.metrics import batch_probiou
+
+    documents = []
+    for name, seed, (win, hin), (w0, h0), params in OBB_CASES:
+        gain = min(hin / h0, win / w0)
+        new_w, new_h = max(round(w0 * gain), 1), max(round(h0 * gain), 1)
+        pad_x, pad_y = round((win - new_w) / 2 - 0.1), round((hin - new_h) / 2 - 0.1)
+        output = obb_output(seed, (win, hin), (pad_x, pad_y, new_w, new_h), OBB_CLASSES, 600)
+
+        # The predictor's own post-processing (postprocess: non_max_suppression, then construct_result) ...
+        predictor = OBBPredictor(overrides={"conf": params["conf"], "iou": params["iou"], "max_det": params["max_det"],
+                                            "agnostic_nms": params["agnostic"], "classes": params["classes"]})
+        predictor.model = SimpleNamespace(names={c: f"class{c}" for c in range(OBB_CLASSES)}, end2end=False)
+        predictor.batch = (["synthetic"],)
+        result = predictor.postprocess(torch.from_numpy(output.copy()), torch.zeros(1, 3, hin, win),
+                                       [np.zeros((h0, w0, 3), np.uint8)])[0]
+        # ... equal to the same two steps called directly: rows (x, y, w, h, score, class, angle).
+        det = nms.non_max_suppression(torch.from_numpy(output.copy()), params["conf"], params["iou"], params["classes"],
+                                      params["agnostic"], max_det=params["max_det"], nc=OBB_CLASSES, rotated=True)[0]
+        network = torch.cat([det[:, :4], det[:, 6:7]], 1)
+        rboxes = network.clone()
+        rboxes[:, :4] = ops.scale_boxes((hin, win), rboxes[:, :4], (h0, w0), xywh=True)
+        assert torch.equal(torch.cat([rboxes, det[:, 4:6]], 1), result.obb.data), "predictor and direct calls differ"
+
+        # The mapping back in numpy float32: centres (v - pad) / float32(gain), sizes v / float32(gain), per axis;
+        # the angle untouched, nothing clipped.
+        gain_x, gain_y = np.float32(new_w / w0), np.float32(new_h / h0)
+        b = network.numpy().copy()
+        b[:, 0], b[:, 1] = (b[:, 0] - np.float32(pad_x)) / gain_x, (b[:, 1] - np.float32(pad_y)) / gain_y
+        b[:, 2], b[:, 3] = b[:, 2] / gain_x, b[:, 3] / gain_y
+        assert np.array_equal(b, rboxes.numpy()), "scale_boxes(xywh=True) is not (v - pad) / gain, v / gain"
+
+        # The candidates, and the NMS replayed in float64 per class without the max_wh offset.
+        x = output[0].T
+        scores, labels = x[:, 4:-1].max(1), x[:, 4:-1].argmax(1)
+        cand = np.flatnonzero(scores > np.float32(params["conf"]))
+        filtered = cand if params["classes"] is None else cand[np.isin(labels[cand], params["classes"])]
+        rb, sc, lb = x[filtered][:, [0, 1, 2, 3, -1]], scores[filtered], labels[filtered]
+        groups = np.zeros_like(lb) if params["agnostic"] else lb
+        fast = probiou_nms64(rb, sc, groups, params["iou"])
+        greedy = probiou_nms64(rb, sc, groups, params["iou"], fast=False)
+        kept = fast[: params["max_det"]]
+        same = bool(np.array_equal(rb[kept], network.numpy()) and np.array_equal(sc[kept], det[:, 4].numpy())
+                    and np.array_equal(lb[kept], det[:, 5].numpy()))
+        assert same, "float64 ProbIoU Fast NMS per class keeps other rows than non_max_suppression"
+
+        # Margins: scores are read from the file (no recomputation); ProbIoU both as the peer computes it (float32,
+        # offset boxes: x + 14 * 7680 rounds to float32 steps of 1/128 px, which moves ProbIoU by up to ~1e-3) and in
+        # float64 without the offset.
+        shifted = rb.copy()
+        shifted[:, :2] += (groups.astype(np.float32) * np.float32(7680))[:, None]
+        iou32 = batch_probiou(torch.from_numpy(shifted), torch.from_numpy(shifted)).numpy()
+        plain32 = batch_probiou(torch.from_numpy(rb), torch.from_numpy(rb)).numpy()
+        iou64 = probiou64(rb)
+        pairs = np.triu(groups[:, None] == groups[None], 1)
+        threshold = np.float64(np.float32(params["iou"]))
+        assert np.array_equal(iou32[pairs] > threshold, iou64[pairs] > threshold), "the class offset flips a pair"
+        checks = {"score_margin": score_margin(scores, params["conf"]), "score_gap": gap_margin(sc),
+                  "iou_margin": float(min(np.min(np.abs(iou32[pairs] - threshold)),
+                                          np.min(np.abs(iou64[pairs] - threshold)))),
+                  "probiou_offset_float32_vs_float64": float(np.max(np.abs(iou32[pairs] - iou64[pairs]))),
+                  "probiou_float32_vs_float64": float(np.max(np.abs(plain32[pairs] - iou64[pairs]))),
+                  "same_without_class_offset": same, "candidates": int(len(cand)),
+                  "after_class_filter": int(len(filtered)), "kept_before_max_det": int(len(fast)),
+                  "greedy_would_keep": int(len(greedy))}
+        assert checks["score_margin"] > MIN_MARGIN and checks["iou_margin"] > MIN_MARGIN, checks
+        assert checks["score_gap"] > 0, "tied candidate scores: the NMS order would be the sort's"
+
+        d = case_dir(out, "yolov8-obb", name)
+        save_npy(d / "output.npy", output)
+        document = {
+            "generator": GENERATOR,
+            "peer": (f"{version('ultralytics')} OBBPredictor.postprocess: ultralytics.utils.nms.non_max_suppression "
+                     "(rotated=True: TorchNMS.fast_nms with batch_probiou), ultralytics.utils.ops.scale_boxes "
+                     f"(xywh=True); {version('torch')}"),
+            "format": "yolov8-obb",
+            "input_size": [win, hin],
+            "image_size": [w0, h0],
+            "params": {**params, "multi_label": False, "max_nms": 30000, "max_wh": 7680, "num_classes": OBB_CLASSES,
+                       "scale_boxes": {"new_unpad": [new_w, new_h], "gain": [new_w / w0, new_h / h0],
+                                       "pad": [pad_x, pad_y], "xywh": True}},
+            "detections": rotated_detections(rboxes, det[:, 4], det[:, 5]),
+            "network_detections": rotated_detections(network, det[:, 4], det[:, 5]),
+            "checks": checks,
+        }
+        write_expected(d / "expected.json", document)
+        documents.append(document)
+        print(f"yolov8-obb/{name}: {len(document['detections'])} detections, checks {checks}")
+    return documents
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -981,7 +1190,7 @@ def coco80(out):
     (out / "coco80.json").write_text(json.dumps(document, separators=(",", ":")) + "\n")
 
 
-FORMATS = ("yolov8", "yolo-end2end", "yolov5", "detr", "retinanet", "ssd", "coco80")
+FORMATS = ("yolov8", "yolo-end2end", "yolov8-obb", "yolov5", "detr", "retinanet", "ssd", "coco80")
 
 
 def main():
@@ -998,6 +1207,8 @@ def main():
         yolo_fixtures(out, "yolov8", "yolov8n.yaml", YOLOV8_CASES, 8, end2end=False)
     if "yolo-end2end" in only:
         yolo_fixtures(out, "yolo-end2end", "yolov10n.yaml", END2END_CASES, 10, end2end=True)
+    if "yolov8-obb" in only:
+        obb_fixtures(out)
     if "yolov5" in only:
         yolov5_fixtures(out, a.yolov5)
     if "detr" in only:

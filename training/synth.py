@@ -6,6 +6,7 @@ ground truth. Deterministic (numpy + Pillow only): the same seed and index give 
     python training/synth.py --seed 3000 --count 300 --out /tmp/heldout            # held-out test (README)
     python training/synth.py --seed 3000 --count 300 --crowded-only --out /tmp/heldout-crowded   # its crowded share
     python training/synth.py --seed 3100 --count 20 --size 2000 --small --out /tmp/heldout-large  # held-out large
+    python training/synth.py --seed 3000 --count 300 --rotated --out /tmp/heldout-rotated   # held-out, rotated boxes
 
 Seed ranges (never mix them): **train seed 1** (train.py renders scenes 0, 1, 2, ... of seed 1 on the fly, one
 new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**, **large test seed
@@ -59,6 +60,18 @@ column + 1 - x (pixel-edge coordinates, integers), area = w * h, iscrowd = 0. Im
 ...; every third image (index % 3 == 2) is a JPEG of quality 90 (`.jpg`), the rest PNG. Image records have id =
 index + 1 (the scene index within its seed), file_name, width, height, crowded (and small: true with --small);
 annotation ids start at 1 in image order; categories have ids 1..8 in CATEGORIES order.
+
+Rotated ground truth (--rotated)
+--------------------------------
+The same scenes (the images are byte-identical to those without the flag); each annotation also carries `rbox`:
+[cx, cy, w, h, angle], Ultralytics' xywhr (angle in radians, the width along (cos angle, sin angle), y down) in the
+label convention of its ops.xyxyxyxy2xywhr (w >= h, angle in [-pi/4, 3pi/4)). The rbox is the shape's own
+bounding rectangle in its rotated frame (the box of its aspect-stretched outline before the rotation) as rendered:
+grown by the outline width, in pixel-edge coordinates like `bbox`, and not trimmed by occlusion or the image edge
+(the objects kept are the same, by the visibility rule above). `bbox` is then the axis-aligned box enclosing the
+rbox's corners and `area` the rbox's w * h (floats, rounded to 0.01 px, angles to 1e-5 rad). Circles and rings
+have no preferred angle (a square rbox at the drawn rotation); squares repeat every quarter turn. The annotation
+file's `info` records `rotated: true`.
 """
 import argparse
 import json
@@ -127,6 +140,13 @@ def shape_geometry(category, rng):
 def place_shape(category, size, cx, cy, rng):
     """Contours in image coordinates: aspect stretch (x), rotation, scaled so the rotated extent's long side is
     `size`, centred on (cx, cy)."""
+    return placed_shape(category, size, cx, cy, rng)[0]
+
+
+def placed_shape(category, size, cx, cy, rng):
+    """place_shape's contours, and the shape's own bounding rectangle (cx, cy, w, h, theta) in the same contour
+    coordinates: the box of the stretched outer contour before the rotation by theta (drawn in 0..2 pi), its
+    width along (cos theta, sin theta) in the image (y down)."""
     contours, (lo, hi) = shape_geometry(category, rng)
     aspect = rng.uniform(lo, hi) if hi > lo else lo
     if category == "ellipse" and rng.random() < 0.5:
@@ -134,11 +154,15 @@ def place_shape(category, size, cx, cy, rng):
     theta = rng.uniform(0, 2 * math.pi)
     c, s = math.cos(theta), math.sin(theta)
     rot = np.array([[c, -s], [s, c]])
-    out = [(p * np.array([aspect, 1.0])) @ rot.T for p in contours]
+    stretched = [p * np.array([aspect, 1.0]) for p in contours]
+    out = [p @ rot.T for p in stretched]
     extent = out[0].max(axis=0) - out[0].min(axis=0)
     scale = size / extent.max()
     centre = (out[0].max(axis=0) + out[0].min(axis=0)) / 2
-    return [(p - centre) * scale + np.array([cx, cy]) for p in out]
+    low, high = stretched[0].min(axis=0), stretched[0].max(axis=0)
+    rx, ry = (((low + high) / 2) @ rot.T - centre) * scale + np.array([cx, cy])
+    w, h = (high - low) * scale
+    return [(p - centre) * scale + np.array([cx, cy]) for p in out], (rx, ry, w, h, theta)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -272,9 +296,13 @@ class Canvas:
         self.h, self.w = img.shape[:2]
         self.owner = np.full((self.h, self.w), -1, np.int32)
         self.objects = []  # (category, full pixel count, colour)
+        self.rboxes = []  # per object: its rendered bounding rectangle (cx, cy, w, h, theta)
 
-    def paint(self, rng, category, contours, avoid_colours=()):
+    def paint(self, rng, category, contours, rbox, avoid_colours=()):
+        """Paints one object; its rectangle `rbox` (placed_shape's) is recorded grown by the outline width."""
         outline_px = int(rng.integers(1, 4)) if rng.random() < 0.3 else 0
+        rx, ry, w, h, theta = rbox
+        self.rboxes.append((rx, ry, w + outline_px, h + outline_px, theta))
         x0, y0, fill_a, outline_a, full = rasterise(contours, outline_px, self.w, self.h)
         ph, pw = fill_a.shape
         ix0, iy0, ix1, iy1 = max(0, x0), max(0, y0), min(self.w, x0 + pw), min(self.h, y0 + ph)
@@ -305,7 +333,8 @@ class Canvas:
         return index
 
     def ground_truth(self):
-        """[(category, [x, y, w, h])] of the objects with at least MIN_VISIBLE of their pixels visible."""
+        """[(category, [x, y, w, h], rendered rectangle)] of the objects with at least MIN_VISIBLE of their pixels
+        visible."""
         n = len(self.objects)
         counts = np.bincount(self.owner.ravel() + 1, minlength=n + 1)[1:]
         out = []
@@ -317,7 +346,7 @@ class Canvas:
             sel = ids == i
             x0, x1 = int(xs[sel].min()), int(xs[sel].max()) + 1
             y0, y1 = int(ys[sel].min()), int(ys[sel].max()) + 1
-            out.append((category, [x0, y0, x1 - x0, y1 - y0]))
+            out.append((category, [x0, y0, x1 - x0, y1 - y0], self.rboxes[i]))
         return out
 
 
@@ -359,10 +388,10 @@ def small_object_range(w, h):
 
 
 def render_scene(seed, index, canvas_size=None, small=False):
-    """One scene: (uint8 H x W x 3 image, crowded flag, [(category name, [x, y, w, h])]). `canvas_size`: an
-    N x N canvas instead of the drawn width and height; `small`: many small objects and no clusters (see
-    --small). The width, height and crowded flag are always drawn first, so the default scenes' draws are
-    untouched."""
+    """One scene: (uint8 H x W x 3 image, crowded flag, [(category name, [x, y, w, h], rendered rectangle (cx,
+    cy, w, h, theta))]). `canvas_size`: an N x N canvas instead of the drawn width and height; `small`: many small
+    objects and no clusters (see --small). The width, height and crowded flag are always drawn first, so the
+    default scenes' draws are untouched."""
     rng = np.random.default_rng([seed, index])
     w, h, crowded = _draw_size_and_kind(rng)
     if canvas_size is not None:
@@ -376,13 +405,13 @@ def render_scene(seed, index, canvas_size=None, small=False):
             category = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
             size = _log_uniform(rng, *SMALL_SIZE)
             cx, cy = rng.uniform(0, w), rng.uniform(0, h)
-            canvas.paint(rng, category, place_shape(category, size, cx, cy, rng))
+            canvas.paint(rng, category, *placed_shape(category, size, cx, cy, rng))
     elif not crowded:
         for _ in range(int(rng.integers(1, MAX_OBJECTS + 1))):
             category = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
             size = _log_uniform(rng, 10, 200)
             cx, cy = rng.uniform(0, w), rng.uniform(0, h)
-            canvas.paint(rng, category, place_shape(category, size, cx, cy, rng))
+            canvas.paint(rng, category, *placed_shape(category, size, cx, cy, rng))
     else:
         loose = int(rng.integers(0, 5))
         clusters = int(rng.integers(5, 11))
@@ -394,7 +423,7 @@ def render_scene(seed, index, canvas_size=None, small=False):
             category = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
             if item == "loose":
                 size = _log_uniform(rng, 10, 200)
-                canvas.paint(rng, category, place_shape(category, size, rng.uniform(0, w), rng.uniform(0, h), rng))
+                canvas.paint(rng, category, *placed_shape(category, size, rng.uniform(0, w), rng.uniform(0, h), rng))
                 continue
             base = _log_uniform(rng, 20, 150)
             members = []  # (cx, cy, size, colour)
@@ -407,7 +436,7 @@ def render_scene(seed, index, canvas_size=None, small=False):
                 else:
                     ax, ay, asize, _ = members[int(rng.integers(len(members)))]
                     cx, cy = _neighbour_centre(rng, ax, ay, asize, size)
-                i = canvas.paint(rng, category, place_shape(category, size, cx, cy, rng),
+                i = canvas.paint(rng, category, *placed_shape(category, size, cx, cy, rng),
                                  avoid_colours=[m[3] for m in members if m[3] is not None])
                 members.append((cx, cy, size, canvas.objects[i][2]))
     img = canvas.img
@@ -418,6 +447,30 @@ def render_scene(seed, index, canvas_size=None, small=False):
     if rng.random() < 0.2:
         img = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.0))))
     return img, crowded, gt
+
+
+def wrapped_angle(theta):
+    """theta (radians) modulo pi in [-pi/4, 3pi/4) (a rectangle's angle in the OBB head's range), rounded to
+    1e-5."""
+    theta = round((theta + math.pi / 4) % math.pi - math.pi / 4, 5)
+    return round(theta + math.pi, 5) if theta < -math.pi / 4 else theta  # rounded below the range
+
+
+def rotated_box(rect):
+    """A rendered rectangle as ground truth: [cx, cy, w, h, theta] in Ultralytics' label convention
+    (ops.xyxyxyxy2xywhr: w the longer side, theta in [-pi/4, 3pi/4) radians), rounded to 0.01 px and 1e-5 rad."""
+    cx, cy, w, h, theta = (float(v) for v in rect)
+    if w < h:
+        w, h, theta = h, w, theta + math.pi / 2
+    return [round(cx, 2), round(cy, 2), round(w, 2), round(h, 2), wrapped_angle(theta)]
+
+
+def enclosing_box(rbox):
+    """[x, y, w, h] of the axis-aligned box enclosing the corners of rbox [cx, cy, w, h, theta], rounded to 0.01 px."""
+    cx, cy, w, h, theta = rbox
+    c, s = abs(math.cos(theta)), abs(math.sin(theta))
+    ex, ey = (w * c + h * s) / 2, (w * s + h * c) / 2
+    return [round(cx - ex, 2), round(cy - ey, 2), round(2 * ex, 2), round(2 * ey, 2)]
 
 
 def file_name(index):
@@ -447,9 +500,9 @@ def categories_json():
     return [{"id": i + 1, "name": n, "supercategory": "shape"} for i, n in enumerate(CATEGORIES)]
 
 
-def generate(seed, count, out, start=0, workers=1, crowded_only=False, size=None, small=False):
+def generate(seed, count, out, start=0, workers=1, crowded_only=False, size=None, small=False, rotated=False):
     """Writes scenes start..start+count-1 of `seed` (only the crowded ones among them with `crowded_only`);
-    `size` and `small` as in render_scene."""
+    `size` and `small` as in render_scene; `rotated`: rotated ground truth (see --rotated)."""
     out = Path(out)
     images_dir = out / "images"
     images_dir.mkdir(parents=True, exist_ok=True)
@@ -466,10 +519,14 @@ def generate(seed, count, out, start=0, workers=1, crowded_only=False, size=None
         if small:
             image["small"] = True
         images.append(image)
-        for category, (x, y, bw, bh) in gt:
-            annotations.append({"id": len(annotations) + 1, "image_id": index + 1,
-                                "category_id": CATEGORIES.index(category) + 1, "bbox": [x, y, bw, bh],
-                                "area": bw * bh, "iscrowd": 0})
+        for category, box, rect in gt:
+            annotation = {"id": len(annotations) + 1, "image_id": index + 1,
+                          "category_id": CATEGORIES.index(category) + 1, "bbox": box, "area": box[2] * box[3],
+                          "iscrowd": 0}
+            if rotated:
+                rbox = rotated_box(rect)
+                annotation.update(bbox=enclosing_box(rbox), area=round(rbox[2] * rbox[3], 2), rbox=rbox)
+            annotations.append(annotation)
     coco = {"info": {"description": "DetectKit synthetic shapes (training/synth.py)", "seed": seed,
                      "start": start, "count": count},
             "images": images, "annotations": annotations, "categories": categories_json()}
@@ -477,6 +534,8 @@ def generate(seed, count, out, start=0, workers=1, crowded_only=False, size=None
         coco["info"]["size"] = int(size)
     if small:
         coco["info"]["small"] = True
+    if rotated:
+        coco["info"]["rotated"] = True
     (out / "annotations.json").write_text(json.dumps(coco, indent=1) + "\n")
     return coco
 
@@ -494,12 +553,14 @@ def main():
                     help="N x N pixel canvas instead of the drawn 320..640 width and height")
     ap.add_argument("--small", action="store_true",
                     help="many small objects (8..40 px, 37.5..100 per megapixel), no clusters; meant with --size")
+    ap.add_argument("--rotated", action="store_true",
+                    help="rotated ground truth: each object's rbox [cx, cy, w, h, angle] (the same images)")
     a = ap.parse_args()
     if a.size is not None and a.size < 16:
         ap.error("--size must be at least 16")
     if a.small and a.crowded_only:
         ap.error("--small scenes have no clusters, so --crowded-only would write nothing")
-    coco = generate(a.seed, a.count, a.out, a.start, a.workers, a.crowded_only, a.size, a.small)
+    coco = generate(a.seed, a.count, a.out, a.start, a.workers, a.crowded_only, a.size, a.small, a.rotated)
     n = len(coco["annotations"])
     crowded = sum(im["crowded"] for im in coco["images"])
     print(f"{a.out}: {len(coco['images'])} images ({crowded} crowded), {n} objects")

@@ -54,6 +54,19 @@ public struct Detections: Sendable {
 
     /// Number of detections.
     public var count: Int { scores.count }
+
+    /// The detections at `positions` (each less than ``count``), in that order, every column kept.
+    public func gathering(_ positions: [Int]) -> Detections {
+        var d = self
+        d.boxes = boxes.gathering(positions)
+        d.scores = positions.map { scores[$0] }
+        d.categories = positions.map { categories[$0] }
+        d.images = positions.map { images[$0] }
+        d.deviations = deviations.map { v in positions.map { v[$0] } }
+        d.models = models.map { v in positions.map { v[$0] } }
+        d.rotated = rotated.map { v in positions.map { v[$0] } }
+        return d
+    }
 }
 
 /// A detection that survived suppression.

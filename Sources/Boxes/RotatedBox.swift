@@ -32,6 +32,11 @@ public struct RotatedBox: Hashable, Sendable, CustomStringConvertible {
     /// The angle in degrees, as OpenCV's `RotatedRect` holds it.
     public var degrees: Float { angle * 180 / .pi }
 
+    /// Whether every value is finite and neither side is negative.
+    public var isValid: Bool {
+        cx.isFinite && cy.isFinite && width.isFinite && height.isFinite && angle.isFinite && width >= 0 && height >= 0
+    }
+
     /// Area `w · h`.
     public var area: Float { width * height }
 

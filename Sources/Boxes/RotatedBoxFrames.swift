@@ -1,10 +1,11 @@
 import Foundation
 
 extension RotatedBox {
-    /// The axis-aligned `box` as an oriented box of angle 0.
+    /// The axis-aligned `box` as an oriented box of angle 0 (the centre halved before the sum, so that it stays
+    /// finite for any finite box).
     public init(_ box: Box) {
         self.init(
-            cx: (box.x1 + box.x2) / 2, cy: (box.y1 + box.y2) / 2, width: box.x2 - box.x1, height: box.y2 - box.y1,
+            cx: box.x1 / 2 + box.x2 / 2, cy: box.y1 / 2 + box.y2 / 2, width: box.x2 - box.x1, height: box.y2 - box.y1,
             angle: 0)
     }
 

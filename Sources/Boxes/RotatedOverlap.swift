@@ -12,6 +12,11 @@ public enum RotatedOverlap {
         return union > 0 ? max(0, min(1, inter / union)) : 0
     }
 
+    /// The area of the two rectangles' intersection (convex polygon clipping); 0 when either has no area.
+    public static func intersection(_ a: RotatedBox, _ b: RotatedBox) -> Double {
+        intersectionArea(polygon(a), polygon(b))
+    }
+
     /// Exact IoS: the area of the two rectangles' intersection over the smaller of their areas, clamped to [0, 1]
     /// (SAHI's `IOS` on oriented boxes: a part cut by a tile border lies inside the whole object's box); 0 when the
     /// smaller area is 0.

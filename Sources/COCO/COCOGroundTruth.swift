@@ -1,8 +1,10 @@
+import Boxes
 import Foundation
 import JSONScanning
 
 /// A COCO instances file, as `pycocotools.coco.COCO` reads it for bounding-box evaluation: its images, its
-/// categories and its annotations (`bbox` = `[x, y, w, h]`, `area`, `iscrowd`).
+/// categories and its annotations (`bbox` = `[x, y, w, h]`, `area`, `iscrowd`, and for oriented ground truth
+/// `rbox` = `[cx, cy, w, h, angle]`, with or without a `bbox`).
 ///
 /// Values are kept in `Double` as written, because the evaluation must reproduce pycocotools' float64
 /// arithmetic. As in pycocotools, an annotation's `ignore` field is not read: a ground-truth box is ignored
@@ -40,10 +42,12 @@ public struct COCOGroundTruth: Sendable {
         public var image: Int
         /// `category_id`.
         public var category: Int
-        /// `bbox` as `[x, y, w, h]`.
+        /// `bbox` as `[x, y, w, h]` (for an annotation written with an `rbox` alone, the rbox's enclosing box).
         public var bbox: SIMD4<Double>
-        /// `area` (or `w·h` when absent).
+        /// `area` (or, when absent, `w·h` of the `rbox` if there is one, else of the `bbox`).
         public var area: Double
+        /// `rbox` `[cx, cy, w, h, angle]` (radians), when given: what oriented detections are matched with.
+        public var rbox: RotatedBox?
         /// `iscrowd`.
         public var isCrowd: Bool
     }
@@ -87,8 +91,8 @@ public struct COCOGroundTruth: Sendable {
     }
 
     private enum AnnotationField: Int, RecordField {
-        case id, imageID, categoryID, bbox, area, isCrowd
-        static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd"]
+        case id, imageID, categoryID, bbox, area, isCrowd, rbox
+        static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd", "rbox"]
     }
 
     /// A record as read, with where it starts for messages.
@@ -212,10 +216,18 @@ public struct COCOGroundTruth: Sendable {
     private static func annotation(_ r: RecordReader.Record<AnnotationField>) throws -> (Annotation, COCOImageID) {
         let imageID = try r.imageID(.imageID)
         let category = try r.integer(.categoryID)
-        let bbox = try r.box(.bbox)
-        let area = try r.optionalNumber(.area) ?? bbox.z * bbox.w
+        let rbox = try r.rotatedBox(.rbox)
+        let bbox: SIMD4<Double>
+        if let rbox, r[.bbox] == nil {
+            let e = rbox.enclosingBox
+            bbox = SIMD4(Double(e.x1), Double(e.y1), Double(e.x2) - Double(e.x1), Double(e.y2) - Double(e.y1))
+        } else {
+            bbox = try r.box(.bbox)
+        }
+        let area = try r.optionalNumber(.area) ?? rbox.map { Double($0.width) * Double($0.height) } ?? bbox.z * bbox.w
         guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
-        let annotation = Annotation(id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, isCrowd: try r.flag(.isCrowd))
+        let annotation = Annotation(
+            id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, rbox: rbox, isCrowd: try r.flag(.isCrowd))
         return (annotation, imageID)
     }
 }

@@ -6,13 +6,18 @@ import JSONScanning
 /// each optionally with `bbox_std` (σ of x1, y1, x2, y2 in pixels, for Softer-NMS) and an integer `model`
 /// (for Weighted Boxes Fusion).
 ///
+/// Oriented records carry `"rbox": [cx, cy, w, h, angle]` (radians, Ultralytics' xywhr; what Ultralytics' OBB
+/// validation writes), with or without a `bbox`; when every record has one, ``detections`` are oriented
+/// (`Detections.rotated`) and a record's `bbox`, if given, is the enclosing box written beside it.
+///
 /// Reading keeps every record's bytes, so writing survivors back carries each field DetectKit does not use
-/// (`id`, `segmentation`, anything) through unchanged, byte for byte; only `bbox` and `score` are rewritten,
-/// and only when a method changed them.
+/// (`id`, `segmentation`, anything) through unchanged, byte for byte; only `bbox`, `rbox` and `score` are
+/// rewritten, and only when a method changed them.
 public struct COCOResults: Sendable {
     /// Where the records came from, for messages (a path, or `-` for standard input).
     public let source: String
-    /// The records as detections, in file order; `images` holds a dense key per distinct `image_id`.
+    /// The records as detections, in file order; `images` holds a dense key per distinct `image_id`. Oriented when
+    /// every record has an `rbox` (`boxes` then their enclosing boxes; ``detections(axisAligned:)`` gives the `bbox`).
     public let detections: Detections
     /// The distinct `image_id` values, in order of first appearance: `detections.images[i]` indexes this.
     public let imageIDs: [COCOImageID]
@@ -20,18 +25,45 @@ public struct COCOResults: Sendable {
     public let writtenBoxes: [SIMD4<Double>]
     /// Each record's `score` as written, read in `Double`.
     public let writtenScores: [Double]
+    /// The first record whose `rbox` is there when record 0's is not, or the reverse: then ``detections`` are not
+    /// oriented, and a command that would treat them as oriented names this record. Nil when the records agree.
+    public let orientationMismatch: Int?
     private let bytes: [UInt8]
     private let records: [RawRecord]
+    /// Each record's `bbox` in `Float` (for a record with only an `rbox`, its enclosing box): ``detections``' boxes
+    /// when they are not oriented.
+    public let axisAlignedBoxes: BoxArray
 
-    /// Byte ranges of one record: the whole object, and its `bbox` and `score` values.
+    /// Byte ranges of one record: the whole object, and its `bbox` (when written), `rbox` (when written) and
+    /// `score` values.
     private struct RawRecord: Sendable {
         var object: Range<Int>
-        var bbox: Range<Int>
+        var bbox: Range<Int>?
+        var rbox: Range<Int>?
         var score: Range<Int>
     }
 
     /// Number of records.
     public var count: Int { records.count }
+
+    /// ``detections`` as a command uses them: axis-aligned (the records' `bbox`) when `axisAligned`, else oriented
+    /// when every record has an `rbox`. Throws ``COCOResultsError`` naming the record when some records have an
+    /// `rbox` and others not, unless `axisAligned`.
+    public func detections(axisAligned: Bool) throws -> Detections {
+        var d = detections
+        if axisAligned {
+            d.rotated = nil
+            d.boxes = axisAlignedBoxes
+        } else if let k = orientationMismatch {
+            let line = bytes[..<records[k].object.lowerBound].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw COCOResultsError(
+                source: source, record: k, line: line,
+                message: (records[k].rbox != nil ? "has an \"rbox\", and the records before it have none"
+                    : "has no \"rbox\", and the records before it have one")
+                    + ": give every record an rbox or none (or use --axis-aligned for their bbox)")
+        }
+        return d
+    }
 
     /// Reads a results file. Throws ``COCOResultsError`` naming the record and field when anything is wrong.
     public init(data: Data, source: String) throws {
@@ -46,9 +78,13 @@ public struct COCOResults: Sendable {
         imageIDs = parsed.imageKeys.ids
         writtenBoxes = parsed.writtenBoxes
         writtenScores = parsed.writtenScores
+        orientationMismatch = parsed.orientationMismatch
+        axisAlignedBoxes = parsed.boxes
+        let rotated = parsed.orientationMismatch == nil && !parsed.rotated.isEmpty ? parsed.rotated : nil
         detections = try Detections(
-            boxes: parsed.boxes, scores: parsed.scores, categories: parsed.categories, images: parsed.images,
-            deviations: parsed.deviations, models: parsed.models)
+            boxes: rotated.map { BoxArray($0.map(\.enclosingBox)) } ?? parsed.boxes, scores: parsed.scores,
+            categories: parsed.categories, images: parsed.images, deviations: parsed.deviations, models: parsed.models,
+            rotated: rotated)
     }
 
     /// Reads a results file from disk, or standard input for `-`.
@@ -203,21 +239,24 @@ public struct COCOResults: Sendable {
         /// `category_id`.
         package var category: Int
         /// `bbox` `[x, y, w, h]` as written, in `Double`; finite, with non-negative width and height, and its corners
-        /// finite in `Float`.
+        /// finite in `Float`. For a record with an `rbox` and no `bbox`, the rbox's enclosing box.
         package var bbox: SIMD4<Double>
+        /// `rbox` `[cx, cy, w, h, angle]`, when given.
+        package var rbox: RotatedBox?
         /// `score` as written, in `Double`, finite in `Float`.
         package var score: Double
         /// `bbox_std`, when given (positive).
         package var deviation: SIMD4<Double>?
         /// `model`, when given.
         package var model: Int?
-        /// Where the whole record, its `bbox` value and its `score` value lie in the file's bytes.
-        package var object: Range<Int>, bboxText: Range<Int>, scoreText: Range<Int>
+        /// Where the whole record, its `bbox` value (when written), its `rbox` value (when written) and its `score`
+        /// value lie in the file's bytes.
+        package var object: Range<Int>, bboxText: Range<Int>?, rboxText: Range<Int>?, scoreText: Range<Int>
     }
 
     private enum Field: Int, RecordField {
-        case imageID, categoryID, bbox, score, deviation, model
-        static let names = ["image_id", "category_id", "bbox", "score", "bbox_std", "model"]
+        case imageID, categoryID, bbox, score, deviation, model, rbox
+        static let names = ["image_id", "category_id", "bbox", "score", "bbox_std", "model", "rbox"]
     }
 
     /// Reads the JSON array of results in `scanner` in one pass, handing each record to `add` in file order, and
@@ -254,9 +293,16 @@ public struct COCOResults: Sendable {
     private static func record(_ r: RecordReader.Record<Field>, end: Int) throws -> Record {
         let imageID = try r.imageID(.imageID)
         let category = try r.integer(.categoryID)
-        let bboxValue = try r.required(.bbox)
-        let b = try r.box(.bbox)
-        guard Float(b.x + b.z).isFinite && Float(b.y + b.w).isFinite else { throw r.error("field \"bbox\" is out of range") }
+        let rbox = try r.rotatedBox(.rbox)
+        let bboxValue = rbox == nil ? try r.required(.bbox) : r[.bbox]
+        let b: SIMD4<Double>
+        if bboxValue != nil {
+            b = try r.box(.bbox)
+            guard Float(b.x + b.z).isFinite && Float(b.y + b.w).isFinite else { throw r.error("field \"bbox\" is out of range") }
+        } else {
+            let e = rbox?.enclosingBox ?? Box(x1: 0, y1: 0, x2: 0, y2: 0)
+            b = SIMD4(Double(e.x1), Double(e.y1), Double(e.x2) - Double(e.x1), Double(e.y2) - Double(e.y1))
+        }
         let scoreValue = try r.required(.score)
         let score = try r.number(.score, scoreValue)
         var deviation: SIMD4<Double>?
@@ -267,8 +313,9 @@ public struct COCOResults: Sendable {
         }
         let model = try r.values[Field.model.rawValue].map { try r.integer(.model, $0) }
         return Record(
-            imageID: imageID, category: category, bbox: b, score: score, deviation: deviation, model: model,
-            object: r.offset..<end, bboxText: bboxValue.range, scoreText: scoreValue.range)
+            imageID: imageID, category: category, bbox: b, rbox: rbox, score: score, deviation: deviation, model: model,
+            object: r.offset..<end, bboxText: bboxValue?.range, rboxText: rbox == nil ? nil : r[.rbox]?.range,
+            scoreText: scoreValue.range)
     }
 
     /// The survivors as a JSON array, one record per line, in the given order.
@@ -279,9 +326,20 @@ public struct COCOResults: Sendable {
             out.append(contentsOf: k == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
             let r = records[d.index]
             var replacements: [(Range<Int>, String)] = []
-            if d.box != detections.boxes[d.index] {
-                let b = d.box
-                replacements.append((r.bbox, JSONValue.array([b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1].map { .float($0) }).text))
+            // An oriented survivor's bbox changes with its rbox; an axis-aligned one's when its box does.
+            let changed = d.rotated.map { $0 != detections.rotated?[d.index] } ?? (d.box != axisAlignedBoxes[d.index])
+            if changed {
+                let b = d.box, text = JSONValue.array([b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1].map { .float($0) }).text
+                // An axis-aligned survivor of a record written with an rbox alone gets its new bbox added at the end.
+                let end = r.object.upperBound - 1
+                if let range = r.bbox {
+                    replacements.append((range, text))
+                } else if d.rotated == nil {
+                    replacements.append((end..<end, ", \"bbox\": " + text))
+                }
+            }
+            if changed, let o = d.rotated, let range = r.rbox {
+                replacements.append((range, JSONValue.array([o.cx, o.cy, o.width, o.height, o.angle].map { .float($0) }).text))
             }
             if d.score != detections.scores[d.index] { replacements.append((r.score, JSONValue.float(d.score).text)) }
             replacements.sort { $0.0.lowerBound < $1.0.lowerBound }
@@ -310,6 +368,9 @@ public struct COCOResults: Sendable {
         var deviations: [SIMD4<Float>]?
         var models: [Int]?
         var imageKeys = ImageKeys()
+        /// The `rbox` of every record, while each so far has one.
+        var rotated: [RotatedBox] = []
+        var orientationMismatch: Int?
 
         mutating func add(_ r: Record) {
             let imageIndex = imageKeys.key(for: r.imageID)
@@ -325,8 +386,16 @@ public struct COCOResults: Sendable {
             } else {
                 models?.append(0)
             }
+            if orientationMismatch == nil {
+                let earlierOriented = raw.isEmpty ? r.rbox != nil : !rotated.isEmpty
+                if (r.rbox != nil) != earlierOriented {
+                    orientationMismatch = raw.count
+                } else if let o = r.rbox {
+                    rotated.append(o)
+                }
+            }
             let b = r.bbox
-            raw.append(RawRecord(object: r.object, bbox: r.bboxText, score: r.scoreText))
+            raw.append(RawRecord(object: r.object, bbox: r.bboxText, rbox: r.rboxText, score: r.scoreText))
             boxes.append(Box(x1: Float(b.x), y1: Float(b.y), x2: Float(b.x + b.z), y2: Float(b.y + b.w)))
             scores.append(Float(r.score))
             writtenBoxes.append(b)

@@ -23,7 +23,7 @@ extension COCOResults {
     }
 
     /// One record's fields per detection of `d` (all of one image), in `d`'s order: `image_id`, `category_id`,
-    /// `bbox` as `[x, y, w, h]`, `score`, and `bbox_std` when `d` has deviations.
+    /// `bbox` as `[x, y, w, h]`, `score`, `bbox_std` when `d` has deviations, and `rbox` when it is oriented.
     package static func recordFields(_ d: Detections, imageID: COCOImageID) -> [[(String, JSONValue)]] {
         (0..<d.count).map { i in
             let b = d.boxes[i]
@@ -32,6 +32,7 @@ extension COCOResults {
                 ("bbox", .array([b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1].map { .float($0) })), ("score", .float(d.scores[i])),
             ]
             if let s = d.deviations?[i] { fields.append(("bbox_std", .array([s.x, s.y, s.z, s.w].map { .float($0) }))) }
+            if let o = d.rotated?[i] { fields.append(("rbox", .array([o.cx, o.cy, o.width, o.height, o.angle].map { .float($0) }))) }
             return fields
         }
     }

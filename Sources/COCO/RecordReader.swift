@@ -1,3 +1,4 @@
+import Boxes
 import JSONScanning
 
 /// The fields a kind of COCO record is read for: the cases, numbered from 0 (at most 8, the slots of a
@@ -156,6 +157,25 @@ struct RecordReader {
         }
 
         /// `[x, y, w, h]` with finite values and non-negative width and height.
+        /// An oriented box `[cx, cy, w, h, angle]` (`rbox`): five finite numbers (finite as `Float`s), sides not
+        /// negative; nil when the field is absent or null.
+        func rotatedBox(_ field: Field) throws -> RotatedBox? {
+            guard let v = self[field] else { return nil }
+            let items = v.kind == .array ? try scanner.elements(v) : []
+            guard items.count == 5 else { throw error("field \"\(field.name)\" must be an array of 5 numbers [cx, cy, w, h, angle]") }
+            var n: [Float] = []
+            for item in items {
+                guard item.kind == .number else { throw error("field \"\(field.name)\" must be a number, found \(item.kind)") }
+                let d = scanner.double(item)
+                guard d.isFinite, Float(d).isFinite else { throw error("field \"\(field.name)\" is out of range") }
+                n.append(Float(d))
+            }
+            guard n[2] >= 0, n[3] >= 0 else { throw error("\(field.name) \(n) has a negative width or height") }
+            let r = RotatedBox(cx: n[0], cy: n[1], width: n[2], height: n[3], angle: n[4])
+            guard r.enclosingBox.isFinite else { throw error("field \"\(field.name)\" is out of range") }
+            return r
+        }
+
         func box(_ field: Field) throws -> SIMD4<Double> {
             let b = try quad(field, try required(field))
             guard b.z >= 0, b.w >= 0 else { throw error("\(field.name) \([b.x, b.y, b.z, b.w]) has a negative width or height") }

@@ -16,6 +16,6 @@ public enum CandidateSuppression: Sendable {
         let kept = try method.apply(to: candidates, options: options)
         return try Detections(
             boxes: BoxArray(kept.map(\.box)), scores: kept.map(\.score), categories: kept.map { candidates.categories[$0.index] },
-            images: kept.map { candidates.images[$0.index] })
+            images: kept.map { candidates.images[$0.index] }, rotated: candidates.rotated.map { _ in kept.compactMap(\.rotated) })
     }
 }

@@ -1,3 +1,5 @@
+import Boxes
+
 /// How boxes found in a letterboxed network input map back to the original image: the `scale_boxes` of
 /// Ultralytics (ultralytics.utils.ops) or of YOLOv5 (yolov5.utils.general), computed as they compute it.
 ///
@@ -60,6 +62,14 @@ public struct LetterboxMapping: Sendable, Equatable {
     /// The identity mapping for boxes already in image coordinates (input = image), still clipped to it.
     public init(imageWidth: Int, imageHeight: Int) throws {
         try self.init(imageWidth: imageWidth, imageHeight: imageHeight, inputWidth: imageWidth, inputHeight: imageHeight)
+    }
+
+    /// An oriented box in input pixels mapped back to the image as Ultralytics' OBB predictor does
+    /// (`scale_boxes(..., xywh=True)`): `cx ← (cx − padX) / gainX`, `cy ← (cy − padY) / gainY`, `w ← w / gainX`,
+    /// `h ← h / gainY` in `Float`, the angle unchanged, nothing clipped.
+    public func toImage(_ r: RotatedBox) -> RotatedBox {
+        let gx = Float(gainX), gy = Float(gainY)
+        return RotatedBox(cx: (r.cx - Float(padX)) / gx, cy: (r.cy - Float(padY)) / gy, width: r.width / gx, height: r.height / gy, angle: r.angle)
     }
 
     /// A box in input pixels mapped back to the image and clipped to it (`scale_boxes`).

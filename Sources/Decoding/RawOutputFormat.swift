@@ -5,6 +5,7 @@ import Boxes
 /// | format | tensors | post-processing reproduced |
 /// |---|---|---|
 /// | `yolov8` | `output` `[1, 4 + C, N]` | Ultralytics `non_max_suppression` + `scale_boxes` |
+/// | `yolov8-obb` | `output` `[1, 4 + C + 1, N]` | Ultralytics' OBB predictor: `non_max_suppression(rotated=True)` + `scale_boxes(xywh=True)` |
 /// | `yolov5` | `output` `[1, N, 5 + C]` | YOLOv5 `non_max_suppression` + `scale_boxes` |
 /// | `yolo-end2end` | `output` `[1, K, 6]` | Ultralytics' end-to-end branch + `scale_boxes` |
 /// | `detr` | `logits`, `pred_boxes` | `DetrImageProcessor.post_process_object_detection` |
@@ -14,6 +15,8 @@ import Boxes
 public enum RawOutputFormat: String, Sendable, CaseIterable {
     /// Ultralytics YOLOv8, v9, YOLO11, YOLO12 detection heads.
     case yolov8
+    /// Ultralytics oriented-box heads (YOLOv8-OBB, YOLO11-OBB): oriented detections.
+    case yolov8OBB = "yolov8-obb"
     /// YOLOv5 (objectness).
     case yolov5
     /// NMS-free YOLO heads (YOLOv10, YOLO26).
@@ -30,7 +33,7 @@ public enum RawOutputFormat: String, Sendable, CaseIterable {
     /// The tensors the format needs, in the order they are given when they come as separate files.
     public var tensorNames: [String] {
         switch self {
-        case .yolov8, .yolov5, .yoloEnd2End: ["output"]
+        case .yolov8, .yolov8OBB, .yolov5, .yoloEnd2End: ["output"]
         case .detr, .rtdetr: ["logits", "pred_boxes"]
         case .retinanet, .ssd: ["cls_logits", "bbox_regression", "anchors"]
         }
@@ -46,6 +49,7 @@ public enum RawOutputFormat: String, Sendable, CaseIterable {
     public var reference: String {
         switch self {
         case .yolov8: "ultralytics.utils.nms.non_max_suppression + ultralytics.utils.ops.scale_boxes"
+        case .yolov8OBB: "ultralytics OBBPredictor: non_max_suppression (rotated=True, Fast NMS on ProbIoU) + scale_boxes (xywh=True)"
         case .yolov5: "yolov5.utils.general.non_max_suppression + scale_boxes"
         case .yoloEnd2End: "ultralytics.utils.nms.non_max_suppression (end2end) + scale_boxes"
         case .detr: "transformers DetrImageProcessor.post_process_object_detection"
@@ -61,7 +65,7 @@ public enum RawOutputFormat: String, Sendable, CaseIterable {
         guard let main = tensors[tensorNames[0]], let last = main.shape.last else { return 0 }
         let shape = main.shape.count > 1 ? Array(main.shape.suffix(2)) : [last]
         switch self {
-        case .yolov8: return shape.max() ?? 0
+        case .yolov8, .yolov8OBB: return shape.max() ?? 0
         default: return shape.count == 2 ? shape[0] : 0
         }
     }
@@ -127,8 +131,13 @@ public enum RawOutputFormat: String, Sendable, CaseIterable {
         }
         let decoded: Detections
         switch self {
-        case .yolov8, .yolov5, .yoloEnd2End:
-            let head: YOLODecoder.Head = self == .yolov8 ? .yolov8 : self == .yolov5 ? .yolov5 : .end2end
+        case .yolov8, .yolov8OBB, .yolov5, .yoloEnd2End:
+            let head: YOLODecoder.Head = switch self {
+            case .yolov8: .yolov8
+            case .yolov8OBB: .yolov8OBB
+            case .yolov5: .yolov5
+            default: .end2end
+            }
             var options = YOLODecoder.Options.defaults(for: head)
             if let c = s.confidence { options.confidenceThreshold = c }
             if let iou = s.iou { options.iouThreshold = iou }
@@ -167,9 +176,6 @@ public enum RawOutputFormat: String, Sendable, CaseIterable {
                 suppression: s.suppression, imageID: s.imageID)
         }
         guard let classes = s.classes.map(Set.init) else { return decoded }
-        let keep = decoded.categories.indices.filter { classes.contains(decoded.categories[$0]) }
-        return try Detections(
-            boxes: decoded.boxes.gathering(keep), scores: keep.map { decoded.scores[$0] }, categories: keep.map { decoded.categories[$0] },
-            images: keep.map { decoded.images[$0] })
+        return decoded.gathering(decoded.categories.indices.filter { classes.contains(decoded.categories[$0]) })
     }
 }

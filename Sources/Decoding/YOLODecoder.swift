@@ -13,6 +13,12 @@ import Suppression
 ///   `max_nms` best by score; NMS (`iou`) on boxes offset by `class · 7680` (0 when class-agnostic), so classes
 ///   never overlap; the first `max_det` survivors, by score. Then ``LetterboxMapping`` (`scale_boxes`).
 ///   Defaults as the Ultralytics predictor passes them: conf 0.25, iou 0.7, max_det 300, max_nms 30000.
+/// - ``Head/yolov8OBB`` (Ultralytics' OBB heads): `[1, 4 + C + 1 + extra, N]` of `cx, cy, w, h`, `C` class scores
+///   and the angle in radians; as Ultralytics' OBB predictor: anchors whose best class score is `> conf` (the class
+///   filter after), the `max_nms` cap, then Fast NMS on ProbIoU (`TorchNMS.fast_nms` with `batch_probiou`: a box
+///   goes when any higher-scored box, kept or not, overlaps it above `iou`) on centres offset by `class · 7680` in
+///   `Float`, the first `max_det`; ``LetterboxMapping/toImage(_:)-(RotatedBox)`` maps them back (centres and sides,
+///   no clipping, the angle as the head gave it: Ultralytics does not regularise predictions). Oriented detections.
 /// - ``Head/yolov5``: `[1, N, 5 + C + extra]` with objectness after the box; as YOLOv5's `non_max_suppression`:
 ///   anchors with objectness `> conf`, class scores multiplied by it, best class `> conf`, then the same
 ///   offset NMS; YOLOv5's own `scale_boxes`. Defaults conf 0.25, iou 0.45.
@@ -27,6 +33,8 @@ public struct YOLODecoder: Sendable {
     public enum Head: String, Sendable, CaseIterable {
         /// Anchor-free Ultralytics heads (YOLOv8, v9, YOLO11, YOLO12): box then class scores, no objectness.
         case yolov8
+        /// Ultralytics' oriented-box heads (YOLOv8-OBB, YOLO11-OBB): box, class scores, then the angle.
+        case yolov8OBB = "yolov8-obb"
         /// YOLOv5's anchor-based head: box, objectness, class probabilities.
         case yolov5
         /// NMS-free end-to-end heads (YOLOv10, YOLO26): final boxes, score and class.
@@ -105,6 +113,8 @@ public struct YOLODecoder: Sendable {
         var candidates = try self.candidates(output, imageID: imageID)
         if case .method = suppression {
             candidates = try suppression.thin(candidates)
+        } else if head == .yolov8OBB {
+            candidates = try offsetFastNMS(candidates)
         } else if head != .end2end {
             candidates = try offsetNMS(candidates)
         }
@@ -112,6 +122,12 @@ public struct YOLODecoder: Sendable {
         let mapped = try LetterboxMapping(
             imageWidth: mapping.imageWidth, imageHeight: mapping.imageHeight, inputWidth: mapping.inputWidth,
             inputHeight: mapping.inputHeight, convention: convention)
+        if let rotated = candidates.rotated {
+            return try Detections(
+                rotated: rotated.map { mapped.toImage($0) }, scores: candidates.scores, categories: candidates.categories,
+                images: candidates.images
+            ).requiringFinite(source: output.source)
+        }
         var boxes = BoxArray()
         boxes.reserveCapacity(candidates.count)
         for b in candidates.boxes {
@@ -126,9 +142,9 @@ public struct YOLODecoder: Sendable {
     /// ``Head/end2end``: the final rows), in the library's order.
     public func candidates(_ output: RawTensor, imageID: Int = 0) throws -> Detections {
         try options.validate()
-        if head != .yolov8 { try output.checkFinite() }  // yolov8 checks while it scans
+        if head != .yolov8, head != .yolov8OBB { try output.checkFinite() }  // these check while they scan
         let allowed = options.classes.map(Set.init)
-        var boxes = BoxArray(), scores: [Float] = [], classes: [Int] = []
+        var boxes = BoxArray(), scores: [Float] = [], classes: [Int] = [], rotated: [RotatedBox] = []
         func add(_ x1: Float, _ y1: Float, _ x2: Float, _ y2: Float, _ score: Float, _ cls: Int) {
             if let allowed, !allowed.contains(cls) { return }
             boxes.append(Box(x1: x1, y1: y1, x2: x2, y2: y2))
@@ -160,6 +176,32 @@ public struct YOLODecoder: Sendable {
                 } else {
                     add(cx - hw, cy - hh, cx + hw, cy + hh, best[a], Int(bestClass[a]))
                 }
+            }
+        case .yolov8OBB:
+            let s = try output.squeezed(toRank: 2, expecting: "[1, 4 + classes + 1, anchors] or [1, anchors, 4 + classes + 1]")
+            let channelsFirst = s[0] <= s[1]
+            let channels = channelsFirst ? s[0] : s[1], anchors = channelsFirst ? s[1] : s[0]
+            let classCount = channels - 5 - options.extraChannels
+            guard classCount >= 1 else {
+                throw DecodingError(
+                    source: output.source,
+                    message: "shape \(output.shape) has \(channels) channels: no room for 4 box values, a class, the angle and \(options.extraChannels) extra")
+            }
+            let (channelStride, anchorStride) = channelsFirst ? (anchors, 1) : (1, channels)
+            let (best, bestClass) = try Self.bestClasses(v, anchors: anchors, classes: classCount, channelsFirst: channelsFirst, source: output.source)
+            for a in 0..<anchors where best[a] > conf {
+                let base = a * anchorStride, cls = Int(bestClass[a])
+                if let allowed, !allowed.contains(cls) { continue }
+                let r = RotatedBox(
+                    cx: v[base], cy: v[base + channelStride], width: v[base + 2 * channelStride], height: v[base + 3 * channelStride],
+                    angle: v[base + (4 + classCount) * channelStride])
+                guard r.width >= 0, r.height >= 0 else {
+                    throw DecodingError(source: output.source, message: "anchor \(a): box \(r) has a negative width or height")
+                }
+                rotated.append(r)
+                boxes.append(r.enclosingBox)
+                scores.append(best[a])
+                classes.append(cls)
             }
         case .yolov5:
             let s = try output.squeezed(toRank: 2, expecting: "[1, anchors, 5 + classes]")
@@ -204,15 +246,25 @@ public struct YOLODecoder: Sendable {
                 add(v[base], v[base + 1], v[base + 2], v[base + 3], v[base + 4], Int(label))
             }
         }
-        var detections = try Detections(boxes: boxes, scores: scores, categories: classes, images: [Int](repeating: imageID, count: scores.count))
-            .requiringFinite(source: output.source)
+        var detections = try Detections(
+            boxes: boxes, scores: scores, categories: classes, images: [Int](repeating: imageID, count: scores.count),
+            rotated: head == .yolov8OBB ? rotated : nil
+        ).requiringFinite(source: output.source)
         if head != .end2end, detections.count > options.maxCandidates {
-            let best = Array(Self.byScore(detections.scores).prefix(options.maxCandidates))
-            detections = try Detections(
-                boxes: detections.boxes.gathering(best), scores: best.map { detections.scores[$0] },
-                categories: best.map { detections.categories[$0] }, images: best.map { detections.images[$0] })
+            detections = detections.gathering(Array(Self.byScore(detections.scores).prefix(options.maxCandidates)))
         }
         return detections
+    }
+
+    /// Ultralytics' OBB suppression: Fast NMS on ProbIoU over all candidates, centres offset by `class · 7680` in
+    /// `Float` (0 when class-agnostic), the first `max_det` by score.
+    func offsetFastNMS(_ c: Detections) throws -> Detections {
+        let shifted = zip(c.rotated ?? [], c.categories).map { r, cls in
+            let o = options.classAgnostic ? Float(0) : Float(cls) * Self.classOffset
+            return RotatedBox(cx: r.cx + o, cy: r.cy + o, width: r.width, height: r.height, angle: r.angle)
+        }
+        let kept = RotatedNMS.fast(shifted, scores: c.scores, threshold: options.iouThreshold, overlap: .probIoU)
+        return c.gathering(Array(kept.prefix(options.maxDetections)))
     }
 
     /// Ultralytics' batched NMS: boxes offset by `class · 7680` in `Float` (as `x[:, :4] + c` computes them), one
@@ -224,10 +276,7 @@ public struct YOLODecoder: Sendable {
         let kept = try GreedyNMS(iouThreshold: options.iouThreshold).apply(
             to: Detections(boxes: shifted, scores: c.scores),
             options: SuppressionOptions(classAgnostic: true, maxDetections: options.maxDetections))
-        let positions = kept.map(\.index)
-        return try Detections(
-            boxes: c.boxes.gathering(positions), scores: positions.map { c.scores[$0] }, categories: positions.map { c.categories[$0] },
-            images: positions.map { c.images[$0] })
+        return c.gathering(kept.map(\.index))
     }
 
     /// Each anchor's highest class score and its class (the first on ties, as `max` gives it), for an output of

@@ -48,6 +48,8 @@ public struct ComparisonReportBuilder: Sendable {
             Dictionary(grouping: o.kept.filter { $0.score >= drawThreshold }) { imageOfKey[results.detections.images[$0.index]] ?? -1 }
         }
         let truthByImage = Dictionary(grouping: truth.annotations, by: \.image)
+        // An oriented comparison draws the ground truth's rboxes too.
+        let oriented = c.outcomes.contains { $0.kept.contains { $0.rotated != nil } }
         let entries = shown.enumerated().map { n, entry in
             let stem = ((entry.1 as NSString).lastPathComponent as NSString).deletingPathExtension
             return ComparisonReport.Grid(title: entry.1, path: "grids/\(n)-\(stem).png")
@@ -61,9 +63,11 @@ public struct ComparisonReportBuilder: Sendable {
                 ? direct : (images as NSString).appendingPathComponent((file as NSString).lastPathComponent)
             do {
                 let truthPanel = (truthByImage[index] ?? []).map {
-                    Annotation(
+                    let label = ($0.isCrowd ? "crowd " : "") + (names[$0.category] ?? String($0.category))
+                    if oriented, let r = $0.rbox { return Annotation(rotated: r, label: label, colorIndex: $0.category) }
+                    return Annotation(
                         box: Box(x1: Float($0.bbox.x), y1: Float($0.bbox.y), x2: Float($0.bbox.x + $0.bbox.z), y2: Float($0.bbox.y + $0.bbox.w)),
-                        label: ($0.isCrowd ? "crowd " : "") + (names[$0.category] ?? String($0.category)), colorIndex: $0.category)
+                        label: label, colorIndex: $0.category)
                 }
                 var panels = [ComparisonGrid.Panel(caption: "ground truth (\(truthPanel.count))", annotations: truthPanel)]
                 for (m, o) in c.outcomes.enumerated() {
@@ -72,9 +76,9 @@ public struct ComparisonReportBuilder: Sendable {
                         caption: "\(o.method.description) (\(kept.count))",
                         annotations: kept.map {
                             let category = results.detections.categories[$0.index]
-                            return Annotation(
-                                box: $0.box, label: "\(names[category] ?? String(category)) \(String(format: "%.2f", $0.score))",
-                                colorIndex: category)
+                            let label = "\(names[category] ?? String(category)) \(String(format: "%.2f", $0.score))"
+                            return $0.rotated.map { Annotation(rotated: $0, label: label, colorIndex: category) }
+                                ?? Annotation(box: $0.box, label: label, colorIndex: category)
                         }))
                 }
                 let grid = try ComparisonGrid.render(Image(contentsOfFile: path), panels: panels)

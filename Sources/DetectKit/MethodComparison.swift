@@ -45,11 +45,15 @@ public struct MethodComparison: Sendable {
 
     /// Runs and evaluates every method in `methods`; `progress(done)` is called after each. Throws
     /// `EvaluationError` naming the record when a raw detection's image or category is not in the ground truth.
+    /// Records that all carry an `rbox` are suppressed and evaluated as oriented boxes unless `axisAligned`
+    /// (`COCOResults.detections(axisAligned:)`).
     public init(
         groundTruth: COCOGroundTruth, raw: COCOResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
-        threads: Int = 1, progress: (Int) -> Void = { _ in }
+        axisAligned: Bool = false, threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws {
-        try self.init(groundTruth: groundTruth, raw: raw, tiles: nil, methods: methods, options: options, threads: threads, progress: progress)
+        try self.init(
+            groundTruth: groundTruth, raw: raw, detections: try raw.detections(axisAligned: axisAligned), tiles: nil, methods: methods,
+            options: options, threads: threads, progress: progress)
     }
 
     /// Runs every method on each tile of tiled raw detections, merges, and evaluates; as
@@ -59,23 +63,24 @@ public struct MethodComparison: Sendable {
         threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws {
         try self.init(
-            groundTruth: groundTruth, raw: tiled.raw, tiles: (tiled.tiling, tiled.regions), methods: methods, options: options,
-            threads: threads, progress: progress)
+            groundTruth: groundTruth, raw: tiled.raw, detections: tiled.raw.detections, tiles: (tiled.tiling, tiled.regions),
+            methods: methods, options: options, threads: threads, progress: progress)
     }
 
     private init(
-        groundTruth: COCOGroundTruth, raw: COCOResults, tiles: (tiling: Tiling, regions: [Int])?, methods: [SuppressionMethod],
-        options: SuppressionOptions, threads: Int, progress: (Int) -> Void
+        groundTruth: COCOGroundTruth, raw: COCOResults, detections: Detections, tiles: (tiling: Tiling, regions: [Int])?,
+        methods: [SuppressionMethod], options: SuppressionOptions, threads: Int, progress: (Int) -> Void
     ) throws {
-        _ = try EvaluatedDetections(results: raw, groundTruth: groundTruth)  // every record must fit the ground truth
+        // Every record must fit the ground truth (oriented records, ground truth with an rbox each).
+        _ = try EvaluatedDetections(results: raw, groundTruth: groundTruth, axisAligned: detections.rotated == nil)
         var outcomes: [Outcome] = []
         for (done, method) in methods.enumerated() {
             let suppressor = method.makeSuppressor()
             let start = ContinuousClock.now
             let kept: [KeptDetection]
             do {
-                kept = try tiles.map { try $0.tiling.keep(raw.detections, regions: $0.regions, suppressor: suppressor, options: options) }
-                    ?? suppressor.apply(to: raw.detections, options: options)
+                kept = try tiles.map { try $0.tiling.keep(detections, regions: $0.regions, suppressor: suppressor, options: options) }
+                    ?? suppressor.apply(to: detections, options: options)
             } catch SuppressionError.invalidDetection(let index, let reason) {
                 throw EvaluationError(source: raw.source, record: "record \(index)", message: reason)
             }

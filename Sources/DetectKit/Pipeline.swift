@@ -42,7 +42,7 @@ public struct Pipeline: Sendable {
         public var categoryNames: [Int: String]
 
         /// One annotation per kept box: labelled `name probability` when the box was named (coloured by name),
-        /// else `category score` (coloured by category).
+        /// else `category score` (coloured by category); oriented boxes drawn as their rectangles.
         public var annotations: [Annotation] { annotations(above: nil) }
 
         /// The positions in ``kept`` of the boxes scoring above `confidence` (all of them when nil), the boxes
@@ -54,13 +54,15 @@ public struct Pipeline: Sendable {
         /// ``annotations`` of the boxes ``shown(above:)``.
         public func annotations(above confidence: Float?) -> [Annotation] {
             shown(above: confidence).map { i in
+                func annotation(_ label: String, _ color: Int) -> Annotation {
+                    kept.rotated.map { Annotation(rotated: $0[i], label: label, colorIndex: color) }
+                        ?? Annotation(box: kept.boxes[i], label: label, colorIndex: color)
+                }
                 if i < names.count, let name = names[i] {
-                    return Annotation(box: kept.boxes[i], label: "\(name.label) \(Self.twoDecimals(name.probability))", colorIndex: name.index)
+                    return annotation("\(name.label) \(Self.twoDecimals(name.probability))", name.index)
                 }
                 let category = kept.categories[i]
-                return Annotation(
-                    box: kept.boxes[i], label: "\(categoryNames[category] ?? String(category)) \(Self.twoDecimals(kept.scores[i]))",
-                    colorIndex: category)
+                return annotation("\(categoryNames[category] ?? String(category)) \(Self.twoDecimals(kept.scores[i]))", category)
             }
         }
 
@@ -134,7 +136,8 @@ public struct Pipeline: Sendable {
             try Detections(
                 boxes: BoxArray(survivors.map(\.box)), scores: survivors.map(\.score),
                 categories: survivors.map { raw.categories[$0.index] },
-                deviations: raw.deviations.map { d in survivors.map { d[$0.index] } })
+                deviations: raw.deviations.map { d in survivors.map { d[$0.index] } },
+                rotated: raw.rotated == nil ? nil : survivors.compactMap(\.rotated))
         } ?? raw
         let names = try namer?.name(kept.boxes, in: image) ?? []
         return Result(
@@ -184,10 +187,7 @@ public struct Pipeline: Sendable {
             let id = catalog.map { $0.imageIDs[name] } ?? results.imageIDs.first { $0.names(fileName: name) }
             guard let key = id.flatMap({ results.imageIDs.firstIndex(of: $0) }) else { return try Detections(boxes: BoxArray(), scores: []) }
             let d = results.detections
-            let mine = d.images.indices.filter { d.images[$0] == key }
-            return try Detections(
-                boxes: d.boxes.gathering(mine), scores: mine.map { d.scores[$0] }, categories: mine.map { d.categories[$0] },
-                deviations: d.deviations.map { s in mine.map { s[$0] } }, models: d.models.map { m in mine.map { m[$0] } })
+            return d.gathering(d.images.indices.filter { d.images[$0] == key })
         }
     }
 }

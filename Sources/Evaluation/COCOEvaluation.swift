@@ -64,10 +64,14 @@ public struct COCOEvaluation: Sendable {
         }
         let (gtItems, gtStarts) = bucketed(groundTruth.annotations.count, { groundTruth.annotations[$0].category }) { i in
             let g = groundTruth.annotations[i]
-            return CategoryEvaluation.Truth(image: rank[g.image], bbox: g.bbox, area: g.area, id: g.id, isCrowd: g.isCrowd)
+            return CategoryEvaluation.Truth(
+                image: rank[g.image], bbox: g.bbox, area: g.area, id: g.id, isCrowd: g.isCrowd,
+                rbox: detections.rotated == nil ? nil : g.rbox)
         }
         let (dtItems, dtStarts) = bucketed(detections.count, { detections.categories[$0] }) { i in
-            CategoryEvaluation.Detection(image: rank[detections.images[i]], index: i, box: detections.boxes[i], score: detections.scores[i])
+            CategoryEvaluation.Detection(
+                image: rank[detections.images[i]], index: i, box: detections.boxes[i], score: detections.scores[i],
+                rbox: detections.rotated?[i])
         }
 
         var precision = [Double](repeating: -1, count: T * R * K * A * M)

@@ -1,3 +1,4 @@
+import Boxes
 import COCO
 
 /// The fast path of ``COCOEvaluation``: one category at a time, pycocotools' `evaluateImg` and `accumulate` with
@@ -24,6 +25,8 @@ struct CategoryEvaluation {
         var area: Double
         var id: Double
         var isCrowd: Bool
+        /// Its oriented box, when the evaluation is oriented.
+        var rbox: RotatedBox?
     }
 
     /// What matching and accumulation read of a detection, copied next to the category's others.
@@ -34,6 +37,11 @@ struct CategoryEvaluation {
         var index: Int
         var box: SIMD4<Double>
         var score: Double
+        /// Its oriented box, when the evaluation is oriented.
+        var rbox: RotatedBox?
+
+        /// The area its area range is judged by (``ImageMatcher/area(_:_:)``).
+        var area: Double { ImageMatcher.area(box, rbox) }
     }
 
     private static let falsePositive: UInt8 = 0, truePositive: UInt8 = 1, ignoredDetection: UInt8 = 2
@@ -190,7 +198,7 @@ struct CategoryEvaluation {
         guard G > 0 else {
             // No ground truth: every detection is unmatched, ignored exactly when its area is out of range.
             for d in 0..<D {
-                let area = dt[d].box.z * dt[d].box.w, at = place[group.firstEntry + d]
+                let area = dt[d].area, at = place[group.firstEntry + d]
                 for a in areas {
                     let range = parameters.areaRanges[a]
                     let result = area < range.lower || area > range.upper ? Self.ignoredDetection : Self.falsePositive
@@ -202,7 +210,7 @@ struct CategoryEvaluation {
         let ious = scratch.ious, order = scratch.order, gtIgnored = scratch.gtIgnored, crowd = scratch.crowd
         let ids = scratch.ids, taken = scratch.taken
         for d in 0..<D {
-            for j in 0..<G { ious[d * G + j] = ImageMatcher.iou(dt[d].box, gt[j].bbox, crowd: gt[j].isCrowd) }
+            for j in 0..<G { ious[d * G + j] = ImageMatcher.iou(dt[d].box, dt[d].rbox, gt[j].bbox, gt[j].rbox, crowd: gt[j].isCrowd) }
         }
         for a in areas {
             let range = parameters.areaRanges[a]
@@ -245,7 +253,7 @@ struct CategoryEvaluation {
                     }
                     if result == Self.falsePositive {
                         // Unmatched (or matched to an annotation with id 0): ignored when its own area is out of range.
-                        let area = dt[d].box.z * dt[d].box.w
+                        let area = dt[d].area
                         if area < range.lower || area > range.upper { result = Self.ignoredDetection }
                     }
                     status[row + place[group.firstEntry + d]] = result

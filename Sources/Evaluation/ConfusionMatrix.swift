@@ -102,11 +102,16 @@ public struct ConfusionMatrix: Sendable, Equatable {
 extension ConfusionMatrix {
     /// The matrix of COCO detections against their ground truth, image by image: class `i` is the ground truth's
     /// `i`-th category by id (``classIDs(of:)``), boxes `[x, y, w, h]` become `Float` corners, crowd boxes are left
-    /// out (Ultralytics has none).
+    /// out (Ultralytics has none). Axis-aligned boxes only: oriented detections throw ``EvaluationError``.
     public init(
         groundTruth: COCOGroundTruth, detections: EvaluatedDetections, confidence: Float = defaultConfidence,
         iouThreshold: Float = defaultIoUThreshold
     ) throws {
+        guard detections.rotated == nil else {
+            throw EvaluationError(
+                source: "confusion matrix",
+                message: "matches axis-aligned boxes (Ultralytics' detection semantics), and the detections are oriented: evaluate their bbox (--axis-aligned)")
+        }
         let ids = Self.classIDs(of: groundTruth)
         try self.init(classCount: ids.count, confidence: confidence, iouThreshold: iouThreshold)
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })

@@ -1,3 +1,4 @@
+import Boxes
 import COCO
 
 /// One image and category of a COCO evaluation: pycocotools' `computeIoU` once, then `evaluateImg` per area range.
@@ -5,7 +6,7 @@ struct ImageMatcher {
     /// The image's ground truth for the category, in file order.
     let gts: [COCOGroundTruth.Annotation]
     /// Detections (ids `1…n` in input order), stable-sorted by descending score, cut to the largest max-detections.
-    let dts: [(id: Double, box: SIMD4<Double>, score: Double)]
+    let dts: [(id: Double, box: SIMD4<Double>, score: Double, rbox: RotatedBox?)]
     /// `ious[d * gts.count + g]`.
     let ious: [Double]
 
@@ -29,12 +30,31 @@ struct ImageMatcher {
             let (x, y) = (detections.scores[a.element], detections.scores[b.element])
             return x != y ? x > y : a.offset < b.offset
         }.prefix(maxDetections)
-        self.dts = sorted.map { (Double($0.element + 1), detections.boxes[$0.element], detections.scores[$0.element]) }
+        self.dts = sorted.map {
+            (Double($0.element + 1), detections.boxes[$0.element], detections.scores[$0.element], detections.rotated?[$0.element])
+        }
         var ious = [Double](repeating: 0, count: self.dts.count * self.gts.count)
         for (d, det) in self.dts.enumerated() {
-            for (g, gt) in self.gts.enumerated() { ious[d * self.gts.count + g] = Self.iou(det.box, gt.bbox, crowd: gt.isCrowd) }
+            for (g, gt) in self.gts.enumerated() {
+                ious[d * self.gts.count + g] = Self.iou(det.box, det.rbox, gt.bbox, gt.rbox, crowd: gt.isCrowd)
+            }
         }
         self.ious = ious
+    }
+
+    /// The IoU matching compares: ``iou(_:_:crowd:)`` of the `[x, y, w, h]` boxes, or, when both are oriented, the
+    /// exact IoU of the rectangles (`RotatedOverlap`, in Boxes); for a crowd region the intersection over the
+    /// detection's own area, as pycocotools does (0 for a detection without area).
+    static func iou(_ d: SIMD4<Double>, _ dr: RotatedBox?, _ g: SIMD4<Double>, _ gr: RotatedBox?, crowd: Bool) -> Double {
+        guard let dr, let gr else { return iou(d, g, crowd: crowd) }
+        guard crowd else { return RotatedOverlap.iou(dr, gr) }
+        let area = area(d, dr)
+        return area > 0 ? RotatedOverlap.intersection(dr, gr) / area : 0
+    }
+
+    /// The area a detection's area range is judged by: `w·h` of its oriented box when it has one, else of its box.
+    static func area(_ d: SIMD4<Double>, _ r: RotatedBox?) -> Double {
+        r.map { Double($0.width) * Double($0.height) } ?? d.z * d.w
     }
 
     /// pycocotools' `bbIou` (maskApi.c) for `[x, y, w, h]` boxes, operation for operation.
@@ -76,7 +96,7 @@ struct ImageMatcher {
                 taken[m] = dts[d].id
             }
             for d in 0..<D where matches[t * D + d] == 0 {
-                let area = dts[d].box.z * dts[d].box.w
+                let area = Self.area(dts[d].box, dts[d].rbox)
                 if area < range.lower || area > range.upper { ignored[t * D + d] = true }
             }
         }

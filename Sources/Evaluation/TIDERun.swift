@@ -41,7 +41,10 @@ struct TIDERun {
         }
     }
 
-    private static func iou(_ d: SIMD4<Double>, _ g: SIMD4<Double>, crowd: Bool) -> Double { ImageMatcher.iou(d, g, crowd: crowd) }
+    /// The IoU of detection `d` and box `g` as COCO matching computes it (oriented when the detections are).
+    private func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
+        ImageMatcher.iou(detections.boxes[d], detections.rotated?[d], boxes[g].bbox, boxes[g].rbox, crowd: crowd)
+    }
 
     /// The first position of the largest value (numpy's `argmax`); `row` is not empty.
     private static func argmax(_ row: [Double]) -> Int {
@@ -63,7 +66,7 @@ struct TIDERun {
         }
         let s = detections.scores
         let dts = Array(all.sorted { s[$0] != s[$1] ? s[$0] > s[$1] : $0 < $1 }.prefix(p.maxDetections))
-        let overlaps = dts.map { d in gts.map { Self.iou(detections.boxes[d], boxes[$0].bbox, crowd: false) } }
+        let overlaps = dts.map { d in gts.map { iou(d, $0, crowd: false) } }
         // IoU with each box of the detection's own category (0 for the others).
         let sameCategory = dts.indices.map { i in
             gts.indices.map { j in detections.categories[dts[i]] == boxes[gts[j]].category ? overlaps[i][j] : 0 }
@@ -81,7 +84,7 @@ struct TIDERun {
         }
         for c in crowds {
             for (i, d) in dts.enumerated()
-            where !used[i] && Self.iou(detections.boxes[d], boxes[c].bbox, crowd: true) > p.positiveThreshold
+            where !used[i] && iou(d, c, crowd: true) > p.positiveThreshold
                 && boxes[c].category == detections.categories[d] {
                 ignored[d] = true
             }

@@ -2,18 +2,26 @@ import Boxes
 
 /// One detection to draw: its box (pixels of the image) and its label, coloured by its class.
 public struct Annotation: Sendable, Equatable {
-    /// The box, xyxy.
+    /// The box, xyxy (for an oriented detection, the enclosing box of ``rotated``).
     public var box: Box
     /// Text above the box, e.g. `person 0.93`; empty for none.
     public var label: String
     /// The class, which picks the colour.
     public var colorIndex: Int
+    /// The oriented box, drawn as its rectangle instead of ``box`` when given.
+    public var rotated: RotatedBox?
 
     /// An annotation.
     public init(box: Box, label: String, colorIndex: Int) {
         self.box = box
         self.label = label
         self.colorIndex = colorIndex
+    }
+
+    /// An oriented annotation: the rectangle of `rotated`, its label above its topmost corner.
+    public init(rotated: RotatedBox, label: String, colorIndex: Int) {
+        self.init(box: rotated.enclosingBox, label: label, colorIndex: colorIndex)
+        self.rotated = rotated
     }
 }
 
@@ -39,7 +47,9 @@ extension Image {
     /// Draws boxes and labels: each box outlined in its class colour; its label in black or white (whichever
     /// contrasts more with the colour) on a filled band of that colour, above the box where there is room and
     /// inside its top otherwise, always kept inside the image; boxes entirely outside the image are skipped. Gray
-    /// images are drawn on in colour (converted to RGB, or RGBA with alpha); drawn pixels are opaque.
+    /// images are drawn on in colour (converted to RGB, or RGBA with alpha); drawn pixels are opaque. An oriented
+    /// box is drawn as its rectangle (every pixel whose centre lies within half the line width of an edge), its
+    /// label above its topmost corner.
     ///
     /// Any finite box may be given, however far it reaches outside the image: its coordinates are clamped just
     /// outside the image before they become pixels, which changes nothing that shows. A line width or text
@@ -59,12 +69,19 @@ extension Image {
         {
             let color = style.palette.color(for: a.colorIndex)
             // An edge `line` or more pixels outside the image draws nothing, wherever it lies beyond.
-            let x1 = Self.pixel(a.box.x1, -line, width + line), y1 = Self.pixel(a.box.y1, -line, height + line)
-            let x2 = Self.pixel(a.box.x2, -line, width + line) - 1, y2 = Self.pixel(a.box.y2, -line, height + line) - 1
-            canvas.fill(x1, y1, x2, y1 + line - 1, color)  // top
-            canvas.fill(x1, y2 - line + 1, x2, y2, color)  // bottom
-            canvas.fill(x1, y1, x1 + line - 1, y2, color)  // left
-            canvas.fill(x2 - line + 1, y1, x2, y2, color)  // right
+            var x1 = Self.pixel(a.box.x1, -line, width + line), y1 = Self.pixel(a.box.y1, -line, height + line)
+            if let r = a.rotated, r.isValid {
+                let corners = r.corners.map { SIMD2(Double($0.x), Double($0.y)) }
+                for k in 0..<4 { canvas.stroke(corners[k], corners[(k + 1) % 4], width: Double(line), color) }
+                let top = corners.min { $0.y < $1.y } ?? corners[0]
+                (x1, y1) = (Self.pixel(Float(top.x), -line, width + line), Self.pixel(Float(top.y), -line, height + line))
+            } else {
+                let x2 = Self.pixel(a.box.x2, -line, width + line) - 1, y2 = Self.pixel(a.box.y2, -line, height + line) - 1
+                canvas.fill(x1, y1, x2, y1 + line - 1, color)  // top
+                canvas.fill(x1, y2 - line + 1, x2, y2, color)  // bottom
+                canvas.fill(x1, y1, x1 + line - 1, y2, color)  // left
+                canvas.fill(x2 - line + 1, y1, x2, y2, color)  // right
+            }
             guard !a.label.isEmpty else { continue }
             let mask = font.render(font.visiblePrefix(a.label, height: textHeight, width: width), height: textHeight)
             let padding = Swift.max(1, textHeight / 6)
@@ -99,6 +116,24 @@ extension Image {
                     p[o + 2] = color[2]
                     if c == 4 { p[o + 3] = 255 }
                 }
+            }
+        }
+    }
+
+    /// Paints, opaque, every pixel of the image whose centre lies within `width / 2` of the segment `p`–`q`.
+    mutating func stroke(_ p: SIMD2<Double>, _ q: SIMD2<Double>, width lineWidth: Double, _ color: [UInt8]) {
+        let half = lineWidth / 2, d = q - p, length2 = (d * d).sum()
+        let lo = pointwiseMin(p, q) - half, hi = pointwiseMax(p, q) + half
+        // The pixels the segment's band can reach, clipped to the image (pixel x covers [x, x + 1)).
+        let x0 = Int(Swift.max(0, Swift.min(Double(width), (lo.x - 0.5).rounded(.up)))), x1 = Int(Swift.max(-1, Swift.min(Double(width - 1), (hi.x - 0.5).rounded(.down))))
+        let y0 = Int(Swift.max(0, Swift.min(Double(height), (lo.y - 0.5).rounded(.up)))), y1 = Int(Swift.max(-1, Swift.min(Double(height - 1), (hi.y - 0.5).rounded(.down))))
+        guard x0 <= x1, y0 <= y1 else { return }
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let c = SIMD2(Double(x) + 0.5, Double(y) + 0.5) - p
+                let t = length2 > 0 ? Swift.min(1, Swift.max(0, (c * d).sum() / length2)) : 0
+                let e = c - d * t
+                if (e * e).sum() <= half * half { fill(x, y, x, y, color) }
             }
         }
     }

@@ -4,8 +4,9 @@ import Boxes
 /// oriented (``SuppressionGroup/rotated``), or when its measure has no axis-aligned fast path (ProbIoU, whose
 /// value is not 0 between boxes that do not touch; axis-aligned boxes are then taken at angle 0).
 ///
-/// Values are computed in `Double` (``OverlapMeasure/value(_:_:)``) and rounded to `Float`; the method then
-/// proceeds exactly as on axis-aligned boxes. With a ``RotatedPairFilter`` (the fast paths) pairs it rules out
+/// Values are computed in `Double` (`OverlapMeasure.value(_:_:)`, in Boxes) and rounded to `Float`, an undefined
+/// one (NaN: ProbIoU of sides that overflow) counting as 0; the method then proceeds exactly as on axis-aligned
+/// boxes. With a ``RotatedPairFilter`` (the fast paths) pairs it rules out
 /// count as 0 instead of their value, which is at most the filter's floor: a method chooses a floor at which that
 /// changes none of its decisions. Without one (the references) every pair is computed.
 struct OrientedOverlaps {
@@ -41,13 +42,13 @@ struct OrientedOverlaps {
     /// The overlap of candidates `a` and `b` (0 when the filter rules the pair out).
     @inline(__always) func callAsFunction(_ a: Int, _ b: Int) -> Float {
         if let filter, !filter.mayExceed(a, b) { return 0 }
-        return Float(measure.value(boxes[a], boxes[b]))
+        return self(boxes[a], boxes[b])
     }
 
     /// The overlap of box `a` (a fused box, not a candidate) and candidate `b`.
     func callAsFunction(_ a: RotatedBox, _ b: Int) -> Float {
         if let filter, !filter.mayExceed(RotatedPairFilter.Reach(a), filter.reach[b]) { return 0 }
-        return Float(measure.value(a, boxes[b]))
+        return self(a, boxes[b])
     }
 
     /// For each candidate, every other one whose overlap with it is not 0 (pairs the filter rules out count as 0),
@@ -67,5 +68,8 @@ struct OrientedOverlaps {
     }
 
     /// The overlap of two boxes that need not be candidates.
-    func callAsFunction(_ a: RotatedBox, _ b: RotatedBox) -> Float { Float(measure.value(a, b)) }
+    func callAsFunction(_ a: RotatedBox, _ b: RotatedBox) -> Float {
+        let v = measure.value(a, b)
+        return v.isNaN ? 0 : Float(v)
+    }
 }

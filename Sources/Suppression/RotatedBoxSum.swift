@@ -22,7 +22,7 @@ struct RotatedBoxSum {
         let v = weighted / totalWeight
         let box = RotatedBox(cx: Float(v[0]), cy: Float(v[1]), width: Float(v[2]), height: Float(v[3]), angle: Float(v[4]))
         let finite = [box.cx, box.cy, box.width, box.height, box.angle].allSatisfy(\.isFinite)
-        guard totalWeight > 0, finite, let first else { return first ?? box }
+        guard totalWeight > 0, finite else { return first ?? box }
         return box
     }
 }

@@ -53,9 +53,9 @@ struct RotatedPairFilter {
             return !(a.bounds.x2 <= b.bounds.x1 || b.bounds.x2 <= a.bounds.x1
                 || a.bounds.y2 <= b.bounds.y1 || b.bounds.y2 <= a.bounds.y1)
         case .probIoU:
-            guard a.area * b.area >= 0.144 else { return true }
+            // Ruled out only where the bound holds outright (never on a NaN or an infinity).
             let dx = a.cx - b.cx, dy = a.cy - b.cy
-            return dx * dx + dy * dy <= limit * (a.trace + b.trace)
+            return !(a.area * b.area >= 0.144 && dx * dx + dy * dy > limit * (a.trace + b.trace))
         }
     }
 }

@@ -29,10 +29,12 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var tiling: TilingFlags
 
-    @Option(name: .long, help: "Methods to compare, comma-separated, with optional parameters (default: all).")
+    @Option(name: .long, help: "Methods to compare, comma-separated, with optional parameters (default: all; on oriented records, all that take them).")
     var methods: String?
 
     @OptionGroup var grouping: GroupingFlags
+
+    @OptionGroup var orientation: OrientationFlags
 
     @Flag(help: "Print the rows as a JSON array of {method, AP, AP50, AP75, AR100, kept, milliseconds, tide, per_class, curves, confusion_matrix}.")
     var json = false
@@ -87,7 +89,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         var failures: [String] = []
         try CommandFailure.report {
-            let chosen = try chosenMethods()
+            var chosen = try chosenMethods()
             let samples = self.samples
             let truthPath = groundTruth ?? (samples ? (raw as NSString).appendingPathComponent("annotations.json") : nil)
             guard let truthPath else { throw ValidationError("--ground-truth GT.json is needed with a results file") }
@@ -105,12 +107,18 @@ struct CompareCommand: ParsableCommand {
             let results = try tiled?.raw
                 ?? detector?.results(for: truth, imagesIn: folder, threads: threads, progress: detecting.advance)
                 ?? COCOResults(contentsOf: raw)
+            // Oriented records: by default the methods that take oriented boxes.
+            let oriented = try orientation.detections(results, pixelInclusive: grouping.pixelInclusive).rotated != nil
+            if oriented, methods == nil { chosen = chosen.filter { $0.makeSuppressor().acceptsOrientedBoxes } }
             let progress = ProgressBar(total: chosen.count, label: "compare")
             let comparison = try tiled.map {
                 try MethodComparison(groundTruth: truth, tiled: $0, methods: chosen, options: grouping.options, threads: threads) { _ in
                     progress.advance()
                 }
-            } ?? MethodComparison(groundTruth: truth, raw: results, methods: chosen, options: grouping.options, threads: threads) { _ in
+            } ?? MethodComparison(
+                groundTruth: truth, raw: results, methods: chosen, options: grouping.options, axisAligned: orientation.axisAligned,
+                threads: threads
+            ) { _ in
                 progress.advance()
             }
             print(json ? comparison.jsonRows(categoryIDs: ConfusionMatrix.classIDs(of: truth)) : comparison.table)

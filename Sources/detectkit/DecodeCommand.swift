@@ -11,13 +11,14 @@ struct DecodeCommand: ParsableCommand {
         abstract: "Decode a detector's raw output (YOLO, DETR, RetinaNet/SSD) into COCO results JSON.",
         discussion: """
             TENSORS are NumPy .npy files (float32, float16 or float64), one per tensor the format needs, in its \
-            order, or one .safetensors file holding them by name: yolov8, yolov5, yolo-end2end: output; detr, \
+            order, or one .safetensors file holding them by name: yolov8, yolov8-obb, yolov5, yolo-end2end: output; detr, \
             rtdetr: logits, pred_boxes; retinanet, ssd: cls_logits, bbox_regression, anchors (retinanet also \
             num_anchors_per_level). Without --method the format's own post-processing runs, exactly as its \
             library runs it (Ultralytics, YOLOv5, transformers, torchvision), with its defaults; with --method \
             the candidates that pass the confidence filter go through that DetectKit method instead. Boxes are \
             mapped back to the original image (--image or --image-size; YOLO: the letterbox inverse, RetinaNet \
-            and SSD: the transform's resize). Categories are class indices unless --category-map maps them.
+            and SSD: the transform's resize). Categories are class indices unless --category-map maps them. \
+            yolov8-obb gives oriented boxes: each record has "rbox": [cx, cy, w, h, angle] beside its enclosing "bbox".
             """
     )
 

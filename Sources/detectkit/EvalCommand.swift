@@ -21,6 +21,11 @@ struct EvalCommand: ParsableCommand {
             "confusion_matrix". --curves adds AP per category at every IoU threshold, and precision, recall and F1 \
             against the confidence threshold (0 to 1 by 0.01; raw counts, matched at IoU 0.5 as COCO matches) per \
             category and over all, with the threshold of the best F1; with --json, under "per_class" and "curves".
+
+            Detections that all carry "rbox": [cx, cy, w, h, angle] are evaluated as oriented boxes against the \
+            ground truth's "rbox" (which every annotation then needs), by the exact IoU of the rectangles, their \
+            areas the rboxes' w·h (--tide and --curves too; the confusion matrix takes axis-aligned boxes only); \
+            --axis-aligned evaluates their "bbox" instead.
             """
     )
 
@@ -29,6 +34,8 @@ struct EvalCommand: ParsableCommand {
 
     @Argument(help: "COCO results JSON: [{\"image_id\", \"category_id\", \"bbox\": [x, y, w, h], \"score\"}, …].")
     var detections: String
+
+    @OptionGroup var orientation: OrientationFlags
 
     @Flag(help: "Print one JSON object with the keys AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl.")
     var json = false
@@ -91,7 +98,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.report {
             let start = ContinuousClock.now
-            let (truth, evaluated) = try EvaluatedDetections.read(groundTruth: groundTruth, detections: detections, threads: threads)
+            let (truth, evaluated) = try EvaluatedDetections.read(
+                groundTruth: groundTruth, detections: detections, threads: threads, axisAligned: orientation.axisAligned)
             let evaluation = COCOEvaluation(groundTruth: truth, detections: evaluated, threads: threads)
             let statistics = evaluation.statistics
             if timing {

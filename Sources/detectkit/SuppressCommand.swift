@@ -12,11 +12,17 @@ struct SuppressCommand: ParsableCommand {
             Reads a JSON array of COCO results ({"image_id", "category_id", "bbox": [x, y, w, h], "score"}, \
             optionally "bbox_std" and "model") and writes the survivors in the same format: per image in order \
             of first appearance, by score descending. Fields DetectKit does not use are carried through \
-            unchanged; "score" and "bbox" are rewritten only where the method changed them.
+            unchanged; "score", "bbox" and "rbox" are rewritten only where the method changed them.
+
+            Records that all carry "rbox": [cx, cy, w, h, angle] (radians; "bbox" then optional) are suppressed \
+            as oriented boxes, on exact rectangle IoU, or on ProbIoU with overlap=probiou in the method spec \
+            (nms:overlap=probiou,threshold=0.5); --axis-aligned uses their "bbox" instead.
             """
     )
 
     @OptionGroup var suppression: SuppressionFlags
+
+    @OptionGroup var orientation: OrientationFlags
 
     @Flag(name: .long, help: "Print {\"method\":…,\"boxes\":N,\"seconds\":t} on stderr: the suppression alone.")
     var timing = false
@@ -31,11 +37,12 @@ struct SuppressCommand: ParsableCommand {
         try CommandFailure.report {
             let method = try suppression.suppressionMethod()
             let results = try COCOResults(contentsOf: input)
+            let detections = try orientation.detections(results, pixelInclusive: suppression.grouping.pixelInclusive)
             let suppressor = method.makeSuppressor()
             let start = ContinuousClock.now
             let kept: [KeptDetection]
             do {
-                kept = try suppressor.apply(to: results.detections, options: suppression.options)
+                kept = try suppressor.apply(to: detections, options: suppression.options)
             } catch SuppressionError.invalidDetection(let index, let reason) {
                 throw COCOResultsError(source: input, record: index, message: reason)
             }

@@ -35,6 +35,45 @@ import Testing
         #expect((json["seconds"] as? Double).map { $0 >= 0 } == true)
     }
 
+    /// Records that all carry an rbox are suppressed as oriented boxes: a box turned by 90° about the same centre
+    /// survives what its enclosing box would not; fused rboxes and their bbox are rewritten, the rest carried
+    /// through; `--axis-aligned` suppresses the bbox (and adds one to a record written with an rbox alone).
+    @Test func orientedRecords() throws {
+        let file = try TemporaryFile("""
+            [{"image_id": 1, "category_id": 1, "rbox": [50, 50, 40, 10, 0.3], "score": 0.9, "id": "a"},
+            {"image_id": 1, "category_id": 1, "rbox": [51, 50, 10, 40, 1.8708], "score": 0.8, "id": "b"},
+            {"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "rbox": [50, 50, 40, 10, 1.87], "score": 0.7, "id": "c"}]
+            """)
+        for method in ["nms", "nms:overlap=probiou", "fast-nms:overlap=probiou,threshold=0.5", "matrix-linear"] {
+            let r = try Detectkit.run(["suppress", "--method", method, "--score-threshold", "0.5", file.path])
+            #expect(r.status == 0, "\(method): \(r.stderr)")
+            #expect(r.stdout.contains(#""id": "a""#) && !r.stdout.contains(#""id": "b""#) && r.stdout.contains(#""id": "c""#), "\(method): \(r.stdout)")
+            #expect(r.stdout.contains(#""bbox": [0, 0, 1, 1]"#), "\(method)")
+        }
+        let weighted = try Detectkit.run(["suppress", "--method", "weighted", file.path])
+        let lines = weighted.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && lines[1].contains(#""rbox": [50.4"#) && !lines[1].contains("bbox"), "\(weighted.stdout)")
+        #expect(lines[2] == #"{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "rbox": [50, 50, 40, 10, 1.87], "score": 0.7, "id": "c"},"#.dropLast())
+        let axis = try Detectkit.run(["suppress", "--axis-aligned", "--method", "weighted", file.path])
+        #expect(axis.status == 0 && axis.stdout.contains(#""id": "a", "bbox": ["#) && axis.stdout.contains(#""rbox": [50, 50, 40, 10, 0.3]"#), "\(axis.stdout)")
+        let softer = try Detectkit.run(["suppress", "--method", "softer", file.path])
+        #expect(softer.status != 0 && softer.stderr.contains("softer: does not take oriented boxes"), "\(softer.stderr)")
+        let pixels = try Detectkit.run(["suppress", "--pixel-inclusive", file.path])
+        #expect(pixels.status != 0 && pixels.stderr.contains("--pixel-inclusive does not apply to oriented boxes"))
+    }
+
+    @Test(arguments: [
+        (#"{"image_id": 1, "category_id": 1, "rbox": [5, 5, -4, 10, 0.3], "score": 0.9}"#, "rbox [5.0, 5.0, -4.0, 10.0, 0.3] has a negative width or height"),
+        (#"{"image_id": 1, "category_id": 1, "rbox": [5, 5, 4, 10], "score": 0.9}"#, "must be an array of 5 numbers"),
+        (#"{"image_id": 1, "category_id": 1, "rbox": [5, 5, 4, 10, 1e39], "score": 0.9}"#, "\"rbox\" is out of range"),
+        (#"{"image_id": 1, "category_id": 1, "rbox": [5, 5, 4, 10, "a"], "score": 0.9}"#, "must be a number, found string"),
+        (#"{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.9}"#, "has no \"rbox\", and the records before it have one"),
+    ])
+    func badOrientedRecordsAreNamed(second: String, message: String) throws {
+        let r = try Detectkit.run(["suppress", "-"], stdin: #"[{"image_id": 1, "category_id": 1, "rbox": [5, 5, 4, 10, 0], "score": 0.5},"# + second + "]")
+        #expect(r.status != 0 && r.stderr.contains("record 1 ") && r.stderr.contains(message), "\(r.stderr)")
+    }
+
     @Test func emptyArrayIsValid() throws {
         let r = try Detectkit.run(["suppress", "-"], stdin: " [ ] ")
         #expect(r.status == 0 && r.stdout == "[]\n")

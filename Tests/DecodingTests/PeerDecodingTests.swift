@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// Every format decodes as its own library does, on outputs and results fixed by `training/golden_decoders.py`:
-/// Ultralytics' predictor (YOLOv8n and YOLOv10n built from their YAML, exported to ONNX, run by onnxruntime),
+/// Ultralytics' predictor (YOLOv8n and YOLOv10n built from their YAML, exported to ONNX, run by onnxruntime; its
+/// OBB predictor's post-processing on synthetic `[1, 4 + C + 1, N]` outputs),
 /// YOLOv5's `non_max_suppression`, `transformers`' DETR and RT-DETR image processors, torchvision's RetinaNet
 /// and SSD heads. YOLO boxes and scores come straight from the file and must match bit for bit; the others
 /// recompute `exp`, which PyTorch does not round correctly every time, so they match to 1e-6 (scores) and 1e-4 px.
@@ -12,7 +13,12 @@ import Testing
     static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
 
     struct Expected: Decodable {
-        struct Detection: Decodable { var box: [Float], score: Float, `class`: Int }
+        struct Detection: Decodable {
+            var box: [Float]?
+            var rbox: [Float]?
+            var score: Float
+            var `class`: Int
+        }
         struct Params: Decodable {
             var conf: Float?, iou: Float?, max_det: Int?, agnostic: Bool?, classes: [Int]?, multi_label: Bool?, max_nms: Int?
             var threshold: Float?
@@ -36,7 +42,7 @@ import Testing
     @Test func everyFormatHasFixtures() {
         let formats = Set(Self.cases.map { String($0.split(separator: "/")[0]) })
         #expect(formats == Set(RawOutputFormat.allCases.map(\.rawValue)))
-        #expect(Self.cases.count == 16)
+        #expect(Self.cases.count == 19)
     }
 
     @Test(arguments: cases)
@@ -59,11 +65,15 @@ import Testing
         for (k, e) in expected.detections.enumerated() {
             let b = got.boxes[k]
             #expect(got.categories[k] == e.class, "\(name) #\(k): class")
-            if exact {
-                #expect([b.x1, b.y1, b.x2, b.y2] == e.box, "\(name) #\(k): box")
+            if let rbox = e.rbox {
+                let r = try #require(got.rotated?[k])
+                #expect([r.cx, r.cy, r.width, r.height, r.angle] == rbox, "\(name) #\(k): rbox")
+                #expect(got.scores[k] == e.score && b == r.enclosingBox, "\(name) #\(k): score")
+            } else if exact {
+                #expect([b.x1, b.y1, b.x2, b.y2] == e.box ?? [], "\(name) #\(k): box")
                 #expect(got.scores[k] == e.score, "\(name) #\(k): score")
             } else {
-                let worst = zip([b.x1, b.y1, b.x2, b.y2], e.box).map { abs($0 - $1) }.max() ?? 0
+                let worst = zip([b.x1, b.y1, b.x2, b.y2], e.box ?? []).map { abs($0 - $1) }.max() ?? 0
                 #expect(worst <= 1e-4, "\(name) #\(k): box \(b) vs \(e.box)")
                 #expect(abs(got.scores[k] - e.score) <= 1e-6, "\(name) #\(k): score \(got.scores[k]) vs \(e.score)")
             }
