@@ -17,7 +17,7 @@ import Suppression
 ///   and the angle in radians; as Ultralytics' OBB predictor: anchors whose best class score is `> conf` (the class
 ///   filter after), the `max_nms` cap, then Fast NMS on ProbIoU (`TorchNMS.fast_nms` with `batch_probiou`: a box
 ///   goes when any higher-scored box, kept or not, overlaps it above `iou`) on centres offset by `class · 7680` in
-///   `Float`, the first `max_det`; ``LetterboxMapping/toImage(_:)-(RotatedBox)`` maps them back (centres and sides,
+///   `Float`, the first `max_det`; `LetterboxMapping.toImage(_:)` maps them back (centres and sides,
 ///   no clipping, the angle as the head gave it: Ultralytics does not regularise predictions). Oriented detections.
 /// - ``Head/yolov5``: `[1, N, 5 + C + extra]` with objectness after the box; as YOLOv5's `non_max_suppression`:
 ///   anchors with objectness `> conf`, class scores multiplied by it, best class `> conf`, then the same

@@ -57,7 +57,7 @@ public struct MethodComparison: Sendable {
     }
 
     /// Runs every method on each tile of tiled raw detections, merges, and evaluates; as
-    /// ``init(groundTruth:raw:methods:options:threads:progress:)`` otherwise.
+    /// ``init(groundTruth:raw:methods:options:axisAligned:threads:progress:)`` otherwise.
     public init(
         groundTruth: COCOGroundTruth, tiled: TiledResults, methods: [SuppressionMethod], options: SuppressionOptions = .init(),
         threads: Int = 1, progress: (Int) -> Void = { _ in }

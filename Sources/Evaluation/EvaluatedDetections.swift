@@ -74,7 +74,7 @@ public struct EvaluatedDetections: Sendable {
     }
 
     /// Reads a results file (standard input for `-`) straight into the columns an evaluation uses, with the values
-    /// as written, as ``init(results:groundTruth:)`` of `COCOResults(contentsOf:)` would give without keeping the
+    /// as written, as ``init(results:groundTruth:axisAligned:)`` of `COCOResults(contentsOf:)` would give without keeping the
     /// file; on `threads` threads for a large file. Throws `COCOResultsError` for a malformed file or record, and
     /// ``EvaluationError`` naming the first record whose `image_id` or `category_id` the ground truth lacks.
     /// Records that all carry an `rbox` are oriented unless `axisAligned`; some with and some without throw

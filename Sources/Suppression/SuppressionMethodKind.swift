@@ -8,9 +8,9 @@ extension SuppressionMethod {
     public enum Kind: String, CaseIterable, Sendable, Hashable {
         /// Greedy NMS (``GreedyNMS/nms(iouThreshold:)``).
         case nms
-        /// Soft-NMS with linear decay (``SoftNMS/linear(iouThreshold:)``).
+        /// Soft-NMS with linear decay (``SoftNMS/linear(iouThreshold:overlap:)``).
         case softLinear = "soft-linear"
-        /// Soft-NMS with Gaussian decay (``SoftNMS/gaussian(sigma:)``).
+        /// Soft-NMS with Gaussian decay (``SoftNMS/gaussian(sigma:overlap:)``).
         case softGaussian = "soft-gaussian"
         /// Softer-NMS: variance voting, then Gaussian Soft-NMS (``SofterNMS``).
         case softer
@@ -24,7 +24,7 @@ extension SuppressionMethod {
         case cluster
         /// Fast NMS (``FastNMS``).
         case fastNMS = "fast-nms"
-        /// Matrix NMS with Gaussian decay (``MatrixNMS/gaussian(sigma:)``).
+        /// Matrix NMS with Gaussian decay (``MatrixNMS/gaussian(sigma:overlap:)``).
         case matrixGaussian = "matrix-gaussian"
         /// Matrix NMS with linear decay (``MatrixNMS/linear``).
         case matrixLinear = "matrix-linear"
