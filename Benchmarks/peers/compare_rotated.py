@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Rotated NMS side by side in one run, one thread: DetectKit's greedy NMS on exact IoU against OpenCV's
-`cv2.dnn.NMSBoxesRotated`, and DetectKit's Fast NMS on ProbIoU against Ultralytics' OBB post-processing
-(`TorchNMS.fast_nms(..., iou_func=batch_probiou)`, what `non_max_suppression(rotated=True)` runs).
+"""Rotated overlaps and rotated NMS side by side in one run, one thread: DetectKit's greedy NMS on exact IoU against
+OpenCV's `cv2.dnn.NMSBoxesRotated`, and DetectKit's Fast NMS on ProbIoU against Ultralytics' OBB post-processing
+(`TorchNMS.fast_nms(..., iou_func=batch_probiou)`, what `non_max_suppression(rotated=True)` runs); and one box
+against all N (`detectkit bench rotated-iou`): exact IoU against shapely's vectorised polygon intersection and
+OpenCV's `rotatedRectangleIntersection` (one call per pair, as its API goes), ProbIoU against Ultralytics'
+`batch_probiou`, the values compared.
 
 The boxes: `--sizes` (default 1,000 and 10,000) oriented boxes in clusters on a 2000x2000 canvas (sides 10-70 px,
 any angle, random scores), written as an .npy of [N, 6] float32 for `detectkit bench rotated-nms`. Each side runs
@@ -32,9 +35,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import shapely
 import torch
 from ultralytics.utils.metrics import batch_probiou
 from ultralytics.utils.nms import TorchNMS
+from ultralytics.utils.ops import xywhr2xyxyxyxy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,6 +130,42 @@ def main() -> None:
             same = sorted(kept) == sorted(ul.tolist())
             table += (f"| {n} | Fast NMS, ProbIoU | {ms:.2f} ms | Ultralytics `fast_nms` + `batch_probiou` {peer_ms:.1f} ms | "
                       f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | {'yes' if same else 'no'} |\n")
+            # One box against all N.
+            def ours_iou(overlap):
+                out = subprocess.run([options.detectkit, "bench", "rotated-iou", str(path), "--overlap", overlap, "--json",
+                                      "--samples", str(options.repeats)], check=True, capture_output=True, text=True).stdout
+                r = json.loads(out)
+                return r["median_ms"], np.array(r["values"])
+
+            ms, values = ours_iou("iou")
+            polys = shapely.polygons(xywhr2xyxyxyxy(torch.from_numpy(rows[:, :5].astype(np.float64))).numpy())
+            q = polys[0]
+
+            def shapely_ious():
+                inter = shapely.area(shapely.intersection(q, polys))
+                return inter / (shapely.area(q) + shapely.area(polys) - inter)
+            peer_ms, theirs = timed(shapely_ious, options.repeats)
+            worst = float(np.max(np.abs(values - np.nan_to_num(theirs))))
+            table += (f"| {n} | one against all, exact IoU | {ms:.3f} ms | shapely 2 (vectorised) {peer_ms:.1f} ms | "
+                      f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} |\n")
+
+            def opencv_ious():
+                out = []
+                for r in rects:
+                    res, pts = cv2.rotatedRectangleIntersection(rects[0], r)
+                    inter = cv2.contourArea(pts) if pts is not None and res != cv2.INTERSECT_NONE else 0.0
+                    union = rects[0][1][0] * rects[0][1][1] + r[1][0] * r[1][1] - inter
+                    out.append(inter / union if union > 0 else 0.0)
+                return np.array(out)
+            peer_ms, theirs = timed(opencv_ious, options.repeats)
+            worst = float(np.max(np.abs(values - theirs)))
+            table += (f"| {n} | one against all, exact IoU | {ms:.3f} ms | OpenCV `rotatedRectangleIntersection` {peer_ms:.1f} ms | "
+                      f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} |\n")
+            ms, values = ours_iou("probiou")
+            peer_ms, theirs = timed(lambda: batch_probiou(b[:1], b), options.repeats)
+            worst = float(np.max(np.abs(values - theirs.numpy().ravel())))
+            table += (f"| {n} | one against all, ProbIoU | {ms:.3f} ms | Ultralytics `batch_probiou` {peer_ms:.2f} ms | "
+                      f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} (float32) |\n")
     table += "".join(f"\n{line}" for line in notes)
     print(table)
     out = ROOT / "Benchmarks" / "results"

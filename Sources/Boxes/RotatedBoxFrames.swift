@@ -29,7 +29,7 @@ extension RotatedBox {
         let t = Double(angle), u = SIMD2(cos(t), sin(t)), v = SIMD2(-sin(t), cos(t))
         let centre = SIMD2(Double(cx), Double(cy))
         var lo = SIMD2(Double.infinity, .infinity), hi = -lo
-        for p in RotatedOverlap.polygon(self) + RotatedOverlap.polygon(other) {
+        for p in RotatedOverlapReference.polygon(self) + RotatedOverlapReference.polygon(other) {
             let d = p - centre, q = SIMD2((d * u).sum(), (d * v).sum())
             lo = pointwiseMin(lo, q)
             hi = pointwiseMax(hi, q)

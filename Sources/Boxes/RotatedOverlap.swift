@@ -1,29 +1,40 @@
 import Foundation
 
-/// Overlaps of oriented boxes, in `Double`: the plain scalar references of the rotated suppression methods.
+/// Overlaps of oriented boxes, in `Double`.
+///
+/// The rectangle overlaps clip one box's corners by the other's edges in fixed-size buffers (`OrientedQuad`), with
+/// the operations of the plain array-based transcription beside them (`RotatedOverlapReference`, which the tests
+/// hold them bit-identical to); ``ious(_:_:)`` computes one box's corners once for many.
 public enum RotatedOverlap {
     /// Exact IoU: the area of the two rectangles' intersection (convex polygon clipping, Sutherland–Hodgman) over
     /// `area(a) + area(b) − intersection`; 0 when that union is 0 (boxes of zero size). Equal to shapely's
     /// `Polygon.intersection(...).area / union` (tested to 1e-6 relative).
-    public static func iou(_ a: RotatedBox, _ b: RotatedBox) -> Double {
-        let p = polygon(a), q = polygon(b)
-        let inter = intersectionArea(p, q)
-        let union = abs(signedArea(p)) + abs(signedArea(q)) - inter
+    public static func iou(_ a: RotatedBox, _ b: RotatedBox) -> Double { iou(OrientedQuad(a), OrientedQuad(b)) }
+
+    /// ``iou(_:_:)`` of `box` with each of `others`, `box`'s corners computed once.
+    public static func ious(_ box: RotatedBox, _ others: [RotatedBox]) -> [Double] {
+        let q = OrientedQuad(box)
+        return others.map { iou(q, OrientedQuad($0)) }
+    }
+
+    static func iou(_ p: OrientedQuad, _ q: OrientedQuad) -> Double {
+        let inter = OrientedQuad.intersectionArea(p, q)
+        let union = abs(p.signedArea) + abs(q.signedArea) - inter
         return union > 0 ? max(0, min(1, inter / union)) : 0
     }
 
     /// The area of the two rectangles' intersection (convex polygon clipping); 0 when either has no area.
     public static func intersection(_ a: RotatedBox, _ b: RotatedBox) -> Double {
-        intersectionArea(polygon(a), polygon(b))
+        OrientedQuad.intersectionArea(OrientedQuad(a), OrientedQuad(b))
     }
 
     /// Exact IoS: the area of the two rectangles' intersection over the smaller of their areas, clamped to [0, 1]
     /// (SAHI's `IOS` on oriented boxes: a part cut by a tile border lies inside the whole object's box); 0 when the
     /// smaller area is 0.
     public static func ios(_ a: RotatedBox, _ b: RotatedBox) -> Double {
-        let p = polygon(a), q = polygon(b)
-        let smaller = min(abs(signedArea(p)), abs(signedArea(q)))
-        return smaller > 0 ? max(0, min(1, intersectionArea(p, q) / smaller)) : 0
+        let p = OrientedQuad(a), q = OrientedQuad(b)
+        let smaller = min(abs(p.signedArea), abs(q.signedArea))
+        return smaller > 0 ? max(0, min(1, OrientedQuad.intersectionArea(p, q) / smaller)) : 0
     }
 
     /// ProbIoU (Llerena et al., "Gaussian Bounding Boxes and Probabilistic Intersection-over-Union for Object
@@ -48,50 +59,5 @@ public enum RotatedOverlap {
         let t3 = log(d / (4 * (det1 * det2).squareRoot() + eps) + eps) * 0.5
         let bd = min(max(t1 + t2 + t3, eps), 100)
         return 1 - (1 - exp(-bd) + eps).squareRoot()
-    }
-
-    /// The corners in `Double`, counter-clockwise (positive signed area, x right, y up in the maths).
-    static func polygon(_ r: RotatedBox) -> [SIMD2<Double>] {
-        let c = SIMD2(Double(r.cx), Double(r.cy)), t = Double(r.angle)
-        let v1 = SIMD2(Double(r.width) / 2 * cos(t), Double(r.width) / 2 * sin(t))
-        let v2 = SIMD2(-Double(r.height) / 2 * sin(t), Double(r.height) / 2 * cos(t))
-        let p = [c + v1 + v2, c + v1 - v2, c - v1 - v2, c - v1 + v2]
-        return signedArea(p) < 0 ? p.reversed() : p
-    }
-
-    /// Shoelace formula.
-    static func signedArea(_ p: [SIMD2<Double>]) -> Double {
-        guard p.count >= 3 else { return 0 }
-        var s = 0.0
-        for i in p.indices {
-            let a = p[i], b = p[(i + 1) % p.count]
-            s += a.x * b.y - b.x * a.y
-        }
-        return s / 2
-    }
-
-    /// The area of the intersection of two counter-clockwise convex polygons: `subject` clipped by each edge of
-    /// `clip` in turn (Sutherland–Hodgman).
-    static func intersectionArea(_ subject: [SIMD2<Double>], _ clip: [SIMD2<Double>]) -> Double {
-        guard abs(signedArea(clip)) > 0, abs(signedArea(subject)) > 0 else { return 0 }
-        var output = subject
-        for i in clip.indices {
-            let p = clip[i], q = clip[(i + 1) % clip.count]
-            func side(_ v: SIMD2<Double>) -> Double { (q.x - p.x) * (v.y - p.y) - (q.y - p.y) * (v.x - p.x) }
-            let input = output
-            output = []
-            guard !input.isEmpty else { break }
-            for j in input.indices {
-                let current = input[j], previous = input[(j + input.count - 1) % input.count]
-                let sc = side(current), sp = side(previous)
-                if sc >= 0 {
-                    if sp < 0 { output.append(previous + (current - previous) * (sp / (sp - sc))) }
-                    output.append(current)
-                } else if sp >= 0 {
-                    output.append(previous + (current - previous) * (sp / (sp - sc)))
-                }
-            }
-        }
-        return max(0, signedArea(output))
     }
 }

@@ -36,19 +36,8 @@ struct RotatedNMSBench: ParsableCommand {
 
     func run() throws {
         try CommandFailure.report {
-            let tensor = try NumPyArrayFile.read(contentsOf: file)
-            guard tensor.shape.count == 2, tensor.shape[1] == 6 else {
-                throw ValidationError("\(file): expected [N, 6] rows of cx, cy, w, h, angle, score; found \(tensor.shape)")
-            }
-            let v = tensor.scalars, n = tensor.shape[0]
-            var boxes: [RotatedBox] = [], scores: [Float] = []
-            for i in 0..<n {
-                let row = Array(v[(i * 6)..<(i * 6 + 6)])
-                guard row.allSatisfy(\.isFinite) else { throw ValidationError("\(file): row \(i) is not finite: \(row)") }
-                guard row[2] >= 0, row[3] >= 0 else { throw ValidationError("\(file): row \(i) has a negative size: \(row)") }
-                boxes.append(RotatedBox(cx: row[0], cy: row[1], width: row[2], height: row[3], angle: row[4]))
-                scores.append(row[5])
-            }
+            let (boxes, scores) = try Self.read(file)
+            let n = boxes.count
             let kind = OverlapMeasure(rawValue: overlap) ?? .iou
             var kept: [Int] = []
             let ms = bench.medianMilliseconds(default: 5) {
@@ -61,5 +50,23 @@ struct RotatedNMSBench: ParsableCommand {
                 name, milliseconds: ms, fields: [("boxes", .int(n)), ("kept", .array(kept.map { .int($0) }))],
                 text: "\(name) \(n) boxes: \(String(format: "%.3f", ms)) ms, \(kept.count) kept")
         }
+    }
+
+    /// The oriented boxes and scores of an .npy of [N, 6] float32 rows; a bad shape or row is named.
+    static func read(_ file: String) throws -> (boxes: [RotatedBox], scores: [Float]) {
+        let tensor = try NumPyArrayFile.read(contentsOf: file)
+        guard tensor.shape.count == 2, tensor.shape[1] == 6 else {
+            throw ValidationError("\(file): expected [N, 6] rows of cx, cy, w, h, angle, score; found \(tensor.shape)")
+        }
+        let v = tensor.scalars
+        var boxes: [RotatedBox] = [], scores: [Float] = []
+        for i in 0..<tensor.shape[0] {
+            let row = Array(v[(i * 6)..<(i * 6 + 6)])
+            guard row.allSatisfy(\.isFinite) else { throw ValidationError("\(file): row \(i) is not finite: \(row)") }
+            guard row[2] >= 0, row[3] >= 0 else { throw ValidationError("\(file): row \(i) has a negative size: \(row)") }
+            boxes.append(RotatedBox(cx: row[0], cy: row[1], width: row[2], height: row[3], angle: row[4]))
+            scores.append(row[5])
+        }
+        return (boxes, scores)
     }
 }

@@ -1,4 +1,5 @@
 import Boxes
+import DetectKitTestSupport
 import Foundation
 import Testing
 
@@ -60,6 +61,24 @@ import Testing
             } else {
                 #expect([r.cx, r.cy, r.width, r.height].elementsEqual(expected.prefix(4)), "case \(k) sides \(r) vs \(expected)")
                 #expect(abs(r.angle - expected[4]) <= 1e-5, "case \(k) angle \(r.angle) vs \(expected[4])")
+            }
+        }
+    }
+
+    /// The fixed-buffer kernels equal the plain array-based transcription bit for bit: on the fixture's pairs, on
+    /// clusters of jittered boxes at any angle (duplicates, zero-size boxes, the same rectangle written three ways),
+    /// and on slivers a billionth of a pixel wide; one-against-many equals one at a time.
+    @Test(arguments: 0..<12)
+    func kernelsEqualTheReference(seed: UInt64) throws {
+        var boxes = try Self.cases().flatMap { [Self.box($0.a), Self.box($0.b)] }
+        boxes += try RandomDetections.oriented(seed: seed, count: 150, sizes: seed % 2 == 0 ? 0.5...200 : 1e-9...3).rotated ?? []
+        for (k, a) in boxes.enumerated() where k % 7 == Int(seed % 7) {
+            let many = RotatedOverlap.ious(a, boxes)
+            for (j, b) in boxes.enumerated() {
+                let iou = RotatedOverlap.iou(a, b)
+                #expect(iou.bitPattern == RotatedOverlapReference.iou(a, b).bitPattern, "iou \(a) \(b)")
+                #expect(iou.bitPattern == many[j].bitPattern, "ious \(a) \(b)")
+                #expect(RotatedOverlap.ios(a, b).bitPattern == RotatedOverlapReference.ios(a, b).bitPattern, "ios \(a) \(b)")
             }
         }
     }

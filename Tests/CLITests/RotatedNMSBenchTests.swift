@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `detectkit bench rotated-nms` on real .npy files: survivors as JSON, bad files named.
+/// `detectkit bench rotated-nms` and `rotated-iou` on real .npy files: survivors and overlaps as JSON, bad files named.
 @Suite struct RotatedNMSBenchTests {
     /// An .npy (format 1.0) of little-endian float32 with the given shape.
     static func npy(_ values: [Float], shape: [Int]) throws -> TemporaryFile {
@@ -22,6 +22,19 @@ import Testing
             #expect(r.status == 0, "\(r.stderr)")
             let out = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             #expect(out["kept"] as? [Int] == [0, 2], "\(flags): \(r.stdout)")
+        }
+    }
+
+    /// One box against all: row 0 with itself (1), a copy turned by a quarter turn with swapped sides (the same
+    /// rectangle: 1), and a far box (0).
+    @Test func oneAgainstAll() throws {
+        let file = try Self.npy([50, 50, 40, 20, 0, 0.9, 50, 50, 20, 40, 1.5707964, 0.8, 300, 300, 10, 10, 1, 0.7], shape: [3, 6])
+        for overlap in ["iou", "probiou"] {
+            let r = try Detectkit.run(["bench", "rotated-iou", file.path, "--overlap", overlap, "--json", "--samples", "1"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let out = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let values = try #require(out["values"] as? [Double])
+            #expect(values.count == 3 && values[0] > 0.999 && values[1] > 0.999 && values[2] < 1e-6, "\(overlap): \(values)")
         }
     }
 
