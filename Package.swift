@@ -77,7 +77,9 @@ let package = Package(
         // Deterministic random inputs and golden-comparison helpers shared by the test targets; not a product.
         .target(name: "DetectKitTestSupport", dependencies: ["Boxes", "Suppression", "NeuralCore", "JSONScanning", "DetectKitUtilities"]),
         .testTarget(name: "BoxesTests", dependencies: ["Boxes", "DetectKitTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport", "DetectKitUtilities"]),
+        .testTarget(
+            name: "COCOTests", dependencies: ["COCO", "Boxes", "Suppression", "JSONScanning", "DetectKitTestSupport", "DetectKitUtilities"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SuppressionTests", dependencies: ["Suppression", "Boxes", "JSONScanning", "DetectKitUtilities", "DetectKitTestSupport"],
             resources: [.copy("Fixtures")]),

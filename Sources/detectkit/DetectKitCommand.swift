@@ -7,7 +7,7 @@ struct DetectKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detectkit",
         abstract: "Object-detection post-processing: box suppression, evaluation and annotation.",
-        subcommands: [SuppressCommand.self, EvalCommand.self, CompareCommand.self, AnnotateCommand.self, DetectCommand.self, DecodeCommand.self, EmbedCommand.self, MethodsCommand.self, BenchCommand.self]
+        subcommands: [SuppressCommand.self, EvalCommand.self, CompareCommand.self, AnnotateCommand.self, DetectCommand.self, DecodeCommand.self, EmbedCommand.self, MethodsCommand.self, DOTACommand.self, BenchCommand.self]
     )
 
     /// Tunes glibc's allocator for whole images before running the command: with its defaults every buffer over
