@@ -155,17 +155,9 @@ public struct YOLODecoder: Sendable {
         let conf = options.confidenceThreshold
         switch head {
         case .yolov8:
-            let s = try output.squeezed(toRank: 2, expecting: "[1, 4 + classes, anchors] or [1, anchors, 4 + classes]")
-            // As exported the channels come first and are fewer than the anchors; a transposed output has them last.
-            let channelsFirst = s[0] <= s[1]
-            let channels = channelsFirst ? s[0] : s[1], anchors = channelsFirst ? s[1] : s[0]
-            let classCount = channels - 4 - options.extraChannels
-            guard classCount >= 1 else {
-                throw DecodingError(
-                    source: output.source, message: "shape \(output.shape) has \(channels) channels: no room for 4 box values, a class and \(options.extraChannels) extra")
-            }
-            let (channelStride, anchorStride) = channelsFirst ? (anchors, 1) : (1, channels)
-            let (best, bestClass) = try Self.bestClasses(v, anchors: anchors, classes: classCount, channelsFirst: channelsFirst, source: output.source)
+            let layout = try anchorLayout(output, angle: false)
+            let (anchors, classCount, channelStride, anchorStride) = (layout.anchors, layout.classes, layout.channelStride, layout.anchorStride)
+            let (best, bestClass) = try Self.bestClasses(v, anchors: anchors, classes: classCount, channelsFirst: layout.channelsFirst, source: output.source)
             for a in 0..<anchors where best[a] > conf {
                 let base = a * anchorStride
                 let cx = v[base], cy = v[base + channelStride], hw = v[base + 2 * channelStride] / 2, hh = v[base + 3 * channelStride] / 2
@@ -178,17 +170,9 @@ public struct YOLODecoder: Sendable {
                 }
             }
         case .yolov8OBB:
-            let s = try output.squeezed(toRank: 2, expecting: "[1, 4 + classes + 1, anchors] or [1, anchors, 4 + classes + 1]")
-            let channelsFirst = s[0] <= s[1]
-            let channels = channelsFirst ? s[0] : s[1], anchors = channelsFirst ? s[1] : s[0]
-            let classCount = channels - 5 - options.extraChannels
-            guard classCount >= 1 else {
-                throw DecodingError(
-                    source: output.source,
-                    message: "shape \(output.shape) has \(channels) channels: no room for 4 box values, a class, the angle and \(options.extraChannels) extra")
-            }
-            let (channelStride, anchorStride) = channelsFirst ? (anchors, 1) : (1, channels)
-            let (best, bestClass) = try Self.bestClasses(v, anchors: anchors, classes: classCount, channelsFirst: channelsFirst, source: output.source)
+            let layout = try anchorLayout(output, angle: true)
+            let (anchors, classCount, channelStride, anchorStride) = (layout.anchors, layout.classes, layout.channelStride, layout.anchorStride)
+            let (best, bestClass) = try Self.bestClasses(v, anchors: anchors, classes: classCount, channelsFirst: layout.channelsFirst, source: output.source)
             for a in 0..<anchors where best[a] > conf {
                 let base = a * anchorStride, cls = Int(bestClass[a])
                 if let allowed, !allowed.contains(cls) { continue }
@@ -254,6 +238,26 @@ public struct YOLODecoder: Sendable {
             detections = detections.gathering(Array(Self.byScore(detections.scores).prefix(options.maxCandidates)))
         }
         return detections
+    }
+
+    /// The layout of an anchor-free Ultralytics output, `[1, 4 + C (+ 1 angle) + extra, N]` as exported or its
+    /// transpose (recognised by having more channels than anchors): anchors, classes and the strides between
+    /// channels and between anchors. Throws when no class fits.
+    private func anchorLayout(_ output: RawTensor, angle: Bool) throws
+        -> (anchors: Int, classes: Int, channelStride: Int, anchorStride: Int, channelsFirst: Bool)
+    {
+        let box = angle ? "4 + classes + 1" : "4 + classes"
+        let s = try output.squeezed(toRank: 2, expecting: "[1, \(box), anchors] or [1, anchors, \(box)]")
+        // As exported the channels come first and are fewer than the anchors; a transposed output has them last.
+        let channelsFirst = s[0] <= s[1]
+        let channels = channelsFirst ? s[0] : s[1], anchors = channelsFirst ? s[1] : s[0]
+        let classes = channels - (angle ? 5 : 4) - options.extraChannels
+        guard classes >= 1 else {
+            throw DecodingError(
+                source: output.source,
+                message: "shape \(output.shape) has \(channels) channels: no room for 4 box values, a class\(angle ? ", the angle" : "") and \(options.extraChannels) extra")
+        }
+        return (anchors, classes, channelsFirst ? anchors : 1, channelsFirst ? 1 : channels, channelsFirst)
     }
 
     /// Ultralytics' OBB suppression: Fast NMS on ProbIoU over all candidates, centres offset by `class · 7680` in

@@ -15,20 +15,26 @@ import Testing
         var stats: [Double]
     }
 
-    static func file() -> [String: Any] {
-        guard let url = Bundle.module.url(forResource: "Fixtures/eval/cases", withExtension: "json"),
+    /// The top-level object of a fixture file (`Fixtures/<name>.json`).
+    static func file(_ name: String = "eval/cases") -> [String: Any] {
+        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: "json"),
             let data = try? Data(contentsOf: url), let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return [:] }
         return top
     }
 
-    static let cases: [Case] = ((file()["cases"] as? [[String: Any]]) ?? []).map { c in
-        Case(
-            name: c["name"] as? String ?? "?",
-            groundTruth: (try? JSONSerialization.data(withJSONObject: c["ground_truth"] ?? [:])) ?? Data(),
-            detections: (try? JSONSerialization.data(withJSONObject: c["detections"] ?? [])) ?? Data(),
-            stats: ((c["stats"] as? [String]) ?? []).compactMap(Double.init))
+    /// The cases of a fixture file, their detections under `detections`.
+    static func cases(_ name: String, detections: String) -> [Case] {
+        ((file(name)["cases"] as? [[String: Any]]) ?? []).map { c in
+            Case(
+                name: c["name"] as? String ?? "?",
+                groundTruth: (try? JSONSerialization.data(withJSONObject: c["ground_truth"] ?? [:])) ?? Data(),
+                detections: (try? JSONSerialization.data(withJSONObject: c[detections] ?? [])) ?? Data(),
+                stats: ((c["stats"] as? [String]) ?? []).compactMap(Double.init))
+        }
     }
+
+    static let cases = cases("eval/cases", detections: "detections")
 
     @Test func fixturesArePresent() {
         #expect(Self.cases.count == 13)

@@ -9,25 +9,7 @@ import Testing
 /// [−2π, 2π] with multiples of π/2, very thin and zero-size boxes, crowds, area fields unlike `w·h`, images without
 /// ground truth or detections, tied scores, more than 100 detections in an image, near-identical boxes.
 @Suite struct RotatedEvaluationTests {
-    struct Case: Sendable {
-        var name: String
-        var groundTruth: Data
-        var detections: Data
-        var stats: [Double]
-    }
-
-    static let cases: [Case] = {
-        guard let url = Bundle.module.url(forResource: "Fixtures/rotated-eval/cases", withExtension: "json"),
-            let data = try? Data(contentsOf: url), let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [] }
-        return ((top["cases"] as? [[String: Any]]) ?? []).map { c in
-            Case(
-                name: c["name"] as? String ?? "?",
-                groundTruth: (try? JSONSerialization.data(withJSONObject: c["ground_truth"] ?? [:])) ?? Data(),
-                detections: (try? JSONSerialization.data(withJSONObject: c["results"] ?? [])) ?? Data(),
-                stats: ((c["stats"] as? [String]) ?? []).compactMap(Double.init))
-        }
-    }()
+    static let cases = PycocotoolsFixtureTests.cases("rotated-eval/cases", detections: "results")
 
     @Test func fixturesArePresent() {
         #expect(Self.cases.count == 10 && Self.cases.allSatisfy { $0.stats.count == 12 })
