@@ -31,6 +31,11 @@ public enum ComparisonGrid {
                     panel.annotations.map {
                         var a = $0
                         a.box = Box(x1: a.box.x1 * sx, y1: a.box.y1 * sy, x2: a.box.x2 * sx, y2: a.box.y2 * sy)
+                        // The two scales differ only by the rounding of the tile's sides: sides take their mean.
+                        a.rotated = a.rotated.map {
+                            let s = (sx + sy) / 2
+                            return RotatedBox(cx: $0.cx * sx, cy: $0.cy * sy, width: $0.width * s, height: $0.height * s, angle: $0.angle)
+                        }
                         return a
                     }, style: DrawingStyle(lineWidth: 2, textHeight: 11)),
                 caption: panel.caption)

@@ -18,29 +18,35 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let n = results.count, d = results.detections
     precondition(d.count == n && results.writtenBoxes.count == n && results.writtenScores.count == n)
     for i in 0..<n {
-        // `detections` holds what was written, in Float; boxes as x1, y1, x1 + w, y1 + h.
-        let w = results.writtenBoxes[i], b = d.boxes[i]
+        // `detections` holds what was written, in Float; boxes as x1, y1, x1 + w, y1 + h (for oriented records, the
+        // enclosing boxes of their rbox).
+        let w = results.writtenBoxes[i], b = results.axisAlignedBoxes[i]
         precondition(b == Box(x1: Float(w.x), y1: Float(w.y), x2: Float(w.x + w.z), y2: Float(w.y + w.w)), "box \(i)")
+        precondition(d.boxes[i] == (d.rotated.map { $0[i].enclosingBox } ?? b), "oriented box \(i)")
         precondition(d.scores[i] == Float(results.writtenScores[i]), "score \(i)")
         precondition(d.images[i] >= 0 && d.images[i] < results.imageIDs.count, "image \(i)")
     }
     precondition(Set(results.imageIDs).count == results.imageIDs.count, "an image id listed twice")
 
     // Every record written back unchanged, in reverse order: the same records, byte for byte.
-    let reversed = (0..<n).reversed().map { KeptDetection(index: $0, score: d.scores[$0], box: d.boxes[$0]) }
+    let reversed = (0..<n).reversed().map { KeptDetection(index: $0, score: d.scores[$0], box: d.boxes[$0], rotated: d.rotated?[$0]) }
     let written = results.encode(reversed)
     let back = reread(written, what: "records written back unchanged")
     precondition(back.count == n)
     for (k, kept) in reversed.enumerated() { sameRecord(back, k, results, kept.index) }
     precondition(back.detections.deviations == d.deviations.map { Array($0.reversed()) }, "bbox_std changed")
     precondition(back.detections.models == d.models.map { Array($0.reversed()) }, "model changed")
-    let identity = (0..<n).map { KeptDetection(index: $0, score: back.detections.scores[$0], box: back.detections.boxes[$0]) }
+    precondition(back.detections.rotated == d.rotated.map { Array($0.reversed()) }, "rbox changed")
+    let identity = (0..<n).map {
+        KeptDetection(index: $0, score: back.detections.scores[$0], box: back.detections.boxes[$0], rotated: back.detections.rotated?[$0])
+    }
     precondition(back.encode(identity) == written, "writing the records again changed the bytes")
 
     // What a suppression method keeps (possibly with new boxes and scores) is written as a results file again.
     guard n <= maxSuppressed else { return 0 }
     let method = try! SuppressionMethod(SuppressionMethod.names[size % SuppressionMethod.names.count])
-    guard let kept = try? method.makeSuppressor().apply(to: d) else { return 0 }  // e.g. a bbox_std below Float's range
+    // Errors are expected: a bbox_std below Float's range, oriented records for a method without an oriented form.
+    guard let kept = try? method.makeSuppressor().apply(to: d) else { return 0 }
     let suppressed = reread(results.encode(kept), what: "the survivors of \(method)")
     precondition(suppressed.count == kept.count)
     for (k, survivor) in kept.enumerated() {
@@ -61,6 +67,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let b = suppressed.detections.boxes[k]
             precondition(b.x1 == survivor.box.x1 && b.y1 == survivor.box.y1, "\(method): new box of survivor \(k)")
         }
+        precondition(suppressed.detections.rotated?[k] == survivor.rotated, "\(method): rbox of survivor \(k)")
     }
     return 0
 }
