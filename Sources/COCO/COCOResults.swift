@@ -338,7 +338,10 @@ public struct COCOResults: Sendable {
                     replacements.append((end..<end, ", \"bbox\": " + text))
                 }
             }
-            if changed, let o = d.rotated, let range = r.rbox {
+            // An oriented survivor's new rbox; an axis-aligned survivor's new box replaces its record's rbox too, at
+            // angle 0, so that the record never carries a stale one.
+            if changed, let range = r.rbox {
+                let o = d.rotated ?? RotatedBox(d.box)
                 replacements.append((range, JSONValue.array([o.cx, o.cy, o.width, o.height, o.angle].map { .float($0) }).text))
             }
             if d.score != detections.scores[d.index] { replacements.append((r.score, JSONValue.float(d.score).text)) }

@@ -16,7 +16,8 @@ struct SuppressCommand: ParsableCommand {
 
             Records that all carry "rbox": [cx, cy, w, h, angle] (radians; "bbox" then optional) are suppressed \
             as oriented boxes, on exact rectangle IoU, or on ProbIoU with overlap=probiou in the method spec \
-            (nms:overlap=probiou,threshold=0.5); --axis-aligned uses their "bbox" instead.
+            (nms:overlap=probiou,threshold=0.5); --axis-aligned uses their "bbox" instead (a box a method changes \
+            then replaces the record's "rbox" too, at angle 0).
             """
     )
 
