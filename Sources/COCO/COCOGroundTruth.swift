@@ -50,6 +50,8 @@ public struct COCOGroundTruth: Sendable {
         public var rbox: RotatedBox?
         /// `iscrowd`.
         public var isCrowd: Bool
+        /// `difficult` (DOTA's flag, kept by `detectkit dota to-coco`; false when absent). Evaluation does not read it.
+        public var difficult: Bool = false
     }
 
     /// Where it was read from, for messages.
@@ -91,8 +93,8 @@ public struct COCOGroundTruth: Sendable {
     }
 
     private enum AnnotationField: Int, RecordField {
-        case id, imageID, categoryID, bbox, area, isCrowd, rbox
-        static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd", "rbox"]
+        case id, imageID, categoryID, bbox, area, isCrowd, rbox, difficult
+        static let names = ["id", "image_id", "category_id", "bbox", "area", "iscrowd", "rbox", "difficult"]
     }
 
     /// A record as read, with where it starts for messages.
@@ -227,7 +229,8 @@ public struct COCOGroundTruth: Sendable {
         let area = try r.optionalNumber(.area) ?? rbox.map { Double($0.width) * Double($0.height) } ?? bbox.z * bbox.w
         guard area.isFinite else { throw r.error("no \"area\", and the bbox's w·h = \(bbox.z)·\(bbox.w) overflows") }
         let annotation = Annotation(
-            id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, rbox: rbox, isCrowd: try r.flag(.isCrowd))
+            id: try r.number(.id), image: -1, category: category, bbox: bbox, area: area, rbox: rbox, isCrowd: try r.flag(.isCrowd),
+            difficult: try r.flag(.difficult))
         return (annotation, imageID)
     }
 }

@@ -86,28 +86,33 @@ struct DOTAToCOCO: ParsableCommand {
     }
 }
 
-/// `detectkit dota from-coco`: oriented COCO results as DOTA's Task 1 submission files.
+/// `detectkit dota from-coco`: oriented COCO results as DOTA's Task 1 submission files, or oriented instances as
+/// DOTA label files.
 struct DOTAFromCOCO: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "from-coco",
-        abstract: "Oriented COCO results (rbox) to DOTA Task 1 files: one Task1_<category>.txt per category.",
+        abstract: "Oriented COCO results to DOTA Task 1 files, or oriented COCO instances to DOTA label files.",
         discussion: """
-            Each line is "<image name> <score> x1 y1 x2 y2 x3 y3 x4 y4", the corners of the record's rbox in \
-            Ultralytics' order; the image name is its file_name without extension and the category its name, \
-            both from --ground-truth. Every record needs an rbox.
+            With --ground-truth, INPUT is a results file: one Task1_<category>.txt per category, each line \
+            "<image name> <score> x1 y1 x2 y2 x3 y3 x4 y4", the corners of the record's rbox in Ultralytics' order; \
+            the image name is its file_name without extension and the category its name, both from the ground \
+            truth. Without it, INPUT is an instances file: one <image name>.txt label file per image, each \
+            annotation as "x1 y1 x2 y2 x3 y3 x4 y4 category difficult". Every record or annotation needs an rbox.
             """)
 
-    @Argument(help: "COCO results JSON whose records carry rbox.")
+    @Argument(help: "COCO results JSON (with --ground-truth) or instances JSON, records with rbox.")
     var results: String
 
-    @Option(name: .long, help: "COCO instances JSON: image file names and category names.")
-    var groundTruth: String
+    @Option(name: .long, help: "COCO instances JSON: image file names and category names (INPUT is then results).")
+    var groundTruth: String?
 
-    @Option(name: .shortAndLong, help: "Folder to write the Task1_<category>.txt files into.")
+    @Option(name: .shortAndLong, help: "Folder to write the files into.")
     var output: String
 
     func run() throws {
         try CommandFailure.report {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            guard let groundTruth else { return try writeLabels(COCOGroundTruth(contentsOf: results)) }
             let truth = try COCOGroundTruth(contentsOf: groundTruth)
             let records = try COCOResults(contentsOf: results)
             let d = records.detections
@@ -128,10 +133,32 @@ struct DOTAFromCOCO: ParsableCommand {
                 let corners = rotated[i].corners.flatMap { ["\($0.x)", "\($0.y)"] }
                 lines[category, default: []].append(([(file as NSString).deletingPathExtension, "\(d.scores[i])"] + corners).joined(separator: " "))
             }
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             for (category, rows) in lines {
                 try AtomicFile.write(Data(rows.map { $0 + "\n" }.joined().utf8), to: (output as NSString).appendingPathComponent("Task1_\(category).txt"))
             }
+        }
+    }
+
+    /// One label file per image of `truth` (images without annotations get an empty one).
+    private func writeLabels(_ truth: COCOGroundTruth) throws {
+        if let k = truth.annotations.firstIndex(where: { $0.rbox == nil }) {
+            throw ValidationError("\(results): annotations[\(k)] has no \"rbox\": DOTA files need oriented boxes")
+        }
+        let names = Dictionary(truth.categories.map { ($0.id, $0.name.isEmpty ? String($0.id) : $0.name) }, uniquingKeysWith: { a, _ in a })
+        let byImage = Dictionary(grouping: truth.annotations, by: \.image)
+        for (k, image) in truth.images.enumerated() {
+            let objects = try (byImage[k] ?? []).compactMap { a -> DOTALabels.Object? in
+                guard let r = a.rbox else { return nil }
+                do {
+                    return try DOTALabels.Object(
+                        corners: r.corners.map { SIMD2(Double($0.x), Double($0.y)) }, category: names[a.category] ?? String(a.category),
+                        difficult: a.difficult)
+                } catch let e as DOTAError {
+                    throw ValidationError("\(results): annotation \(a.id): rbox \(r): \(e.message)")
+                }
+            }
+            let name = ((image.fileName ?? "\(image.id)") as NSString).deletingPathExtension
+            try AtomicFile.write(Data(DOTALabels(objects: objects).text.utf8), to: (output as NSString).appendingPathComponent(name + ".txt"))
         }
     }
 }

@@ -37,6 +37,15 @@ import Testing
         let stats = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Double], "\(eval.stderr)")
         #expect((stats["AP"] ?? 0) > 1 - 1e-12 && stats["AR100"] == 1, "\(stats)")
 
+        // The instances back to label files: the same objects (corners of the same rectangles), difficult kept.
+        let relabelled = dir.appendingPathComponent("relabelled").path
+        let labelsBack = try Detectkit.run(["dota", "from-coco", instances, "-o", relabelled])
+        #expect(labelsBack.status == 0, "\(labelsBack.stderr)")
+        let again = try DOTALabels(contentsOf: relabelled + "/P0001.txt")
+        #expect(again.objects.map(\.category) == ["small-vehicle", "plane"] && again.objects.map(\.difficult) == [false, true])
+        let widths = annotations.map { ($0["rbox"] as? [Double] ?? [])[2] }
+        #expect(zip(again.objects.map(\.rbox.width), widths).allSatisfy { abs(Double($0) - $1) < 1e-3 } && again.objects.count == 2)
+
         let task1 = dir.appendingPathComponent("task1").path
         let back = try Detectkit.run(["dota", "from-coco", results, "--ground-truth", instances, "-o", task1])
         #expect(back.status == 0, "\(back.stderr)")
