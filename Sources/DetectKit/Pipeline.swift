@@ -86,6 +86,8 @@ public struct Pipeline: Sendable {
     public var categoryNames: [Int: String]
     /// Run the source on tiles and merge, when set (a detector or model source only).
     public var tiling: Tiling?
+    /// For a results source whose records all carry an `rbox`: take their `bbox` instead of the oriented boxes.
+    public var axisAlignedRecords = false
 
     /// A pipeline from its parts. `categoryNames` default to the detector's categories for a detector source.
     public init(
@@ -186,7 +188,7 @@ public struct Pipeline: Sendable {
             let name = file.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? file
             let id = catalog.map { $0.imageIDs[name] } ?? results.imageIDs.first { $0.names(fileName: name) }
             guard let key = id.flatMap({ results.imageIDs.firstIndex(of: $0) }) else { return try Detections(boxes: BoxArray(), scores: []) }
-            let d = results.detections
+            let d = try results.detections(axisAligned: axisAlignedRecords)
             return d.gathering(d.images.indices.filter { d.images[$0] == key })
         }
     }

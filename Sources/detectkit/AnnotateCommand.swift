@@ -36,6 +36,8 @@ struct AnnotateCommand: ParsableCommand {
     @Option(name: .long, help: "COCO results JSON with the detections to draw (default: run the detector).")
     var detections: String?
 
+    @OptionGroup var orientation: OrientationFlags
+
     @OptionGroup var detectorFlags: DetectorFlags
 
     @Option(name: .shortAndLong, help: "Output folder (created when missing).")
@@ -82,6 +84,9 @@ struct AnnotateCommand: ParsableCommand {
             }
         }
         if labels == nil { try InapplicableOptions.reject(clip.given, "the CLIP model names boxes only with --labels") }
+        if detections == nil, orientation.axisAligned {
+            try InapplicableOptions.reject(["--axis-aligned"], "it chooses the bbox of --detections records")
+        }
         try OptionChecks.whole(maxPixels, "--max-pixels", in: 1...Image.largestPixelCount)
     }
 
@@ -94,10 +99,14 @@ struct AnnotateCommand: ParsableCommand {
             let source = try results.map { Pipeline.Source.results($0, catalog: catalog) }
                 ?? .detector(try detectorFlags.load(), scoreThreshold: detectorFlags.detectorThreshold)
             let suppressor = results == nil || suppression.method != nil ? try suppression.suppressionMethod().makeSuppressor() : nil
-            let pipeline = Pipeline(
+            var pipeline = Pipeline(
                 source: source, suppressor: suppressor, options: suppression.options,
                 namer: try labels.map { try clip.namer(labels: $0) }, categoryNames: catalog?.categoryNames,
                 tiling: try tiling.tiling(options: suppression.options))
+            pipeline.axisAlignedRecords = orientation.axisAligned
+            // Oriented records: refused with --pixel-inclusive, and a file mixing records with and without an rbox
+            // is named once, before any image.
+            if let results { _ = try orientation.detections(results, pixelInclusive: suppression.grouping.pixelInclusive) }
             try OutputFolder.create(output)
             // DIR/<stem>.<format> for each input; an input whose output an earlier one already takes is reported,
             // not written over it.

@@ -77,5 +77,11 @@ import Testing
         #expect(painted((c[1] + c[2]) / 2) && painted((c[2] + c[3]) / 2))
         let e = box.enclosingBox
         #expect(!painted(SIMD2(e.x2 - 1, e.y2 - 1)) && !painted(SIMD2(60, 45)))
+        // --axis-aligned draws the records' bbox (here, written with an rbox alone, its enclosing box).
+        let axis = try Detectkit.run(["annotate", dir.appendingPathComponent("000001.png").path, "--detections", dt.path, "-o", out, "--axis-aligned"])
+        #expect(axis.status == 0, "\(axis.stderr)")
+        #expect(try Image(contentsOfFile: out + "/000001.png") == image.drawing([Annotation(box: e, label: "1 0.90", colorIndex: 1)]))
+        let noRecords = try Detectkit.run(["annotate", dir.appendingPathComponent("000001.png").path, "-o", out, "--axis-aligned"])
+        #expect(noRecords.status == 64 && noRecords.stderr.contains("--axis-aligned does not apply"), "\(noRecords.stderr)")
     }
 }
