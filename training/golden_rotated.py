@@ -13,6 +13,10 @@ DetectKit's RotatedBox and RotatedOverlap) and Tests/SuppressionTests/Fixtures/r
 
 Pairs: random boxes (sizes 1-200, angles in [-2pi, 2pi]), near-identical boxes, and the degenerate ones the issue
 names: identical boxes, touching edges, one inside the other, zero width or height, angles 0, +-pi/2 and pi.
+"edge_cases" (exact IoU only): for 24 boxes (centres up to +-2000, sides 0.01-300, angles on the axes or random), the
+box written four ways, copies moved along its own axes by whole, half and nearly whole sides (touching and
+shared edges), nested boxes sharing three edges, turns by 1e-7 to pi/3 about the centre and about an edge's
+midpoint, jitter of a millionth, and boxes turned 45 degrees on each corner.
 Deterministic:
 
     python training/golden_rotated.py     # shapely, torch, ultralytics (training/requirements.txt)
@@ -84,11 +88,44 @@ def main() -> None:
     regular = regularize_rboxes(boxes32).tolist()
     cases = [{"a": a, "b": b, "iou": shapely_iou(a, b), "probiou": p, "corners": c, "regularized": r}
              for (a, b), p, c, r in zip(pairs, prob, corners, regular)]
+    edge_cases = [{"a": a, "b": b, "iou": shapely_iou(a, b)} for a, b in edge_pairs(np.random.default_rng(7))]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"cases": cases}) + "\n")
+    OUT.write_text(json.dumps({"cases": cases, "edge_cases": edge_cases}) + "\n")
     sets = nms_sets(rng)
     NMS_OUT.write_text(json.dumps({"sets": sets}) + "\n")
     print(f"{OUT}: {len(cases)} pairs; {NMS_OUT}: {len(sets)} sets")
+
+
+def edge_pairs(rng):
+    """Pairs on the edge of the geometry: shared and touching edges, nested boxes, tiny turns and shifts."""
+    pairs = []
+    for _ in range(24):
+        cx, cy = rng.uniform(-2000, 2000, 2)
+        w = rng.uniform(0.01, 1) if rng.random() < 0.3 else rng.uniform(1, 300)
+        h = rng.uniform(0.5, 300)
+        t = [0.0, math.pi / 2, -math.pi / 2, math.pi, rng.uniform(-math.pi, math.pi)][rng.integers(5)]
+        cx, cy, w, h, t = (f32(v) for v in (cx, cy, w, h, t))
+        c, s = math.cos(t), math.sin(t)
+        others = [(cx, cy, w, h, t), (cx, cy, h, w, t + math.pi / 2), (cx, cy, w, h, t + math.pi),
+                  (cx, cy, h, w, t - math.pi / 2)]
+        for f in [1, 0.5, 0.25, 0.75, 0.999999, 1.000001]:
+            others += [(cx + f * w * c, cy + f * w * s, w, h, t), (cx - f * h * s, cy + f * h * c, w, h, t)]
+        for k in [0.5, 0.9, 1.0]:
+            others += [(cx + (1 - k) / 2 * w * c, cy + (1 - k) / 2 * w * s, k * w, h, t),
+                       (cx + (1 - k) / 2 * w * c, cy + (1 - k) / 2 * w * s, k * w, k * h, t)]
+        for d in [1e-7, 1e-5, 1e-3, 0.1, math.pi / 4, math.pi / 3]:
+            others += [(cx, cy, w, h, t + d), (cx + w / 2 * c, cy + w / 2 * s, w, h, t + d)]
+        for _ in range(4):
+            others.append((cx + rng.normal() * w * 1e-6, cy + rng.normal() * h * 1e-6, w * (1 + rng.normal() * 1e-6), h,
+                           t + rng.normal() * 1e-6))
+        for sx in (-1, 1):
+            for sy in (-1, 1):
+                r = min(w, h) / 2
+                others.append((cx + sx * w / 2 * c - sy * h / 2 * s, cy + sx * w / 2 * s + sy * h / 2 * c, r, r,
+                               t + math.pi / 4))
+        a = [cx, cy, w, h, t]
+        pairs += [(a, [f32(v) for v in b]) for b in others]
+    return pairs
 
 
 def greedy(matrix, order, threshold):

@@ -29,10 +29,13 @@ extension RotatedBox {
         let t = Double(angle), u = SIMD2(cos(t), sin(t)), v = SIMD2(-sin(t), cos(t))
         let centre = SIMD2(Double(cx), Double(cy))
         var lo = SIMD2(Double.infinity, .infinity), hi = -lo
-        for p in RotatedOverlapReference.polygon(self) + RotatedOverlapReference.polygon(other) {
-            let d = p - centre, q = SIMD2((d * u).sum(), (d * v).sum())
-            lo = pointwiseMin(lo, q)
-            hi = pointwiseMax(hi, q)
+        for quad in [OrientedQuad(self), OrientedQuad(other)] {
+            for k in 0..<4 {
+                let p = quad.corners[k]
+                let d = p - centre, q = SIMD2((d * u).sum(), (d * v).sum())
+                lo = pointwiseMin(lo, q)
+                hi = pointwiseMax(hi, q)
+            }
         }
         let mid = (lo + hi) / 2, c = centre + u * mid.x + v * mid.y
         return RotatedBox(

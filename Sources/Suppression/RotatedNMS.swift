@@ -13,20 +13,27 @@ import Foundation
 ///
 /// Overlaps (exact IoU or IoS of the rectangles, or ProbIoU: `OverlapMeasure`, in Boxes) are computed in `Double`
 /// and rounded to `Float`, then compared with the threshold, as every suppression method does on oriented boxes.
-/// Far pairs are settled without computing their overlap (`RotatedPairFilter`).
+/// Far pairs are settled without computing their overlap: a grid of the boxes' neighbourhoods
+/// (`RotatedPairFilter`, `SpatialGrid`) finds the earlier boxes that may overlap each one.
 public enum RotatedNMS {
     /// Greedy NMS: the kept boxes' indices, by descending score.
     public static func greedy(_ boxes: [RotatedBox], scores: [Float], threshold: Float, overlap: OverlapMeasure = .iou) -> [Int] {
-        let order = ScoreOrder.descending(scores), value = OrientedOverlaps(boxes, measure: overlap, floor: Double(threshold))
         var kept: [Int] = []
-        for i in order where kept.allSatisfy({ value($0, i) <= threshold }) { kept.append(i) }
+        OrientedOverlaps(boxes, measure: overlap, floor: Double(threshold)).sweep(ScoreOrder.descending(scores), threshold: threshold) {
+            if !$1 { kept.append($0) }
+            return !$1
+        }
         return kept
     }
 
     /// Fast NMS: the kept boxes' indices, by descending score.
     public static func fast(_ boxes: [RotatedBox], scores: [Float], threshold: Float, overlap: OverlapMeasure = .iou) -> [Int] {
-        let order = ScoreOrder.descending(scores), value = OrientedOverlaps(boxes, measure: overlap, floor: Double(threshold))
-        return order.indices.filter { k in order[..<k].allSatisfy { value($0, order[k]) <= threshold } }.map { order[$0] }
+        var kept: [Int] = []
+        OrientedOverlaps(boxes, measure: overlap, floor: Double(threshold)).sweep(ScoreOrder.descending(scores), threshold: threshold) {
+            if !$1 { kept.append($0) }
+            return true
+        }
+        return kept
     }
 
     /// The plain references of ``greedy(_:scores:threshold:overlap:)`` and ``fast(_:scores:threshold:overlap:)``:

@@ -43,6 +43,29 @@ struct RotatedPairFilter {
         reach = boxes.map(Reach.init)
     }
 
+    /// A rectangle around box `i` that meets the rectangle of every box `j` whose pair ``mayExceed(_:_:)`` may
+    /// allow (so that a grid of these finds them); nil when the box has none, or none in finite `Float`s (every pair
+    /// with it is then computed).
+    ///
+    /// IoU and IoS: the enclosing box. ProbIoU: the square of half-side `√(limit · sᵢ)` about the centre, for a
+    /// pair is settled when `|Δ|² > limit (s₁ + s₂)`, and `√(s₁ + s₂) ≤ √s₁ + √s₂`; none for a box of area below
+    /// 0.38, which may form a pair too thin for the bound (`w₁h₁w₂h₂ < 0.144`).
+    func neighbourhood(_ i: Int) -> Box? {
+        let r = reach[i]
+        let hood: Box
+        switch measure {
+        case .iou, .ios:
+            hood = r.bounds
+        case .probIoU:
+            guard r.area >= 0.38 else { return nil }
+            let half = (limit * r.trace).squareRoot() * (1 + 1e-6)
+            hood = Box(
+                x1: Float(r.cx - half).nextDown, y1: Float(r.cy - half).nextDown, x2: Float(r.cx + half).nextUp,
+                y2: Float(r.cy + half).nextUp)
+        }
+        return hood.isFinite ? hood : nil
+    }
+
     /// False only when the overlap of boxes `i` and `j` is at most ``floor``.
     @inline(__always) func mayExceed(_ i: Int, _ j: Int) -> Bool { mayExceed(reach[i], reach[j]) }
 

@@ -9,7 +9,7 @@ struct RotatedIoUBench: ParsableCommand {
         commandName: "rotated-iou",
         abstract: "One oriented box against many: the first row of an .npy of [N, 6] float32 rows (cx, cy, w, h, angle, score) against all N.",
         discussion: """
-            Exact rectangle IoU (RotatedOverlap.ious, the first box's corners computed once) or ProbIoU (--overlap \
+            Exact rectangle IoU (RotatedOverlap.ious) or ProbIoU (RotatedOverlap.probIoUs, --overlap \
             probiou), of row 0 with every row. Prints the median time and, with --json, the N values.
             """)
 
@@ -31,7 +31,7 @@ struct RotatedIoUBench: ParsableCommand {
             guard let query = boxes.first else { throw ValidationError("\(file): no rows") }
             var values: [Double] = []
             let ms = bench.medianMilliseconds(default: 11) {
-                values = overlap == "iou" ? RotatedOverlap.ious(query, boxes) : boxes.map { RotatedOverlap.probIoU(query, $0) }
+                values = overlap == "iou" ? RotatedOverlap.ious(query, boxes) : RotatedOverlap.probIoUs(query, boxes)
             }
             let name = "rotated-\(overlap)"
             bench.report(
