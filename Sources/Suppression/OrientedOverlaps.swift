@@ -13,7 +13,7 @@ struct OrientedOverlaps {
     /// The candidates as oriented boxes, in group order.
     let boxes: [RotatedBox]
     /// How overlaps are measured.
-    let measure: OverlapMeasure
+    var measure: OverlapMeasure { prepared.measure }
     private let prepared: PreparedRotatedBoxes
     private let filter: RotatedPairFilter?
 
@@ -36,7 +36,6 @@ struct OrientedOverlaps {
     /// The overlaps of `boxes` under `measure`; `floor` as above.
     init(_ boxes: [RotatedBox], measure: OverlapMeasure, floor: Double?) {
         self.boxes = boxes
-        self.measure = measure
         prepared = PreparedRotatedBoxes(boxes, measure: measure)
         filter = floor.flatMap { RotatedPairFilter(boxes, measure: measure, floor: $0) }
     }
