@@ -8,7 +8,8 @@ OpenCV's `rotatedRectangleIntersection` (one call per pair, as its API goes), Pr
 
 The boxes: `--sizes` (default 1,000 and 10,000) oriented boxes in clusters on a 2000x2000 canvas (sides 10-70 px,
 any angle, random scores), written as an .npy of [N, 6] float32 for `detectkit bench rotated-nms`. Each side runs
-`--repeats` times (DetectKit reports its own median); medians of the suppression alone, threshold 0.5.
+`--repeats` times (DetectKit reports its own median); medians of the suppression alone, threshold 0.5. The
+one-against-all overlaps, fractions of a millisecond, run `--one-repeats` times on both sides.
 
 Survivors: Ultralytics' must be DetectKit's (the same set). OpenCV's differ where one box lies wholly inside the
 other: its `rotatedRectIOU` returns 1 for an `INTERSECT_FULL` pair instead of the true IoU, so it suppresses nested
@@ -91,12 +92,14 @@ def main() -> None:
     parser.add_argument("--detectkit", required=True)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one-repeats", type=int, default=51,
+                        help="repeats of the one-against-all measurements (fractions of a millisecond), both sides")
     options = parser.parse_args()
     cv2.setNumThreads(1)
     torch.set_num_threads(1)
     command = os.environ.get("DETECTKIT_BENCH_COMMAND", "Benchmarks/peers/run.sh --rotated")
     table = (f"`{command}` — one thread, OpenCV {cv2.__version__}, torch {torch.__version__}, threshold 0.5, medians of "
-             f"{options.repeats}\n\n| boxes | method | DetectKit | peer | speed-up | target | same survivors |\n"
+             f"{options.repeats} ({options.one_repeats} one against all)\n\n| boxes | method | DetectKit | peer | speed-up | target | same survivors |\n"
              "|---|---|---:|---:|---:|---|---|\n")
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,7 +136,7 @@ def main() -> None:
             # One box against all N.
             def ours_iou(overlap):
                 out = subprocess.run([options.detectkit, "bench", "rotated-iou", str(path), "--overlap", overlap, "--json",
-                                      "--samples", str(options.repeats)], check=True, capture_output=True, text=True).stdout
+                                      "--samples", str(options.one_repeats)], check=True, capture_output=True, text=True).stdout
                 r = json.loads(out)
                 return r["median_ms"], np.array(r["values"])
 
@@ -144,7 +147,7 @@ def main() -> None:
             def shapely_ious():
                 inter = shapely.area(shapely.intersection(q, polys))
                 return inter / (shapely.area(q) + shapely.area(polys) - inter)
-            peer_ms, theirs = timed(shapely_ious, options.repeats)
+            peer_ms, theirs = timed(shapely_ious, options.one_repeats)
             worst = float(np.max(np.abs(values - np.nan_to_num(theirs))))
             table += (f"| {n} | one against all, exact IoU | {ms:.3f} ms | shapely 2 (vectorised) {peer_ms:.1f} ms | "
                       f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} |\n")
@@ -157,12 +160,12 @@ def main() -> None:
                     union = rects[0][1][0] * rects[0][1][1] + r[1][0] * r[1][1] - inter
                     out.append(inter / union if union > 0 else 0.0)
                 return np.array(out)
-            peer_ms, theirs = timed(opencv_ious, options.repeats)
+            peer_ms, theirs = timed(opencv_ious, options.one_repeats)
             worst = float(np.max(np.abs(values - theirs)))
             table += (f"| {n} | one against all, exact IoU | {ms:.3f} ms | OpenCV `rotatedRectangleIntersection` {peer_ms:.1f} ms | "
                       f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} |\n")
             ms, values = ours_iou("probiou")
-            peer_ms, theirs = timed(lambda: batch_probiou(b[:1], b), options.repeats)
+            peer_ms, theirs = timed(lambda: batch_probiou(b[:1], b), options.one_repeats)
             worst = float(np.max(np.abs(values - theirs.numpy().ravel())))
             table += (f"| {n} | one against all, ProbIoU | {ms:.3f} ms | Ultralytics `batch_probiou` {peer_ms:.2f} ms | "
                       f"{peer_ms / ms:.1f}× | ≥ 10× {'✓' if peer_ms / ms >= 10 else '✗'} | values within {worst:.1e} (float32) |\n")

@@ -15,23 +15,53 @@ struct OrientedQuad {
     var radius: Double
 
     init(_ r: RotatedBox) {
-        let c = SIMD2(Double(r.cx), Double(r.cy)), t = Double(r.angle)
-        let v1 = SIMD2(Double(r.width) / 2 * cos(t), Double(r.width) / 2 * sin(t))
-        let v2 = SIMD2(-Double(r.height) / 2 * sin(t), Double(r.height) / 2 * cos(t))
+        let (sine, cosine) = SineCosine.of(Double(r.angle))
+        self.init(r, sine: sine, cosine: cosine)
+    }
+
+    /// The rectangle of `r` whose angle's sine and cosine are given.
+    init(_ r: RotatedBox, sine: Double, cosine: Double) {
+        let c = SIMD2(Double(r.cx), Double(r.cy))
+        let v1 = SIMD2(Double(r.width) / 2 * cosine, Double(r.width) / 2 * sine)
+        let v2 = SIMD2(-Double(r.height) / 2 * sine, Double(r.height) / 2 * cosine)
         var p: InlineArray<4, SIMD2<Double>> = [c + v1 + v2, c + v1 - v2, c - v1 - v2, c - v1 + v2]
         if Self.doubledArea(p, about: c) < 0 { p = [p[3], p[2], p[1], p[0]] }
         corners = p
-        centre = c
         area = Double(r.width) * Double(r.height) == 0 ? 0 : 0.5 * Self.doubledArea(p, about: c)
-        radius = 0.5 * (Double(r.width) * Double(r.width) + Double(r.height) * Double(r.height)).squareRoot()
+        (centre, radius) = (c, Circle(r).radius)
     }
 
-    /// Whether the two rectangles are certainly apart: their corners' circles are (with a relative margin of 10⁻⁹,
-    /// far above the rounding of the values compared), so their intersection is empty.
-    func isApart(from other: OrientedQuad) -> Bool {
-        let d = centre - other.centre, reach = radius + other.radius
-        return d.x * d.x + d.y * d.y > reach * reach * (1 + 1e-9)
+    /// `boxes` prepared, their angles' sines and cosines four at a time (the same values as ``init(_:)``'s).
+    static func prepare(_ boxes: [RotatedBox]) -> [OrientedQuad] {
+        SineCosine.map(boxes) { OrientedQuad($0, sine: $1, cosine: $2) }
     }
+
+    /// The circle through the corners, which needs no trigonometry.
+    struct Circle {
+        var centre: SIMD2<Double>
+        /// `½ √(w² + h²)`.
+        var radius: Double
+
+        init(centre: SIMD2<Double>, radius: Double) { (self.centre, self.radius) = (centre, radius) }
+
+        init(_ r: RotatedBox) {
+            centre = SIMD2(Double(r.cx), Double(r.cy))
+            radius = 0.5 * (Double(r.width) * Double(r.width) + Double(r.height) * Double(r.height)).squareRoot()
+        }
+
+        /// Whether the circles are apart (with a relative margin of 10⁻⁹, far above the rounding of the values
+        /// compared), so that the rectangles' intersection is empty.
+        func isApart(from other: Circle) -> Bool {
+            let d = centre - other.centre, reach = radius + other.radius
+            return d.x * d.x + d.y * d.y > reach * reach * (1 + 1e-9)
+        }
+    }
+
+    /// The circle through the corners.
+    var circle: Circle { Circle(centre: centre, radius: radius) }
+
+    /// Whether the two rectangles are certainly apart: their corners' circles are, so their intersection is empty.
+    func isApart(from other: OrientedQuad) -> Bool { circle.isApart(from: other.circle) }
 
     /// `Σ cross(pₖ − o, pₖ₊₁ − o)`: twice the signed area, positive counter-clockwise.
     static func doubledArea(_ p: InlineArray<4, SIMD2<Double>>, about o: SIMD2<Double>) -> Double {

@@ -10,8 +10,8 @@ package struct PreparedRotatedBoxes: Sendable {
     /// `boxes` prepared for `measure`.
     package init(_ boxes: [RotatedBox], measure: OverlapMeasure) {
         self.measure = measure
-        quads = measure == .probIoU ? [] : boxes.map(OrientedQuad.init)
-        gaussians = measure == .probIoU ? boxes.map(GaussianBox.init) : []
+        quads = measure == .probIoU ? [] : OrientedQuad.prepare(boxes)
+        gaussians = measure == .probIoU ? GaussianBox.prepare(boxes) : []
     }
 
     /// The overlap of boxes `i` and `j`.

@@ -52,8 +52,14 @@ public struct RotatedBox: Hashable, Sendable, CustomStringConvertible {
     /// The enclosing axis-aligned box of the corners (what a COCO `bbox` beside an `rbox` holds).
     public var enclosingBox: Box {
         let p = corners
-        return Box(
-            x1: p.map(\.x).min() ?? cx, y1: p.map(\.y).min() ?? cy, x2: p.map(\.x).max() ?? cx, y2: p.map(\.y).max() ?? cy)
+        var (x1, y1, x2, y2) = (p[0].x, p[0].y, p[0].x, p[0].y)
+        for q in p.dropFirst() {  // as Sequence.min() and max() compare, a NaN corner included
+            if q.x < x1 { x1 = q.x }
+            if q.y < y1 { y1 = q.y }
+            if x2 < q.x { x2 = q.x }
+            if y2 < q.y { y2 = q.y }
+        }
+        return Box(x1: x1, y1: y1, x2: x2, y2: y2)
     }
 
     /// Ultralytics' `regularize_rboxes`: the angle taken modulo π/2, with width and height swapped when the angle

@@ -12,10 +12,14 @@ public enum RotatedOverlap {
     /// a box with itself.
     public static func iou(_ a: RotatedBox, _ b: RotatedBox) -> Double { iou(OrientedQuad(a), OrientedQuad(b)) }
 
-    /// ``iou(_:_:)`` of `box` with each of `others`, `box` prepared once.
+    /// ``iou(_:_:)`` of `box` with each of `others`: 0 straight away for a box whose corners' circle is apart from
+    /// `box`'s (no trigonometry), the others prepared together.
     public static func ious(_ box: RotatedBox, _ others: [RotatedBox]) -> [Double] {
         let p = OrientedQuad(box)
-        return others.map { iou(p, OrientedQuad($0)) }
+        let near = others.indices.filter { !OrientedQuad.Circle(others[$0]).isApart(from: p.circle) }
+        var out = [Double](repeating: 0, count: others.count)
+        for (i, q) in zip(near, OrientedQuad.prepare(near.map { others[$0] })) { out[i] = iou(p, q) }
+        return out
     }
 
     /// The IoU of two prepared rectangles, clamped to [0, 1]; 0 when the union is 0.
@@ -55,15 +59,18 @@ public enum RotatedOverlap {
         GaussianBox.probIoU(GaussianBox(one), GaussianBox(two))
     }
 
-    /// ``probIoU(_:_:)`` of `box` with each of `others`, four pairs at a time (the last group padded with copies).
+    /// ``probIoU(_:_:)`` of `box` with each of `others`: the value at the clamp straight away for a box that is far
+    /// apart by angle-free bounds (`GaussianReach`), the others prepared together and taken four pairs at a time
+    /// (the last group padded with copies).
     public static func probIoUs(_ box: RotatedBox, _ others: [RotatedBox]) -> [Double] {
-        let g = InlineArray<4, GaussianBox>(repeating: GaussianBox(box)), boxes = others.map(GaussianBox.init)
-        var out: [Double] = []
-        out.reserveCapacity(boxes.count)
+        let one = GaussianBox(box), g = InlineArray<4, GaussianBox>(repeating: one)
+        let near = others.indices.filter { !GaussianReach.farApart(one.reach, GaussianReach(others[$0])) }
+        let boxes = GaussianBox.prepare(near.map { others[$0] })
+        var out = [Double](repeating: GaussianBox.farValue, count: others.count)
         for i in stride(from: 0, to: boxes.count, by: 4) {
             let n = min(4, boxes.count - i)
             let values = GaussianBox.probIoUs(g, InlineArray { boxes[i + min($0, n - 1)] })
-            for k in 0..<n { out.append(values[k]) }
+            for k in 0..<n { out[near[i + k]] = values[k] }
         }
         return out
     }

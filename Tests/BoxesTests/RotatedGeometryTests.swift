@@ -95,8 +95,8 @@ import Testing
     /// The SIMD kernels equal the scalar references bit for bit: the rectangle intersection (edges in lanes) on
     /// every pair drawn from the fixture's boxes, clusters of jittered boxes at any angle (duplicates, zero-size boxes,
     /// the same rectangle written three ways) and slivers a billionth of a pixel wide, with and without the circle test
-    /// that settles far pairs; ProbIoU four pairs at a time
-    /// (``RotatedOverlap/probIoUs(_:_:)``, every remainder of four) against one at a time.
+    /// that settles far pairs; one against many (``RotatedOverlap/ious(_:_:)``, the boxes prepared four at a time,
+    /// and ``RotatedOverlap/probIoUs(_:_:)``, four pairs at a time, every remainder of four) against one at a time.
     @Test(arguments: 0..<12)
     func lanesEqualTheScalarReferences(seed: UInt64) throws {
         let file = try Self.file()
@@ -105,8 +105,8 @@ import Testing
         let quads = boxes.map(OrientedQuad.init)
         for (k, a) in boxes.enumerated() where k % 24 == Int(seed) || k % 24 == Int(seed) + 12 {
             let others = Array(boxes.prefix(boxes.count - k % 4))
-            let probIoUs = RotatedOverlap.probIoUs(a, others)
-            #expect(probIoUs.count == others.count)
+            let probIoUs = RotatedOverlap.probIoUs(a, others), ious = RotatedOverlap.ious(a, others)
+            #expect(probIoUs.count == others.count && ious.count == others.count)
             for (j, b) in others.enumerated() {
                 let lanes = RectangleIntersectionLanes.area(quads[k], quads[j])
                 let scalar = RectangleIntersection.area(quads[k], quads[j])
@@ -114,8 +114,53 @@ import Testing
                 // The circle test that settles far pairs changes no value.
                 #expect(RotatedOverlap.intersection(quads[k], quads[j]).bitPattern == scalar.bitPattern, "\(a) \(b) apart")
                 #expect(probIoUs[j].bitPattern == RotatedOverlap.probIoU(a, b).bitPattern, "probiou \(a) \(b)")
+                #expect(ious[j].bitPattern == RotatedOverlap.iou(a, b).bitPattern, "iou \(a) \(b)")
             }
         }
+    }
+
+    /// Ultralytics' `batch_probiou` as written, in Double, with none of the shortcuts.
+    static func plainProbIoU(_ one: RotatedBox, _ two: RotatedBox) -> Double {
+        func gaussian(_ r: RotatedBox) -> (Double, Double, Double) {
+            let a = Double(r.width) * Double(r.width) / 12, b = Double(r.height) * Double(r.height) / 12
+            let c = cos(Double(r.angle)), s = sin(Double(r.angle))
+            return (a * c * c + b * s * s, a * s * s + b * c * c, (a - b) * c * s)
+        }
+        let eps = 1e-7, (a1, b1, c1) = gaussian(one), (a2, b2, c2) = gaussian(two)
+        let x1 = Double(one.cx), y1 = Double(one.cy), x2 = Double(two.cx), y2 = Double(two.cy)
+        let d = (a1 + a2) * (b1 + b2) - (c1 + c2) * (c1 + c2)
+        let t1 = ((a1 + a2) * (y1 - y2) * (y1 - y2) + (b1 + b2) * (x1 - x2) * (x1 - x2)) / (d + eps) * 0.25
+        let t2 = ((c1 + c2) * (x2 - x1) * (y1 - y2)) / (d + eps) * 0.5
+        let t3 = log(d / (4 * (max(0, a1 * b1 - c1 * c1) * max(0, a2 * b2 - c2 * c2)).squareRoot() + eps) + eps) * 0.5
+        let bd = min(100, max(eps, t1 + t2 + t3))
+        return 1 - (1 - exp(-bd) + eps).squareRoot()
+    }
+
+    /// The angle-free far test (`GaussianReach`) only ever settles pairs whose formula is at the clamp: pairs of
+    /// every shape (squares, needles, specks of 10⁻³ px) at distances across the test's boundary, against
+    /// `batch_probiou` as written.
+    @Test func farTestSettlesOnlyClampedPairs() {
+        var g = SystemRandomNumberGenerator()
+        var settled = 0
+        for _ in 0..<60_000 {
+            func box(at x: Double) -> RotatedBox {
+                let scale = [1e-3, 1, 30, 300].randomElement(using: &g)!, aspect = [1, 0.5, 0.05, 1e-3].randomElement(using: &g)!
+                return RotatedBox(
+                    cx: Float(x), cy: Float.random(in: -5...5, using: &g), width: Float(scale),
+                    height: Float(scale * aspect), angle: Float.random(in: -4...4, using: &g))
+            }
+            let a = box(at: 0), reachA = GaussianReach(a)
+            // A distance around where the test turns: √(440 (λ₁ + λ₂)) for boxes of the same size.
+            let spread = (440 * 2 * Double(reachA.largest)).squareRoot()
+            let b = box(at: spread * Double.random(in: 0.3...4, using: &g))
+            if GaussianReach.farApart(reachA, GaussianReach(b)) {
+                settled += 1
+                let plain = Self.plainProbIoU(a, b)
+                #expect(plain.bitPattern == GaussianBox.farValue.bitPattern, "\(a) \(b): \(plain)")
+                #expect(RotatedOverlap.probIoU(a, b).bitPattern == plain.bitPattern)
+            }
+        }
+        #expect(settled > 10_000, "\(settled) settled")
     }
 
     /// A box with itself has IoU 1 exactly, however it is written; a box inside another has their area ratio.
