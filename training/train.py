@@ -524,6 +524,9 @@ def main():
                     help="train on random crops of this side of the letterboxed scenes (0: whole; inference stays whole)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the network's forward pass")
     ap.add_argument("--device", default="cpu", help="torch device (cpu, cuda, mps); nothing depends on a GPU")
+    ap.add_argument("--init", default=None,
+                    help="a new run starts from this checkpoint's weights and EMA (its optimiser and step are not "
+                         "taken; the schedule starts at step 0 with its warm-up); ignored when the run resumes")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -556,6 +559,12 @@ def main():
         opt.load_state_dict(state["optimizer"])
         step = state["step"]
         log(f"resumed from {ckpt_path} at step {step}")
+    elif args.init:
+        state = torch.load(args.init, map_location="cpu", weights_only=False)
+        model.load_state_dict(state["model"])
+        ema.model.load_state_dict(state["ema"])
+        ema.updates = state["ema_updates"]
+        log(f"initialised from {args.init} (its step {state['step']})")
 
     val_dir = Path(args.data) / "val"
     if args.eval_only:
