@@ -3,11 +3,12 @@ re-parameterised (every BatchNorm folded into its conv, each block's depthwise b
 depthwise conv), float32 safetensors plus config.json, and checks the export with a plain functional forward
 (`reference_forward`, the exact op sequence Swift must run) against the training-form model.
 
-    python training/export.py --name lk512 --out Sources/DetectKit/Models/detector   # detector.safetensors and
+    python training/export.py --name s768 --out Sources/DetectKit/Models/detector   # detector.safetensors and
         # config.json (the bundled model), golden.safetensors (Tests/DetectKitTests/Fixtures/bundled-detector)
 
 The golden file holds the raw detections of the deploy network on the top-left input-size square of a sample
-image (samples/images/000010.png by default), cropped rather than letterboxed so that no resampling stands between
+image (samples/images/000010.png by default; where the image is smaller than the input, the rest of the square is
+the letterbox's gray 114), cropped and padded rather than letterboxed so that no resampling stands between
 PyTorch and Swift; DetectKitTests checks the bundled detector against it.
 
 Tensors (all float32, PyTorch layouts: conv weight [out, in / groups, kh, kw], bias [out]); every conv has a
@@ -45,7 +46,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model import BOX_T_MAX, LOGVAR_RANGE, Detector, DetectorConfig, count_parameters, decode  # noqa: E402
-from train import HERE, read_rgb  # noqa: E402
+from train import FILL, HERE, read_rgb  # noqa: E402
 
 
 def reference_forward(t, cfg: DetectorConfig, x):
@@ -118,12 +119,12 @@ def config_json(cfg: DetectorConfig, n_params, extra):
 
 def main():
     ap = argparse.ArgumentParser(description="Export the detector to safetensors + config.json.")
-    ap.add_argument("--name", default="lk512")
+    ap.add_argument("--name", default="s768")
     ap.add_argument("--checkpoint", default=None, help="default training/runs/<name>/last.pt")
     ap.add_argument("--out", default=str(HERE / "export"))
     ap.add_argument("--raw", action="store_true", help="export the raw (non-EMA) weights")
     ap.add_argument("--golden-image", default=str(HERE.parent / "samples" / "images" / "000010.png"),
-                    help="image whose top-left input-size square is the golden input (at least that large)")
+                    help="image whose top-left input-size square (padded with gray 114) is the golden input")
     ap.add_argument("--golden-out", default=None, help="where golden.safetensors goes (default: --out)")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -135,12 +136,12 @@ def main():
     model.eval()
     train_params = count_parameters(model)
 
-    # A real input for the checks: the top-left input-size square of a sample image.
+    # A real input for the checks: the top-left input-size square of a sample image, padded with gray 114.
     img_path, s = Path(args.golden_image), cfg.input_size
-    img = read_rgb(img_path)
-    if img.shape[0] < s or img.shape[1] < s:
-        raise SystemExit(f"{img_path}: {img.shape[1]}x{img.shape[0]} is smaller than the {s}x{s} golden input")
-    x = torch.from_numpy(np.ascontiguousarray(img[:s, :s].transpose(2, 0, 1)))[None].float() / 255
+    img = read_rgb(img_path)[:s, :s]
+    square = np.full((s, s, 3), FILL, np.uint8)
+    square[:img.shape[0], :img.shape[1]] = img
+    x = torch.from_numpy(np.ascontiguousarray(square.transpose(2, 0, 1)))[None].float() / 255
     with torch.no_grad():
         ref = model(x)
         model.reparameterize()
@@ -163,7 +164,7 @@ def main():
     golden_dir = Path(args.golden_out or out)
     golden_dir.mkdir(parents=True, exist_ok=True)
     save_file({f"detections.{k}": v.float().contiguous() for k, v in dets.items()}, str(golden_dir / "golden.safetensors"),
-              metadata={"image": img_path.name, "crop": f"0 0 {s} {s}", "step": str(state["step"]),
+              metadata={"image": img_path.name, "crop": f"0 0 {s} {s}", "pad": str(FILL), "step": str(state["step"]),
                         "score_threshold": str(cfg.score_threshold)})
     size = (out / "detector.safetensors").stat().st_size
     print(f"{out}/detector.safetensors: {len(tensors)} tensors, {n_params} parameters, {size / 1e6:.2f} MB "

@@ -4,13 +4,15 @@ ground truth. Deterministic (numpy + Pillow only): the same seed and index give 
     python training/synth.py --seed 1000 --count 500 --out training/data/val       # held-out validation
     python training/synth.py --seed 2000 --count 40  --out training/data/samples   # held-out samples
     python training/synth.py --seed 3000 --count 300 --out /tmp/heldout            # held-out test (README)
+    python training/synth.py --seed 3200 --count 300 --out /tmp/heldout-3200       # second held-out test
     python training/synth.py --seed 3000 --count 300 --crowded-only --out /tmp/heldout-crowded   # its crowded share
     python training/synth.py --seed 3100 --count 20 --size 2000 --small --out /tmp/heldout-large  # held-out large
     python training/synth.py --seed 3000 --count 300 --rotated --out /tmp/heldout-rotated   # held-out, rotated boxes
 
 Seed ranges (never mix them): **train seed 1** (train.py renders scenes 0, 1, 2, ... of seed 1 on the fly, one
-new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**, **large test seed
-3100** (held-out large scenes of small objects, `--size 2000 --small`, for tiled / slicing-aided inference). Scene
+new scene per training sample), **val seed 1000**, **samples seed 2000**, **test seed 3000**, **second test seed
+3200**, **large test seed 3100** (held-out large scenes of small objects, `--size 2000 --small`, for tiled /
+slicing-aided inference). Scene
 `i` of seed `S` is drawn from `numpy.random.default_rng([S, i])` alone, so any scene can be rebuilt without the
 ones before it and `--workers` does not change the output.
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The Swift detector's network side by side with the same model in PyTorch eager mode, one 512×512 input, same
-thread counts. PyTorch runs it in both forms: the training form (six parallel depthwise branches of at most 13×13
-per block, which PyTorch's CPU kernels handle well) and the deploy form DetectKit runs (one merged 29×29 depthwise
-kernel per block, every BatchNorm folded), and the faster of the two is the comparison.
+"""The Swift detector's network side by side with the same model in PyTorch eager mode, one input of the model's
+size (its config.json), same thread counts. PyTorch runs it in both forms: the training form (six parallel
+depthwise branches of at most 13×13 per block, which PyTorch's CPU kernels handle well) and the deploy form
+DetectKit runs (one merged 29×29 depthwise kernel per block, every BatchNorm folded), and the faster of the two is
+the comparison.
 
 DetectKit: ``detectkit bench detector --model DIR --threads T --json`` (median of repeated calls in one process);
 PyTorch: ``model(x)`` under ``torch.inference_mode()`` with ``torch.set_num_threads(T)``, median after warm-up.

@@ -35,8 +35,8 @@ public struct GoldenDetections {
         sigmas = try golden.tensor("detections.sigmas").scalars
     }
 
-    /// The errors of `found` against these, in the same order; golden boxes are first clamped to
-    /// `[0, limit]` as the Swift decoder clamps to the image.
+    /// The errors of `found` against these, in the same order; both sides' box coordinates are first clamped to
+    /// `[0, limit]` (`detect` clips to the image; raw decoded boxes are not).
     public func errors(of found: Detections, clampingBoxesTo limit: Float) -> Errors {
         var e = Errors(countsMatch: found.count == scores.count, box: 0, score: 0, sigma: 0, wrongCategories: [])
         guard e.countsMatch, boxes.count == 4 * scores.count, sigmas.count == 4 * scores.count else {
@@ -44,7 +44,8 @@ public struct GoldenDetections {
         }
         for i in 0..<found.count {
             let b = found.boxes[i], range = (i * 4)..<(i * 4 + 4)
-            e.box = max(e.box, worstRelativeError([b.x1, b.y1, b.x2, b.y2], boxes[range].map { min(max($0, 0), limit) }))
+            let clamp = { (v: Float) in min(max(v, 0), limit) }
+            e.box = max(e.box, worstRelativeError([b.x1, b.y1, b.x2, b.y2].map(clamp), boxes[range].map(clamp)))
             e.score = max(e.score, abs(found.scores[i] - scores[i]))
             if found.categories[i] != Int(classes[i]) + 1 { e.wrongCategories.append(i) }
             if let d = found.deviations?[i] {
