@@ -3,7 +3,7 @@ import Foundation
 /// An oriented box as the Gaussian ProbIoU compares, computed once per box: its centre and the covariance
 /// `R diag(w²/12, h²/12) Rᵀ = [[a, c], [c, b]]`; ``probIoU(_:_:)`` is the scalar reference of the four-lane
 /// ``probIoUs(_:_:)``, bit-identical to it. Both give a pair that ``GaussianReach`` shows to be far apart the value
-/// at the clamp straight away (what the formula gives it too, unless its rounding overflows). The logarithm is never
+/// at the clamp straight away (what `batch_probiou`'s formula gives such pairs too: tested). The logarithm is never
 /// taken: `e^(−B) = e^(−(t₁ + t₂)) / √(D / (4√(det₁ det₂) + ε) + ε)`, clamped to `[e^(−100), e^(−ε)]` (the clamp of
 /// `B` to `[ε, 100]`), one exponential (`Exponential`, in lanes) and one square root a pair.
 struct GaussianBox {
@@ -35,7 +35,8 @@ struct GaussianBox {
     static let eps = 1e-7
 
     /// A bound on the distance terms `t₁ + t₂` beyond which the pair's value is that of `B` clamped at 100 without
-    /// computing `t₃`: when `D > 0`, `t₃ = ½ ln(D / (4√(det₁ det₂) + ε) + ε) > ½ ln ε ≈ −8.06`, so `B > 100`.
+    /// computing the rest: when `D > 0` the square root's argument exceeds ε (`t₃ > ½ ln ε ≈ −8.06`), so
+    /// `e^(−B) < e^(−110) / √ε < e^(−100)`.
     static let farApart = 110.0
     /// `e^(−B)` at the clamp's ends, `B` = 100 and `B` = ε.
     static let farExp = exp(-100.0), nearExp = exp(-eps)
