@@ -7,10 +7,12 @@ import Foundation
 /// taken: `e^(−B) = e^(−(t₁ + t₂)) / √(D / (4√(det₁ det₂) + ε) + ε)`, clamped to `[e^(−100), e^(−ε)]` (the clamp of
 /// `B` to `[ε, 100]`), one exponential (`Exponential`, in lanes) and one square root a pair.
 struct GaussianBox {
-    var x: Double, y: Double
     var a: Double, b: Double, c: Double
-    /// The angle-free bounds of the far test.
+    /// The centre and the angle-free bounds of the far test.
     var reach: GaussianReach
+    /// The centre.
+    var x: Double { reach.x }
+    var y: Double { reach.y }
 
     init(_ r: RotatedBox) {
         let (sine, cosine) = SineCosine.of(Double(r.angle))
@@ -22,7 +24,6 @@ struct GaussianBox {
         let a = Double(r.width) * Double(r.width) / 12, b = Double(r.height) * Double(r.height) / 12
         let cos2 = cosine * cosine, sin2 = sine * sine
         (self.a, self.b, self.c) = (a * cos2 + b * sin2, a * sin2 + b * cos2, (a - b) * cosine * sine)
-        (x, y) = (Double(r.cx), Double(r.cy))
         reach = GaussianReach(r)
     }
 

@@ -5,14 +5,14 @@ import Foundation
 struct OrientedQuad {
     /// The corners, counter-clockwise (positive signed area, x right, y up in the maths).
     var corners: InlineArray<4, SIMD2<Double>>
+    /// The circle through the corners: the centre `(cx, cy)` and half the diagonal.
+    var circle: Circle
     /// The centre `(cx, cy)`.
-    var centre: SIMD2<Double>
+    var centre: SIMD2<Double> { circle.centre }
     /// `½ Σ cross(cₖ − centre, cₖ₊₁ − centre)` over the corners (the shoelace formula about the centre, the sum
     /// the intersection kernels make for a box inside the other, so that a box's intersection with itself is its
     /// area bit for bit); 0 when `w · h` is 0, NaN when a value is not a number.
     var area: Double
-    /// Half the diagonal, `½ √(w² + h²)`: the radius of the circle through the corners.
-    var radius: Double
 
     init(_ r: RotatedBox) {
         let (sine, cosine) = SineCosine.of(Double(r.angle))
@@ -21,14 +21,14 @@ struct OrientedQuad {
 
     /// The rectangle of `r` whose angle's sine and cosine are given.
     init(_ r: RotatedBox, sine: Double, cosine: Double) {
-        let c = SIMD2(Double(r.cx), Double(r.cy))
+        let circle = Circle(r), c = circle.centre
         let v1 = SIMD2(Double(r.width) / 2 * cosine, Double(r.width) / 2 * sine)
         let v2 = SIMD2(-Double(r.height) / 2 * sine, Double(r.height) / 2 * cosine)
         var p: InlineArray<4, SIMD2<Double>> = [c + v1 + v2, c + v1 - v2, c - v1 - v2, c - v1 + v2]
         if Self.doubledArea(p, about: c) < 0 { p = [p[3], p[2], p[1], p[0]] }
         corners = p
         area = Double(r.width) * Double(r.height) == 0 ? 0 : 0.5 * Self.doubledArea(p, about: c)
-        (centre, radius) = (c, Circle(r).radius)
+        self.circle = circle
     }
 
     /// `boxes` prepared, their angles' sines and cosines four at a time (the same values as ``init(_:)``'s).
@@ -42,8 +42,6 @@ struct OrientedQuad {
         /// `½ √(w² + h²)`.
         var radius: Double
 
-        init(centre: SIMD2<Double>, radius: Double) { (self.centre, self.radius) = (centre, radius) }
-
         init(_ r: RotatedBox) {
             centre = SIMD2(Double(r.cx), Double(r.cy))
             radius = 0.5 * (Double(r.width) * Double(r.width) + Double(r.height) * Double(r.height)).squareRoot()
@@ -56,9 +54,6 @@ struct OrientedQuad {
             return d.x * d.x + d.y * d.y > reach * reach * (1 + 1e-9)
         }
     }
-
-    /// The circle through the corners.
-    var circle: Circle { Circle(centre: centre, radius: radius) }
 
     /// Whether the two rectangles are certainly apart: their corners' circles are, so their intersection is empty.
     func isApart(from other: OrientedQuad) -> Bool { circle.isApart(from: other.circle) }

@@ -29,9 +29,10 @@ extension RotatedBox {
         let t = Double(angle), u = SIMD2(cos(t), sin(t)), v = SIMD2(-sin(t), cos(t))
         let centre = SIMD2(Double(cx), Double(cy))
         var lo = SIMD2(Double.infinity, .infinity), hi = -lo
-        for quad in [OrientedQuad(self), OrientedQuad(other)] {
+        let quads: InlineArray<2, OrientedQuad> = [OrientedQuad(self), OrientedQuad(other)]
+        for i in 0..<2 {
             for k in 0..<4 {
-                let p = quad.corners[k]
+                let p = quads[i].corners[k]
                 let d = p - centre, q = SIMD2((d * u).sum(), (d * v).sum())
                 lo = pointwiseMin(lo, q)
                 hi = pointwiseMax(hi, q)
