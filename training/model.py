@@ -4,7 +4,8 @@ anchor-free (FCOS / YOLOv8-style) head that also predicts a log-variance per box
 the convolutions, SiLU, nearest 2x upsampling, addition.
 
     python training/model.py            # parameter counts and the merged == unmerged check (the test: exits 1
-                                        # unless the re-parameterised model matches to 1e-4, typically ~5e-7)
+                                        # unless the re-parameterised model matches to 1e-4, typically ~5e-7),
+                                        # and the export unfolded back (unfold_export) folds to the same tensors
 
 Network (widths are DetectorConfig fields; defaults in brackets; "s" = stride, all convs keep "same" padding
 (k - 1) // 2 * dilation, so an input of side S gives S/8 and S/16 maps; S must be a multiple of 16):
@@ -48,6 +49,7 @@ in the letterboxed input. With t = box_out and alpha = logvar_out there,
 alpha is log sigma^2 of each corner coordinate measured in strides; scores are IoU-aware (the classification
 target of a positive location is its normalised alignment with its object, see train.py).
 """
+import copy
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -262,6 +264,93 @@ class Detector(nn.Module):
         return self
 
 
+def read_export(folder):
+    """(cfg, tensors, steps) of an export folder (config.json and detector.safetensors, as export.py writes them);
+    steps: the training steps of the checkpoint it was exported from (0 when its config does not say)."""
+    import json
+    from pathlib import Path
+    from safetensors.torch import load_file
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text())
+    tensors = load_file(str(folder / config.get("weights", "detector.safetensors")))
+    return DetectorConfig.from_json(config), tensors, int(config.get("training", {}).get("checkpoint_step", 0))
+
+
+def _adds_bias(bn: nn.BatchNorm2d, bias):
+    """Sets `bn` to add `bias` and nothing else in eval mode (mean 0, gamma 1, running_var + eps = 1)."""
+    bn.running_mean.zero_()
+    bn.running_var.fill_(1 - bn.eps)
+    bn.weight.fill_(1)
+    bn.bias.copy_(bias)
+
+
+@torch.no_grad()
+def unfold_export(model: "Detector", tensors, calibration, batch=8):
+    """Loads exported (deploy-form) tensors into the training-form `model`, the inverse of `reparameterize()`, so
+    that training can go on from an export when its checkpoint is gone. Returns the largest difference between the
+    exported tensors and the model's own `reparameterize()` of them (the check that the unfolding is exact).
+
+    Every conv + BN gets the folded weight W and a BN that, in eval mode, adds the folded bias b and nothing else;
+    so does each block's large kernel, whose merged K x K kernel is split back over the branches that cover each
+    tap, equally (the smallest-norm split; the merged kernel has no tap outside their union, being their sum). The
+    BN statistics are then those of the conv outputs z on `calibration` ([N, 3, S, S] inputs in 0..1), mean mu
+    and variance v per channel: running_mean = mu, running_var = v, gamma = sqrt(v + eps), beta = mu + b (a
+    branch's share of b: all of it on the first branch). In eval mode that is z + b exactly; in training mode,
+    where BN normalises by the batch's own statistics, it is z + b up to their difference from mu and v, so
+    training starts from the export's function, not from a re-normalised one."""
+    for n, m in model.named_modules():
+        if isinstance(m, ConvBN):
+            m.conv.weight.copy_(tensors[f"{n}.conv.weight"])
+            _adds_bias(m.bn, tensors[f"{n}.conv.bias"])
+        elif isinstance(m, DilatedReparamConv):
+            merged, bias = tensors[f"{n}.weight"], tensors[f"{n}.bias"]
+            K = merged.shape[-1]
+            cover = torch.zeros(K, K)
+            for k, d in m.spec:
+                o = (K - (d * (k - 1) + 1)) // 2
+                cover[o:o + d * (k - 1) + 1:d, o:o + d * (k - 1) + 1:d] += 1
+            outside = float(merged[..., cover == 0].abs().max()) if bool((cover == 0).any()) else 0.0
+            if outside > 0:
+                raise ValueError(f"{n}: the merged kernel has taps no branch covers (up to {outside:.3g})")
+            share = merged / cover.clamp(min=1)
+            for i, ((k, d), conv, bn) in enumerate(zip(m.spec, m.convs, m.bns)):
+                o = (K - (d * (k - 1) + 1)) // 2
+                conv.weight.copy_(share[..., o:o + d * (k - 1) + 1:d, o:o + d * (k - 1) + 1:d])
+                _adds_bias(bn, bias if i == 0 else torch.zeros_like(bias))
+        elif isinstance(m, nn.Conv2d) and m.bias is not None:          # the heads' cls_out, box_out, logvar_out
+            m.weight.copy_(tensors[f"{n}.weight"])
+            m.bias.copy_(tensors[f"{n}.bias"])
+    # Conv-output statistics, in eval mode (so every layer sees the deploy network's activations).
+    bns = [bn for m in model.modules() for bn in ([m.bn] if isinstance(m, ConvBN) else
+                                                    list(m.bns) if isinstance(m, DilatedReparamConv) else [])]
+    sums = {id(bn): [0.0, 0.0, 0] for bn in bns}
+
+    def record(bn, inputs):
+        z = inputs[0].double()
+        acc = sums[id(bn)]
+        acc[0] += z.sum((0, 2, 3))
+        acc[1] += (z * z).sum((0, 2, 3))
+        acc[2] += z.numel() // z.shape[1]
+    hooks = [bn.register_forward_pre_hook(record) for bn in bns]
+    model.eval()
+    for i in range(0, len(calibration), batch):
+        model(calibration[i:i + batch])
+    for h in hooks:
+        h.remove()
+    for bn in bns:
+        total, squares, n = sums[id(bn)]
+        mean = total / n
+        var = (squares / n - mean * mean).clamp(min=0)
+        bn.bias.add_(mean.float())
+        bn.running_mean.copy_(mean.float())
+        bn.running_var.copy_(var.float())
+        bn.weight.copy_(torch.sqrt(var + bn.eps).float())
+    # The check: folded again, the model must give back the exported tensors.
+    again = copy.deepcopy(model).reparameterize().state_dict()
+    model.train()
+    return max(float((again[k] - v).abs().max()) for k, v in tensors.items())
+
+
 def level_points(cfg: DetectorConfig, size=None, device="cpu"):
     """Centres [N, 2] (x, y) and strides [N] of all locations, level by level, row-major within a level."""
     size = size or cfg.input_size
@@ -328,7 +417,6 @@ def _randomise_bn(model, seed=0):
 
 def check_reparameterization(cfg=None, size=128, seed=0):
     """Max abs difference between the training-form model (eval mode) and its re-parameterised form."""
-    import copy
     torch.manual_seed(seed)
     model = Detector(cfg or DetectorConfig())
     _randomise_bn(model, seed)
@@ -353,6 +441,12 @@ def main():
     print(f"merged vs unmerged (eval mode): max |diff| = {diff:.2e} (outputs up to {scale:.1f})")
     if diff > 1e-4:
         raise SystemExit("re-parameterisation check FAILED")
+    # And back: the merged tensors unfolded into a fresh training-form model (train.py --init EXPORT_DIR).
+    calibration = torch.rand(4, 3, 128, 128, generator=torch.Generator().manual_seed(7))
+    back = unfold_export(Detector(cfg), {k: v.float() for k, v in merged.state_dict().items()}, calibration)
+    print(f"unfolded export folded again: max |diff| = {back:.2e}")
+    if back > 1e-4:
+        raise SystemExit("unfolding check FAILED")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,11 @@ machine, shared with other work):
         --crop 320 --steps 3000 --lr 6e-4 --warmup 100 --eval-every 500 &
     tail -f training/runs/s768/train.log
 
-(crop320 was stopped and resumed several times; resuming does not change its schedule.) The earlier weights, 6,400
+(crop320 was stopped and resumed several times; resuming does not change its schedule.) The checkpoints stay on the
+machine that made them (training/runs/ is not in the repository); `--init Sources/DetectKit/Models/detector`
+starts a run from the bundled export itself, unfolded back into the training form (model.unfold_export: each
+folded conv gets a BatchNorm that adds its bias, each merged 29x29 kernel is split over its branches, and the BN
+statistics come from 64 training crops, so the run starts from the export's function). The earlier weights, 6,400
 whole-image steps at 512 (`--name lk512`, default arguments apart from schedule changes on resume), gave 0.693 AP
 on the held-out scenes where these give 0.802 (Sources/DetectKit/DetectKit.docc/TheBundledModels.md).
 
@@ -75,7 +79,7 @@ from PIL import Image  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 from model import (Detector, DetectorConfig, boxes_from_t, decode, flatten_outputs, level_points,  # noqa: E402
-                   LOGVAR_RANGE)
+                   read_export, unfold_export, LOGVAR_RANGE)
 
 HERE = Path(__file__).resolve().parent
 TRAIN_SEED, VAL_SEED, SAMPLES_SEED = 1, 1000, 2000
@@ -524,7 +528,8 @@ def main():
     ap.add_argument("--device", default="cpu", help="torch device (cpu, cuda, mps); nothing depends on a GPU")
     ap.add_argument("--init", default=None,
                     help="a new run starts from this checkpoint's weights and EMA (its optimiser and step are not "
-                         "taken; the schedule starts at step 0 with its warm-up); ignored when the run resumes")
+                         "taken; the schedule starts at step 0 with its warm-up), or from an export folder such as "
+                         "the bundled Sources/DetectKit/Models/detector (model.unfold_export); ignored on resume")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -548,7 +553,7 @@ def main():
     model = Detector(cfg).to(args.device, memory_format=torch.channels_last)
     ema = EMA(model)
     opt = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr, betas=(0.9, 0.999))
-    step = 0
+    step, from_export = 0, False
     if ckpt_path.exists():
         state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
@@ -557,6 +562,8 @@ def main():
         opt.load_state_dict(state["optimizer"])
         step = state["step"]
         log(f"resumed from {ckpt_path} at step {step}")
+    elif args.init and Path(args.init).is_dir():
+        from_export = True         # unfolded below, once the training scenes are at hand for its BN statistics
     elif args.init:
         state = torch.load(args.init, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
@@ -578,6 +585,20 @@ def main():
     train_ds = CocoScenes(train_dir, args.size, augment=True, seed=args.seed, crop=args.crop)
     val_ds = CocoScenes(val_dir, args.size)
     loss_fn = DetectionLoss(cfg, args.crop or args.size, device=args.device)
+    if from_export:
+        export_cfg, tensors, export_steps = read_export(args.init)
+        if export_cfg.merged_kernel != cfg.merged_kernel or export_cfg.channels != cfg.channels:
+            raise SystemExit(f"{args.init}: another architecture than train.py's ({export_cfg})")
+        calibration = to_input(collate([train_ds[(i, 0)] for i in range(64)])[0])
+        diff = unfold_export(model, tensors, calibration)
+        # The exported weights are an EMA already: the new one starts at full decay, as it does from a checkpoint
+        # (whose EMA update count --init takes), rather than following the first steps' raw weights.
+        ema = EMA(model)
+        ema.updates = export_steps
+        log(f"initialised from the export {args.init} (step {export_steps}): unfolded into the training form (BN "
+            f"statistics of 64 training crops); folded again it differs from the export by {diff:.2e}")
+        if diff > 1e-4:
+            raise SystemExit("unfolding the export failed")
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model {n_params} parameters; train {len(train_ds)} scenes, val {len(val_ds)}; "
         f"{len(train_ds) // args.batch} steps per epoch")
