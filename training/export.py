@@ -3,7 +3,7 @@ re-parameterised (every BatchNorm folded into its conv, each block's depthwise b
 depthwise conv), float32 safetensors plus config.json, and checks the export with a plain functional forward
 (`reference_forward`, the exact op sequence Swift must run) against the training-form model.
 
-    python training/export.py --name s768 --out Sources/DetectKit/Models/detector   # detector.safetensors and
+    python training/export.py --name x896 --out Sources/DetectKit/Models/detector   # detector.safetensors and
         # config.json (the bundled model), golden.safetensors (Tests/DetectKitTests/Fixtures/bundled-detector)
 
 The golden file holds the raw detections of the deploy network on the top-left input-size square of a sample
@@ -119,7 +119,7 @@ def config_json(cfg: DetectorConfig, n_params, extra):
 
 def main():
     ap = argparse.ArgumentParser(description="Export the detector to safetensors + config.json.")
-    ap.add_argument("--name", default="s768")
+    ap.add_argument("--name", default="x896")
     ap.add_argument("--checkpoint", default=None, help="default training/runs/<name>/last.pt")
     ap.add_argument("--out", default=str(HERE / "export"))
     ap.add_argument("--raw", action="store_true", help="export the raw (non-EMA) weights")

@@ -1,24 +1,31 @@
 """Trains DetectKit's bundled detector (training/model.py) on synthetic scenes (training/synth.py), on CPU.
 
 The runs (reproducible: fixed seeds, fixed data, 2 threads; restart the same command to resume from the latest
-checkpoint, which is written every few minutes). The bundled weights come from two (about 7 hours on this 2-core
-machine, shared with other work):
+checkpoint, which is written every few minutes). The bundled weights come from three (about 8.5 hours on this
+2-core machine, shared with other work):
 
     # 12,800 steps of 320x320 crops of the 512x512 letterboxed scenes: a 16,000-step cosine schedule stopped at
     # 12,800 (its learning rate then at 12 % of the peak)
     nohup nice -n 19 python training/train.py --name crop320 --crop 320 --steps 16000 --max-steps-this-run 12800 &
-    # then 3,000 steps at 768x768 from those weights (same crops, larger objects); the bundled weights are its end
+    # then 3,000 steps at 768x768 from those weights (same crops, larger objects), exported
     nohup nice -n 19 python training/train.py --name s768 --init training/runs/crop320/last.pt --size 768 \
         --crop 320 --steps 3000 --lr 6e-4 --warmup 100 --eval-every 500 &
-    tail -f training/runs/s768/train.log
+    python training/export.py --name s768 --out Sources/DetectKit/Models/detector
+    # then 1,800 steps of 448x448 crops at 896x896 from that export; the bundled weights are its end
+    nohup nice -n 19 python training/train.py --name x896 --init Sources/DetectKit/Models/detector --size 896 \
+        --crop 448 --steps 1800 --lr 4e-4 --warmup 100 --eval-every 600 &
+    tail -f training/runs/x896/train.log
 
-(crop320 was stopped and resumed several times; resuming does not change its schedule.) The checkpoints stay on the
-machine that made them (training/runs/ is not in the repository); `--init Sources/DetectKit/Models/detector`
-starts a run from the bundled export itself, unfolded back into the training form (model.unfold_export: each
-folded conv gets a BatchNorm that adds its bias, each merged 29x29 kernel is split over its branches, and the BN
-statistics come from 64 training crops, so the run starts from the export's function). The earlier weights, 6,400
-whole-image steps at 512 (`--name lk512`, default arguments apart from schedule changes on resume), gave 0.693 AP
-on the held-out scenes where these give 0.802 (Sources/DetectKit/DetectKit.docc/TheBundledModels.md).
+(crop320 was stopped and resumed several times; resuming does not change its schedule. x896 ran on another
+machine than the others, from the export because s768's checkpoint was not there; it was started with --steps
+2400 --eval-every 800 and resumed at step 324 with the arguments above, and its EMA started from zero updates,
+where --init from an export now starts it at full decay.) The checkpoints stay on the machine that made them
+(training/runs/ is not in the repository); `--init Sources/DetectKit/Models/detector` starts a run from the
+bundled export itself, unfolded back into the training form (model.unfold_export: each folded conv gets a
+BatchNorm that adds its bias, each merged 29x29 kernel is split over its branches, and the BN statistics come
+from 64 training crops, so the run starts from the export's function). Earlier weights, 6,400 whole-image steps
+at 512 (`--name lk512`, default arguments apart from schedule changes on resume), gave 0.693 AP on the held-out
+scenes where these give 0.824 (Sources/DetectKit/DetectKit.docc/TheBundledModels.md).
 
 It first generates what is missing under training/data/ (train: seed 1, scenes 0..11999; val: seed 1000, scenes
 0..499), then trains for --steps steps of --batch letterboxed images, logs every --log-every steps, evaluates
