@@ -333,6 +333,7 @@ def unfold_export(model: "Detector", tensors, calibration, batch=8):
         acc[2] += z.numel() // z.shape[1]
     hooks = [bn.register_forward_pre_hook(record) for bn in bns]
     model.eval()
+    calibration = calibration.to(next(model.parameters()).device)
     for i in range(0, len(calibration), batch):
         model(calibration[i:i + batch])
     for h in hooks:
@@ -348,7 +349,7 @@ def unfold_export(model: "Detector", tensors, calibration, batch=8):
     # The check: folded again, the model must give back the exported tensors.
     again = copy.deepcopy(model).reparameterize().state_dict()
     model.train()
-    return max(float((again[k] - v).abs().max()) for k, v in tensors.items())
+    return max(float((again[k].cpu() - v.cpu()).abs().max()) for k, v in tensors.items())
 
 
 def level_points(cfg: DetectorConfig, size=None, device="cpu"):

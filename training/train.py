@@ -64,6 +64,7 @@ gets evaluated and exported.
 """
 import argparse
 import copy
+import dataclasses
 import json
 import math
 import os
@@ -594,7 +595,7 @@ def main():
     loss_fn = DetectionLoss(cfg, args.crop or args.size, device=args.device)
     if from_export:
         export_cfg, tensors, export_steps = read_export(args.init)
-        if export_cfg.merged_kernel != cfg.merged_kernel or export_cfg.channels != cfg.channels:
+        if dataclasses.replace(export_cfg, input_size=cfg.input_size) != cfg:
             raise SystemExit(f"{args.init}: another architecture than train.py's ({export_cfg})")
         calibration = to_input(collate([train_ds[(i, 0)] for i in range(64)])[0])
         diff = unfold_export(model, tensors, calibration)
