@@ -13,7 +13,9 @@ each step spent waiting for the data loader. The configurations:
   (`--crop`; inference stays on the whole image);
 - `bf16`: bfloat16 autocast of the forward pass (`--bf16`; useful only on CPUs with AVX-512 BF16 or AMX);
 - `crop 320 + bf16`;
-- `workers 0`, `workers 2`: the data read on the training thread, or by two worker processes.
+- `workers 0`, `workers 2`: the data read on the training thread, or by two worker processes;
+- `768 crop 320`, `896 crop 448`: the recipe's later runs, 320x320 crops of scenes letterboxed to 768x768 and
+  448x448 crops of scenes letterboxed to 896x896 (objects larger by 1.5 and 1.75 than at 512).
 
 Whether a lever helps the *curve* (AP per CPU hour) needs training runs; this measures only what each costs.
 The table is printed and written to training/throughput.md (git-ignored: README quotes the run it shows).
@@ -43,18 +45,20 @@ CONFIGS = [
     ("crop 320 + bf16", dict(crop=320, bf16=True)),
     ("workers 0", dict(workers=0)),
     ("workers 2", dict(workers=2)),
+    ("768 crop 320", dict(size=768, crop=320)),
+    ("896 crop 448", dict(size=896, crop=448)),
 ]
 
 
-def measure(data: Path, options, crop=0, bf16=False, workers=1):
+def measure(data: Path, options, size=512, crop=0, bf16=False, workers=1):
     """Median seconds per step and mean seconds waiting for data per step, over options.steps timed steps."""
     torch.manual_seed(0)
-    cfg = DetectorConfig(input_size=512)
+    cfg = DetectorConfig(input_size=size)
     model = Detector(cfg).to(options.device, memory_format=torch.channels_last)
     ema = train.EMA(model)
     opt = torch.optim.AdamW(train.param_groups(model, 0.05), lr=1e-3)
-    loss_fn = train.DetectionLoss(cfg, crop or 512, device=options.device)
-    dataset = train.CocoScenes(data, 512, augment=True, seed=0, crop=crop)
+    loss_fn = train.DetectionLoss(cfg, crop or size, device=options.device)
+    dataset = train.CocoScenes(data, size, augment=True, seed=0, crop=crop)
     n = options.warmup + options.steps
     batches = [b for epoch in range(n) for b in train.batches_for_epoch(len(dataset), options.batch, epoch, 0)][:n]
     model.train()
@@ -91,7 +95,7 @@ def main() -> None:
         rows = []
         for name, kwargs in chosen:
             seconds, wait = measure(data, options, **kwargs)
-            side = kwargs.get("crop") or 512
+            side = kwargs.get("crop") or kwargs.get("size", 512)
             rows.append((name, seconds, wait, side))
             print(f"{name}: {seconds:.2f} s/step", file=sys.stderr, flush=True)
     base = next((s for n, s, _, _ in rows if n == "baseline"), None)
