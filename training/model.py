@@ -306,16 +306,16 @@ def unfold_export(model: "Detector", tensors, calibration, batch=8):
             merged, bias = tensors[f"{n}.weight"], tensors[f"{n}.bias"]
             K = merged.shape[-1]
             cover = torch.zeros(K, K)
-            for k, d in m.spec:
-                o = (K - (d * (k - 1) + 1)) // 2
-                cover[o:o + d * (k - 1) + 1:d, o:o + d * (k - 1) + 1:d] += 1
+            # Each branch's taps in the K x K kernel: its dense side d (k - 1) + 1 centred, every d-th row and column.
+            taps = [slice((K - d * (k - 1) - 1) // 2, (K + d * (k - 1) + 1) // 2, d) for k, d in m.spec]
+            for t in taps:
+                cover[t, t] += 1
             outside = float(merged[..., cover == 0].abs().max()) if bool((cover == 0).any()) else 0.0
             if outside > 0:
                 raise ValueError(f"{n}: the merged kernel has taps no branch covers (up to {outside:.3g})")
             share = merged / cover.clamp(min=1)
-            for i, ((k, d), conv, bn) in enumerate(zip(m.spec, m.convs, m.bns)):
-                o = (K - (d * (k - 1) + 1)) // 2
-                conv.weight.copy_(share[..., o:o + d * (k - 1) + 1:d, o:o + d * (k - 1) + 1:d])
+            for i, (t, conv, bn) in enumerate(zip(taps, m.convs, m.bns)):
+                conv.weight.copy_(share[..., t, t])
                 _adds_bias(bn, bias if i == 0 else torch.zeros_like(bias))
         elif isinstance(m, nn.Conv2d) and m.bias is not None:          # the heads' cls_out, box_out, logvar_out
             m.weight.copy_(tensors[f"{n}.weight"])

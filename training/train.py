@@ -571,7 +571,11 @@ def main():
         step = state["step"]
         log(f"resumed from {ckpt_path} at step {step}")
     elif args.init and Path(args.init).is_dir():
-        from_export = True         # unfolded below, once the training scenes are at hand for its BN statistics
+        # Read and checked now; unfolded below, once the training scenes are at hand for its BN statistics.
+        from_export = True
+        export_cfg, tensors, export_steps = read_export(args.init)
+        if dataclasses.replace(export_cfg, input_size=cfg.input_size) != cfg:
+            raise SystemExit(f"{args.init}: another architecture than train.py's ({export_cfg})")
     elif args.init:
         state = torch.load(args.init, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
@@ -594,9 +598,6 @@ def main():
     val_ds = CocoScenes(val_dir, args.size)
     loss_fn = DetectionLoss(cfg, args.crop or args.size, device=args.device)
     if from_export:
-        export_cfg, tensors, export_steps = read_export(args.init)
-        if dataclasses.replace(export_cfg, input_size=cfg.input_size) != cfg:
-            raise SystemExit(f"{args.init}: another architecture than train.py's ({export_cfg})")
         calibration = to_input(collate([train_ds[(i, 0)] for i in range(64)])[0])
         diff = unfold_export(model, tensors, calibration)
         # The exported weights are an EMA already: the new one starts at full decay, as it does from a checkpoint
